@@ -1,0 +1,196 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { STSClient } from '@aws-sdk/client-sts';
+import { errorCode } from './errors.ts';
+
+/** CallKey identifies one counted call: service (`ec2`), operation (`DescribeVpcs`), outcome (`ok` or the error code). */
+export interface CallKey {
+  service: string;
+  operation: string;
+  outcome: string;
+}
+
+/** CallStats counts every SDK call (one per logical call, retries not included) by service, operation and outcome. */
+export class CallStats {
+  readonly #counts = new Map<string, number>();
+  readonly #listeners: Array<(call: CallKey) => void> = [];
+
+  /** record adds one call. */
+  record(call: CallKey): void {
+    const key = `${call.service}\u0000${call.operation}\u0000${call.outcome}`;
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    for (const listener of this.#listeners) listener(call);
+  }
+
+  /** onCall registers a listener (metrics) called after each call. */
+  onCall(listener: (call: CallKey) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** entries lists every counted key with its count, sorted by service then operation. */
+  entries(): Array<CallKey & { count: number }> {
+    return [...this.#counts]
+      .map(([key, count]) => {
+        const [service = '', operation = '', outcome = ''] = key.split('\u0000');
+        return { service, operation, outcome, count };
+      })
+      .sort(
+        (a, b) =>
+          a.service.localeCompare(b.service) ||
+          a.operation.localeCompare(b.operation) ||
+          a.outcome.localeCompare(b.outcome),
+      );
+  }
+
+  /** total counts calls, optionally only those matching a filter. */
+  total(filter: (call: CallKey) => boolean = () => true): number {
+    return this.entries()
+      .filter(filter)
+      .reduce((sum, entry) => sum + entry.count, 0);
+  }
+
+  /** reset forgets every count. */
+  reset(): void {
+    this.#counts.clear();
+  }
+}
+
+/** RequestLimiter is a shared request budget: acquire() resolves when one more HTTP attempt may be sent. */
+export interface RequestLimiter {
+  acquire(): Promise<void>;
+}
+
+/** ClientOptions configures createClients. */
+export interface ClientOptions {
+  region: string;
+  /** Defaults to AWS_ENDPOINT_URL, so the same binary talks to AWS or to an emulator. */
+  endpoint?: string;
+  stats?: CallStats;
+  limiter?: RequestLimiter;
+  maxAttempts?: number;
+}
+
+interface ConfigurableClient {
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: Record<string, unknown>,
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize' | 'finalizeRequest'; name: string; priority?: 'low' | 'high' },
+    ): void;
+  };
+}
+
+const CLIENT_CLASSES = {
+  ec2: EC2Client,
+  logs: CloudWatchLogsClient,
+  iam: IAMClient,
+  elbv2: ElasticLoadBalancingV2Client,
+  ecs: ECSClient,
+  rds: RDSClient,
+  dynamodb: DynamoDBClient,
+  sts: STSClient,
+} as const;
+
+type ClientName = keyof typeof CLIENT_CLASSES;
+
+/** AwsClients holds one lazily created SDK client per service, all sharing one CallStats. */
+export type AwsClients = {
+  readonly [K in ClientName]: InstanceType<(typeof CLIENT_CLASSES)[K]>;
+} & {
+  readonly stats: CallStats;
+  readonly region: string;
+  /** destroy closes every client that was created (keep-alive sockets). */
+  destroy(): void;
+};
+
+function serviceLabel(clientName: unknown, fallback: string): string {
+  if (typeof clientName !== 'string') return fallback;
+  return clientName.replace(/Client$/, '').toLowerCase();
+}
+
+function operationLabel(commandName: unknown): string {
+  return typeof commandName === 'string' ? commandName.replace(/Command$/, '') : 'unknown';
+}
+
+function instrument(
+  client: ConfigurableClient,
+  name: ClientName,
+  options: ClientOptions,
+  stats: CallStats,
+) {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const call = {
+        service: serviceLabel(context.clientName, name),
+        operation: operationLabel(context.commandName),
+      };
+      try {
+        const output = await next(args);
+        stats.record({ ...call, outcome: 'ok' });
+        return output;
+      } catch (err) {
+        stats.record({ ...call, outcome: errorCode(err) ?? 'error' });
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'reconcilerCallStats' },
+  );
+  const limiter = options.limiter;
+  if (limiter) {
+    // finalizeRequest runs once per HTTP attempt, after the retry middleware: every retry spends budget too.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        await limiter.acquire();
+        return next(args);
+      },
+      { step: 'finalizeRequest', name: 'reconcilerRequestBudget', priority: 'low' },
+    );
+  }
+}
+
+/**
+ * createClients is the one factory for SDK v3 clients: endpoint from AWS_ENDPOINT_URL,
+ * credentials from the default provider chain, adaptive retries, every call counted.
+ */
+export function createClients(options: ClientOptions): AwsClients {
+  const stats = options.stats ?? new CallStats();
+  const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
+  const created = new Map<ClientName, { destroy(): void }>();
+  const clients = {
+    stats,
+    region: options.region,
+    destroy() {
+      for (const client of created.values()) client.destroy();
+      created.clear();
+    },
+  } as Record<string, unknown>;
+  for (const name of Object.keys(CLIENT_CLASSES) as ClientName[]) {
+    Object.defineProperty(clients, name, {
+      enumerable: true,
+      get() {
+        let client = created.get(name);
+        if (!client) {
+          const ClientClass = CLIENT_CLASSES[name];
+          const instance = new ClientClass({
+            region: options.region,
+            ...(endpoint ? { endpoint } : {}),
+            retryMode: 'adaptive',
+            maxAttempts: options.maxAttempts ?? 5,
+          });
+          instrument(instance as unknown as ConfigurableClient, name, options, stats);
+          client = instance;
+          created.set(name, client);
+        }
+        return client;
+      },
+    });
+  }
+  return clients as unknown as AwsClients;
+}

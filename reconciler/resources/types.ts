@@ -1,0 +1,130 @@
+import type { AwsClients } from '../aws/clients.ts';
+import type { FieldChange } from '../plan/types.ts';
+
+/** Tags is a plain AWS tag map. */
+export type Tags = Record<string, string>;
+
+/**
+ * Ref points at an attribute of another logical resource (`{ $ref: 'vpc.main', attr: 'id' }`).
+ * The engine resolves it from the observed or just-created target before diff and apply;
+ * when the target does not exist yet it becomes UNKNOWN in the plan.
+ */
+export interface Ref {
+  $ref: string;
+  attr: string;
+}
+
+/** ref builds a Ref to `address`'s attribute (default: its physical id). */
+export function ref(address: string, attr = 'id'): Ref {
+  return { $ref: address, attr };
+}
+
+/** isRef tells whether a value is a Ref. */
+export function isRef(value: unknown): value is Ref {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { $ref?: unknown }).$ref === 'string' &&
+    typeof (value as { attr?: unknown }).attr === 'string'
+  );
+}
+
+/** DeletionPolicy says what removing a resource from the spec does to it. */
+export type DeletionPolicy = 'delete' | 'retain' | 'snapshot';
+
+/**
+ * DesiredResource is one logical resource expanded from a stack spec.
+ * `properties` has the same shape the handler's observe produces, except that
+ * fields depending on other resources hold Refs.
+ */
+export interface DesiredResource<P = Record<string, unknown>> {
+  /** Logical address, `<kind>.<name>`, unique in the stack: `subnet.private-a`. */
+  address: string;
+  kind: string;
+  stack: string;
+  region: string;
+  properties: P;
+  /** Every tag the resource must carry, including the reconciler:* management tags. */
+  tags: Tags;
+  /** Addresses this resource depends on beyond the ones its Refs already name. */
+  dependsOn: string[];
+  deletionPolicy: DeletionPolicy;
+}
+
+/** ResourceStatus: pending means AWS is still creating or changing it; the engine requeues, never waits. */
+export type ResourceStatus = 'ready' | 'pending' | 'failed' | 'deleting';
+
+/** ObservedResource is one live AWS resource owned by a stack, matched by its reconciler:address tag. */
+export interface ObservedResource<P = Record<string, unknown>> {
+  address: string;
+  kind: string;
+  stack: string;
+  /** Physical id: vpc-0abc..., an ARN, a log group name. */
+  id: string;
+  /** Live properties, normalized to the desired shape so the two compare field by field. */
+  properties: P;
+  tags: Tags;
+  status: ResourceStatus;
+  /** Attributes other resources refer to (`id`, `arn`, `dnsName`, ...). Always includes `id`. */
+  attributes: Record<string, string>;
+}
+
+/** Logger is the subset of pino the handlers use. */
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  child(bindings: object): Logger;
+}
+
+/** ResourceContext is everything a handler may use: SDK clients for one region, and the stacks in scope. */
+export interface ResourceContext {
+  clients: AwsClients;
+  region: string;
+  /** Names of every stack being reconciled in this region: observeAll returns resources of all of them at once. */
+  stacks: string[];
+  log: Logger;
+}
+
+/** DeleteOptions carries the deletion policy (and a final snapshot name where the kind supports one). */
+export interface DeleteOptions {
+  deletionPolicy: DeletionPolicy;
+}
+
+/**
+ * FieldRule says what a change to one property does: update in place, force a replacement,
+ * or nothing (`ignore`: AWS-managed or AWS-defaulted values that must never show as drift).
+ */
+export type FieldRule = 'update' | 'replace' | 'ignore';
+
+/**
+ * ResourceHandler is the whole contract of one AWS resource kind (see DESIGN.md).
+ * The engine never imports an SDK client; it only calls handlers.
+ */
+export interface ResourceHandler<P = Record<string, unknown>> {
+  kind: string;
+  /** Field table: for each top-level property, whether a change updates in place or replaces. */
+  fields: Record<string, FieldRule>;
+  /** Properties whose values are secrets: redacted in every rendering and log. */
+  sensitive?: string[];
+  /** ONE batched, tag-filtered read of every resource of this kind owned by ctx.stacks. */
+  observeAll(ctx: ResourceContext): Promise<ObservedResource<P>[]>;
+  /** Pure: differing fields between resolved desired properties and observed ones. */
+  diff(desired: P, observed: P, desiredTags: Tags, observedTags: Tags): FieldChange[];
+  /** Creates the resource with its tags at creation; returns it as observe would see it. */
+  create(ctx: ResourceContext, desired: DesiredResource<P>): Promise<ObservedResource<P>>;
+  /** Updates in place the fields in `changes`. */
+  update(
+    ctx: ResourceContext,
+    desired: DesiredResource<P>,
+    observed: ObservedResource<P>,
+    changes: FieldChange[],
+  ): Promise<ObservedResource<P>>;
+  /** Idempotent: an already deleted resource is success. Honors deletionPolicy (retain: untag only). */
+  delete(
+    ctx: ResourceContext,
+    observed: ObservedResource<P>,
+    options: DeleteOptions,
+  ): Promise<void>;
+}
