@@ -5,6 +5,8 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { STSClient } from '@aws-sdk/client-sts';
 import { errorCode } from './errors.ts';
 
@@ -96,6 +98,8 @@ const CLIENT_CLASSES = {
   rds: RDSClient,
   dynamodb: DynamoDBClient,
   sts: STSClient,
+  tagging: ResourceGroupsTaggingAPIClient,
+  secretsmanager: SecretsManagerClient,
 } as const;
 
 type ClientName = keyof typeof CLIENT_CLASSES;
