@@ -1,0 +1,249 @@
+/**
+ * Parsing one spec file: YAML with source positions and hard limits against hostile input.
+ * The parsed document is kept so that any field path maps back to file:line:col.
+ */
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type ParsedNode,
+  parseAllDocuments,
+} from 'yaml';
+import type { PathSegment } from './errors.ts';
+
+/** MAX_SPEC_BYTES is the largest spec file accepted (1 MiB); larger input is refused before parsing. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
+/** MAX_ALIAS_COUNT bounds alias expansion, so a "billion laughs" document cannot exhaust memory. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** Position is a 1-based line and column. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** LocatedIssue is a problem found while parsing, with its position and (if known) field path. */
+export interface LocatedIssue extends Position {
+  path: PathSegment[];
+  message: string;
+}
+
+/** ParsedSpec is a parsed spec: its plain value and a way back from field paths to positions. */
+export interface ParsedSpec {
+  value: unknown;
+  /**
+   * locate returns the position of the node at path: its value, or with `key` its key
+   * (for unknown keys and keys that are wrong themselves). A path that does not exist in the
+   * document resolves to the deepest existing ancestor's key, so errors about missing fields
+   * point at the object that misses them.
+   */
+  locate(path: readonly PathSegment[], target?: 'value' | 'key'): Position;
+}
+
+/** ParseResult is either a parsed spec or the issues that prevented parsing. */
+export type ParseResult = { ok: true; spec: ParsedSpec } | { ok: false; issues: LocatedIssue[] };
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function lowerFirst(text: string): string {
+  return text.length > 0 ? text[0]!.toLowerCase() + text.slice(1) : text;
+}
+
+/**
+ * parseSpecSource parses one YAML document with positions. Refused: more than MAX_SPEC_BYTES,
+ * an empty file, more than one document, duplicate keys, any YAML error or warning, and alias
+ * expansion beyond MAX_ALIAS_COUNT. Never throws for bad input.
+ */
+export function parseSpecSource(source: string): ParseResult {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_SPEC_BYTES) {
+    return {
+      ok: false,
+      issues: [
+        {
+          line: 1,
+          column: 1,
+          path: [],
+          message: `file is ${bytes} bytes, larger than the limit of ${MAX_SPEC_BYTES} bytes (1 MiB) for a spec`,
+        },
+      ],
+    };
+  }
+  const lineCounter = new LineCounter();
+  const position = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  let documents: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(source, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      version: '1.2',
+    });
+    documents = Array.isArray(parsed) ? parsed : [];
+  } catch (error) {
+    return {
+      ok: false,
+      issues: [{ line: 1, column: 1, path: [], message: `cannot parse YAML: ${describe(error)}` }],
+    };
+  }
+  const nonEmpty = documents.filter(
+    (document) => document.contents !== null || document.errors.length > 0,
+  );
+  if (nonEmpty.length === 0) {
+    return {
+      ok: false,
+      issues: [
+        { line: 1, column: 1, path: [], message: 'file is empty: a spec describes one stack' },
+      ],
+    };
+  }
+  if (documents.length > 1) {
+    const second = documents[1]!;
+    const start = second.range[0];
+    return {
+      ok: false,
+      issues: [
+        {
+          ...position(start),
+          path: [],
+          message: `file holds ${documents.length} YAML documents; a spec file holds exactly one stack (remove the '---' separator or split the file)`,
+        },
+      ],
+    };
+  }
+  const document = documents[0]!;
+  const yamlProblems = [...document.errors, ...document.warnings];
+  if (yamlProblems.length > 0) {
+    return {
+      ok: false,
+      issues: yamlProblems.map((problem) => ({
+        ...position(problem.pos[0]),
+        path: [],
+        message:
+          problem.code === 'DUPLICATE_KEY'
+            ? 'duplicate key: a key may appear only once in a map'
+            : `invalid YAML: ${lowerFirst(firstLine(problem.message))}`,
+      })),
+    };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const aliasBomb = error instanceof ReferenceError || /alias/i.test(describe(error));
+    return {
+      ok: false,
+      issues: [
+        {
+          line: 1,
+          column: 1,
+          path: [],
+          message: aliasBomb
+            ? `too many YAML alias expansions (limit ${MAX_ALIAS_COUNT}): anchors and aliases expand to a document too large to accept`
+            : `cannot read YAML: ${describe(error)}`,
+        },
+      ],
+    };
+  }
+  if (value === null || value === undefined) {
+    return {
+      ok: false,
+      issues: [
+        { line: 1, column: 1, path: [], message: 'file is empty: a spec describes one stack' },
+      ],
+    };
+  }
+  return {
+    ok: true,
+    spec: {
+      value,
+      locate: (path, target = 'value') => {
+        const offset = locateOffset(document, path, target);
+        return position(offset);
+      },
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? lowerFirst(firstLine(error.message)) : String(error);
+}
+
+function resolve(document: Document.Parsed, node: unknown): unknown {
+  let current = node;
+  for (let hops = 0; isAlias(current) && hops < 10; hops += 1) {
+    current = current.resolve(document);
+  }
+  return current;
+}
+
+function startOf(node: unknown): number | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as Node).range;
+    if (range) return range[0];
+  }
+  return undefined;
+}
+
+function keyValue(key: unknown): unknown {
+  return isScalar(key) ? key.value : key;
+}
+
+function locateOffset(
+  document: Document.Parsed,
+  path: readonly PathSegment[],
+  target: 'value' | 'key',
+): number {
+  const root = resolve(document, document.contents) as ParsedNode | null;
+  let node: unknown = root;
+  // The best position so far: the key of the deepest pair on the path, or the root.
+  let best = startOf(root) ?? 0;
+  let keyOfLast: number | undefined;
+  for (let index = 0; index < path.length; index += 1) {
+    const segment = path[index]!;
+    const current = resolve(document, node);
+    let next: unknown;
+    keyOfLast = undefined;
+    if (isMap(current)) {
+      const pair = current.items.find(
+        (item) => isPair(item) && String(keyValue(item.key)) === String(segment),
+      );
+      if (pair && isPair(pair)) {
+        keyOfLast = startOf(pair.key);
+        next = pair.value;
+        best = keyOfLast ?? best;
+      }
+    } else if (isSeq(current) && typeof segment === 'number') {
+      next = current.items[segment];
+      keyOfLast = startOf(next);
+    }
+    if (next === undefined) return best;
+    const nextStart = startOf(next) ?? startOf(resolve(document, next));
+    node = next;
+    if (index === path.length - 1) {
+      if (target === 'key' && keyOfLast !== undefined) return keyOfLast;
+      // An empty value (`key:` with nothing after it) has no useful range; use the key.
+      return nextStart ?? keyOfLast ?? best;
+    }
+    best = keyOfLast ?? nextStart ?? best;
+  }
+  return best;
+}
+
+/** isPlainObject reports whether a parsed value is a YAML map (not a sequence or scalar). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
