@@ -41,6 +41,12 @@ export interface ResourceChange {
   id?: string;
   /** Set when apply refuses this change unless explicitly allowed (e.g. replacing a database). */
   guarded?: string;
+  /** Number of managed top-level properties without a change (folded in the human rendering). */
+  unchanged?: number;
+  /** Set when AWS still reports the resource as being created or modified (requeue, never wait). */
+  pending?: boolean;
+  /** For a delete: what happens to the AWS resource (retain: untagged and kept; snapshot: final snapshot first). */
+  deletionPolicy?: 'delete' | 'retain' | 'snapshot';
 }
 
 /** StackPlan is the plan of one stack. */

@@ -55,3 +55,9 @@ export function handlerFor(kind: string): ResourceHandler {
 export function kindRank(kind: string): number {
   return HANDLERS.findIndex((handler) => handler.kind === kind);
 }
+
+/**
+ * PROTECTED_KINDS are kinds whose replacement destroys data: a planned replace is guarded and apply
+ * refuses it unless the address is explicitly allowed (`--allow-replace=db-instance.main`).
+ */
+export const PROTECTED_KINDS: ReadonlySet<string> = new Set(['db-instance']);
