@@ -1,16 +1,352 @@
-import type { ResourceHandler } from './types.ts';
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DeleteSecurityGroupCommand,
+  DescribeSecurityGroupsCommand,
+  type IpPermission,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type SecurityGroup,
+  UpdateSecurityGroupRuleDescriptionsEgressCommand,
+  UpdateSecurityGroupRuleDescriptionsIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { errorCode, isNotFound } from '../aws/errors.ts';
+import { tagListToMap } from '../aws/tags.ts';
+import type { FieldChange } from '../plan/types.ts';
+import {
+  applyTagChanges,
+  canonicalJson,
+  changedFields,
+  describeError,
+  diffFields,
+  diffTagMaps,
+  ownerOf,
+  paginate,
+  releaseOwnership,
+  stackFilters,
+  tagSpecifications,
+} from './ec2-common.ts';
+import type { FieldRule, ObservedResource, ResourceContext, ResourceHandler } from './types.ts';
 
-function notImplemented(): never {
-  throw new Error('security-group: not implemented yet');
+/**
+ * SecurityGroupRule is one permission from exactly one source: a CIDR or another group.
+ * Protocol `-1` means every protocol and port; its ports are normalized to -1.
+ */
+export type SecurityGroupRule = {
+  protocol: 'tcp' | 'udp' | '-1';
+  fromPort: number;
+  toPort: number;
+  cidr?: string;
+  sourceSecurityGroupId?: string;
+  description?: string;
+};
+
+/** SecurityGroupProperties: identity (VPC, name, description) and the two rule lists, normalized. */
+export type SecurityGroupProperties = {
+  vpcId: string;
+  groupName: string;
+  description: string;
+  ingress: SecurityGroupRule[];
+  egress: SecurityGroupRule[];
+};
+
+/** SECURITY_GROUP_FIELDS: EC2 cannot rename a group or change its VPC or description; rules change in place. */
+export const SECURITY_GROUP_FIELDS: Record<keyof SecurityGroupProperties, FieldRule> = {
+  vpcId: 'replace',
+  groupName: 'replace',
+  description: 'replace',
+  ingress: 'update',
+  egress: 'update',
+};
+
+/** ALLOW_ALL_EGRESS is the rule AWS adds to every new VPC security group. */
+export const ALLOW_ALL_EGRESS: SecurityGroupRule = {
+  protocol: '-1',
+  fromPort: -1,
+  toPort: -1,
+  cidr: '0.0.0.0/0',
+};
+
+const KIND = 'security-group';
+
+const PROTOCOL_ALIASES: Record<string, string> = { '6': 'tcp', '17': 'udp', all: '-1' };
+
+/** normalizeRule gives a rule its canonical form: protocol name, -1 ports for all traffic, no empty members. */
+export function normalizeRule(rule: SecurityGroupRule): SecurityGroupRule {
+  const protocol = (PROTOCOL_ALIASES[String(rule.protocol).toLowerCase()] ??
+    String(rule.protocol).toLowerCase()) as SecurityGroupRule['protocol'];
+  const allTraffic = protocol === '-1';
+  const normalized: SecurityGroupRule = {
+    protocol,
+    fromPort: allTraffic ? -1 : rule.fromPort,
+    toPort: allTraffic ? -1 : rule.toPort,
+  };
+  if (rule.cidr) normalized.cidr = rule.cidr;
+  if (rule.sourceSecurityGroupId) normalized.sourceSecurityGroupId = rule.sourceSecurityGroupId;
+  if (rule.description) normalized.description = rule.description;
+  return normalized;
 }
 
-/** securityGroupHandler manages security-group resources. */
-export const securityGroupHandler: ResourceHandler = {
-  kind: 'security-group',
-  fields: {},
-  observeAll: async () => notImplemented(),
-  diff: () => notImplemented(),
-  create: async () => notImplemented(),
-  update: async () => notImplemented(),
-  delete: async () => notImplemented(),
+/** ruleKey identifies a rule by what it allows (its description is not part of its identity). */
+export function ruleKey(rule: SecurityGroupRule): string {
+  const { description: _description, ...identity } = normalizeRule(rule);
+  return canonicalJson(identity);
+}
+
+/** normalizeRules normalizes, de-duplicates (by identity) and sorts a rule list. */
+export function normalizeRules(rules: readonly SecurityGroupRule[]): SecurityGroupRule[] {
+  const byKey = new Map<string, SecurityGroupRule>();
+  for (const rule of rules) byKey.set(ruleKey(rule), normalizeRule(rule));
+  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, rule]) => rule);
+}
+
+/** normalizeSecurityGroup puts security group properties in their canonical form. */
+export function normalizeSecurityGroup(
+  properties: SecurityGroupProperties,
+): SecurityGroupProperties {
+  return {
+    vpcId: properties.vpcId,
+    groupName: properties.groupName,
+    description: properties.description,
+    ingress: normalizeRules(properties.ingress ?? []),
+    egress: normalizeRules(properties.egress ?? []),
+  };
+}
+
+/** rulesFromAws explodes AWS permissions (several sources each) into one rule per source. */
+export function rulesFromAws(
+  permissions: readonly IpPermission[] | undefined,
+): SecurityGroupRule[] {
+  const rules: SecurityGroupRule[] = [];
+  for (const permission of permissions ?? []) {
+    const base = {
+      protocol: (permission.IpProtocol ?? '-1') as SecurityGroupRule['protocol'],
+      fromPort: permission.FromPort ?? -1,
+      toPort: permission.ToPort ?? -1,
+    };
+    for (const range of permission.IpRanges ?? []) {
+      rules.push({ ...base, cidr: range.CidrIp, description: range.Description });
+    }
+    for (const range of permission.Ipv6Ranges ?? []) {
+      rules.push({ ...base, cidr: range.CidrIpv6, description: range.Description });
+    }
+    for (const pair of permission.UserIdGroupPairs ?? []) {
+      rules.push({ ...base, sourceSecurityGroupId: pair.GroupId, description: pair.Description });
+    }
+  }
+  return normalizeRules(rules);
+}
+
+/** toPermission converts one rule into the AWS permission that authorizes or revokes it. */
+export function toPermission(rule: SecurityGroupRule, withDescription = true): IpPermission {
+  const normalized = normalizeRule(rule);
+  const description = withDescription ? normalized.description : undefined;
+  const permission: IpPermission = { IpProtocol: normalized.protocol };
+  if (normalized.protocol !== '-1') {
+    permission.FromPort = normalized.fromPort;
+    permission.ToPort = normalized.toPort;
+  }
+  if (normalized.sourceSecurityGroupId) {
+    permission.UserIdGroupPairs = [
+      { GroupId: normalized.sourceSecurityGroupId, Description: description },
+    ];
+  } else if (normalized.cidr?.includes(':')) {
+    permission.Ipv6Ranges = [{ CidrIpv6: normalized.cidr, Description: description }];
+  } else {
+    permission.IpRanges = [{ CidrIp: normalized.cidr, Description: description }];
+  }
+  return permission;
+}
+
+/** RulePlan is what it takes to turn one rule list into another. */
+export interface RulePlan {
+  authorize: SecurityGroupRule[];
+  revoke: SecurityGroupRule[];
+  describe: SecurityGroupRule[];
+}
+
+/**
+ * planRules compares rule lists by identity: rules only desired are authorized, rules only
+ * observed are revoked, and rules whose description alone differs get a new description.
+ * Unchanged rules are never touched.
+ */
+export function planRules(
+  desiredRules: readonly SecurityGroupRule[],
+  observedRules: readonly SecurityGroupRule[],
+): RulePlan {
+  const observedByKey = new Map(normalizeRules(observedRules).map((rule) => [ruleKey(rule), rule]));
+  const desiredNormalized = normalizeRules(desiredRules);
+  const desiredKeys = new Set(desiredNormalized.map(ruleKey));
+  const plan: RulePlan = { authorize: [], revoke: [], describe: [] };
+  for (const rule of desiredNormalized) {
+    const current = observedByKey.get(ruleKey(rule));
+    if (!current) plan.authorize.push(rule);
+    else if ((current.description ?? '') !== (rule.description ?? '')) plan.describe.push(rule);
+  }
+  for (const [key, rule] of observedByKey) {
+    if (!desiredKeys.has(key)) plan.revoke.push(rule);
+  }
+  return plan;
+}
+
+async function applyRulePlan(
+  ctx: ResourceContext,
+  groupId: string,
+  direction: 'ingress' | 'egress',
+  plan: RulePlan,
+): Promise<void> {
+  const ingress = direction === 'ingress';
+  try {
+    if (plan.revoke.length > 0) {
+      const input = {
+        GroupId: groupId,
+        IpPermissions: plan.revoke.map((r) => toPermission(r, false)),
+      };
+      if (ingress) await ctx.clients.ec2.send(new RevokeSecurityGroupIngressCommand(input));
+      else await ctx.clients.ec2.send(new RevokeSecurityGroupEgressCommand(input));
+    }
+    if (plan.authorize.length > 0) {
+      const input = { GroupId: groupId, IpPermissions: plan.authorize.map((r) => toPermission(r)) };
+      if (ingress) await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
+      else await ctx.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+    }
+    if (plan.describe.length > 0) {
+      const input = { GroupId: groupId, IpPermissions: plan.describe.map((r) => toPermission(r)) };
+      if (ingress) {
+        await ctx.clients.ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand(input));
+      } else {
+        await ctx.clients.ec2.send(new UpdateSecurityGroupRuleDescriptionsEgressCommand(input));
+      }
+    }
+  } catch (err) {
+    throw describeError(`cannot update ${direction} rules of security group ${groupId}`, err);
+  }
+}
+
+function toObserved(
+  ctx: ResourceContext,
+  group: SecurityGroup,
+): ObservedResource<SecurityGroupProperties> | undefined {
+  const tags = tagListToMap(group.Tags);
+  const owner = ownerOf(ctx, KIND, tags);
+  if (!owner || !group.GroupId) return undefined;
+  return {
+    address: owner.address,
+    kind: KIND,
+    stack: owner.stack,
+    id: group.GroupId,
+    properties: {
+      vpcId: group.VpcId ?? '',
+      groupName: group.GroupName ?? '',
+      description: group.Description ?? '',
+      ingress: rulesFromAws(group.IpPermissions),
+      egress: rulesFromAws(group.IpPermissionsEgress),
+    },
+    tags,
+    status: 'ready',
+    attributes: { id: group.GroupId },
+  };
+}
+
+/**
+ * securityGroupHandler manages VPC security groups and their rules. Updates authorize the
+ * missing rules and revoke the extra ones; rules that stay are never revoked and re-added.
+ */
+export const securityGroupHandler: ResourceHandler<SecurityGroupProperties> = {
+  kind: KIND,
+  fields: SECURITY_GROUP_FIELDS,
+
+  async observeAll(ctx) {
+    if (ctx.stacks.length === 0) return [];
+    const groups = await paginate(async (NextToken) => {
+      const page = await ctx.clients.ec2.send(
+        new DescribeSecurityGroupsCommand({ Filters: stackFilters(ctx), NextToken }),
+      );
+      return { items: page.SecurityGroups, nextToken: page.NextToken };
+    });
+    return groups.map((group) => toObserved(ctx, group)).filter((found) => found !== undefined);
+  },
+
+  diff(desired, observed, desiredTags, observedTags): FieldChange[] {
+    return [
+      ...diffFields(
+        normalizeSecurityGroup(desired),
+        normalizeSecurityGroup(observed),
+        SECURITY_GROUP_FIELDS,
+      ),
+      ...diffTagMaps(desiredTags, observedTags),
+    ];
+  },
+
+  async create(ctx, desired) {
+    const properties = normalizeSecurityGroup(desired.properties);
+    let groupId: string;
+    try {
+      const created = await ctx.clients.ec2.send(
+        new CreateSecurityGroupCommand({
+          VpcId: properties.vpcId,
+          GroupName: properties.groupName,
+          Description: properties.description,
+          TagSpecifications: tagSpecifications('security-group', desired.tags),
+        }),
+      );
+      groupId = created.GroupId ?? '';
+      if (!groupId) throw new Error('CreateSecurityGroup returned no GroupId');
+    } catch (err) {
+      throw describeError(
+        `cannot create security group ${desired.address} (${properties.groupName})`,
+        err,
+      );
+    }
+    await applyRulePlan(ctx, groupId, 'ingress', planRules(properties.ingress, []));
+    await applyRulePlan(ctx, groupId, 'egress', planRules(properties.egress, [ALLOW_ALL_EGRESS]));
+    return {
+      address: desired.address,
+      kind: KIND,
+      stack: desired.stack,
+      id: groupId,
+      properties,
+      tags: { ...desired.tags },
+      status: 'ready',
+      attributes: { id: groupId },
+    };
+  },
+
+  async update(ctx, desired, observed, changes) {
+    const fields = changedFields(changes);
+    const wanted = normalizeSecurityGroup(desired.properties);
+    const properties = normalizeSecurityGroup(observed.properties);
+    for (const direction of ['ingress', 'egress'] as const) {
+      if (!fields.has(direction)) continue;
+      await applyRulePlan(
+        ctx,
+        observed.id,
+        direction,
+        planRules(wanted[direction], properties[direction]),
+      );
+      properties[direction] = wanted[direction];
+    }
+    const tags = await applyTagChanges(ctx, observed.id, desired.tags, observed.tags, changes);
+    return { ...observed, properties, tags };
+  },
+
+  async delete(ctx, observed, { deletionPolicy }) {
+    if (deletionPolicy === 'retain') {
+      await releaseOwnership(ctx, observed.id, observed.tags);
+      return;
+    }
+    try {
+      await ctx.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: observed.id }));
+    } catch (err) {
+      if (isNotFound(err)) return;
+      if (errorCode(err) === 'DependencyViolation') {
+        throw describeError(
+          `cannot delete security group ${observed.id}: still in use by another resource or group`,
+          err,
+        );
+      }
+      throw describeError(`cannot delete security group ${observed.id}`, err);
+    }
+  },
 };

@@ -1,16 +1,204 @@
-import type { ResourceHandler } from './types.ts';
+import {
+  CreateVpcCommand,
+  DeleteVpcCommand,
+  DescribeVpcAttributeCommand,
+  DescribeVpcsCommand,
+  ModifyVpcAttributeCommand,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import { tagListToMap } from '../aws/tags.ts';
+import type { FieldChange } from '../plan/types.ts';
+import {
+  applyTagChanges,
+  changedFields,
+  describeError,
+  diffFields,
+  diffTagMaps,
+  ignoreNotFound,
+  ownerOf,
+  paginate,
+  releaseOwnership,
+  stackFilters,
+  tagSpecifications,
+} from './ec2-common.ts';
+import type { FieldRule, ObservedResource, ResourceContext, ResourceHandler } from './types.ts';
 
-function notImplemented(): never {
-  throw new Error('vpc: not implemented yet');
+/** VpcProperties: the VPC's CIDR and its two DNS attributes. */
+export type VpcProperties = {
+  cidrBlock: string;
+  enableDnsSupport: boolean;
+  enableDnsHostnames: boolean;
+};
+
+/** VPC_FIELDS: the CIDR cannot change in place; the DNS attributes can (ModifyVpcAttribute). */
+export const VPC_FIELDS: Record<keyof VpcProperties, FieldRule> = {
+  cidrBlock: 'replace',
+  enableDnsSupport: 'update',
+  enableDnsHostnames: 'update',
+};
+
+const KIND = 'vpc';
+
+function toObserved(
+  ctx: ResourceContext,
+  vpc: Vpc,
+  dns: { enableDnsSupport: boolean; enableDnsHostnames: boolean },
+): ObservedResource<VpcProperties> | undefined {
+  const tags = tagListToMap(vpc.Tags);
+  const owner = ownerOf(ctx, KIND, tags);
+  if (!owner || !vpc.VpcId) return undefined;
+  const cidrBlock = vpc.CidrBlock ?? '';
+  return {
+    address: owner.address,
+    kind: KIND,
+    stack: owner.stack,
+    id: vpc.VpcId,
+    properties: { cidrBlock, ...dns },
+    tags,
+    status: vpc.State === 'pending' ? 'pending' : 'ready',
+    attributes: { id: vpc.VpcId, cidrBlock },
+  };
 }
 
-/** vpcHandler manages vpc resources. */
-export const vpcHandler: ResourceHandler = {
-  kind: 'vpc',
-  fields: {},
-  observeAll: async () => notImplemented(),
-  diff: () => notImplemented(),
-  create: async () => notImplemented(),
-  update: async () => notImplemented(),
-  delete: async () => notImplemented(),
+async function describeDns(
+  ctx: ResourceContext,
+  vpcId: string,
+): Promise<{ enableDnsSupport: boolean; enableDnsHostnames: boolean }> {
+  const [support, hostnames] = await Promise.all([
+    ctx.clients.ec2.send(
+      new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsSupport' }),
+    ),
+    ctx.clients.ec2.send(
+      new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }),
+    ),
+  ]);
+  return {
+    enableDnsSupport: support.EnableDnsSupport?.Value ?? false,
+    enableDnsHostnames: hostnames.EnableDnsHostnames?.Value ?? false,
+  };
+}
+
+async function modifyDns(
+  ctx: ResourceContext,
+  vpcId: string,
+  attribute: 'enableDnsSupport' | 'enableDnsHostnames',
+  value: boolean,
+): Promise<void> {
+  // ModifyVpcAttribute accepts one attribute per call.
+  const input =
+    attribute === 'enableDnsSupport'
+      ? { VpcId: vpcId, EnableDnsSupport: { Value: value } }
+      : { VpcId: vpcId, EnableDnsHostnames: { Value: value } };
+  await ctx.clients.ec2.send(new ModifyVpcAttributeCommand(input));
+}
+
+/**
+ * vpcHandler manages the stack's VPC. Observe is one paginated DescribeVpcs for all stacks
+ * plus, per owned VPC, two DescribeVpcAttribute calls in parallel: EC2 returns the DNS
+ * attributes only one VPC and one attribute at a time.
+ */
+export const vpcHandler: ResourceHandler<VpcProperties> = {
+  kind: KIND,
+  fields: VPC_FIELDS,
+
+  async observeAll(ctx) {
+    if (ctx.stacks.length === 0) return [];
+    const vpcs = await paginate(async (NextToken) => {
+      const page = await ctx.clients.ec2.send(
+        new DescribeVpcsCommand({ Filters: stackFilters(ctx), NextToken }),
+      );
+      return { items: page.Vpcs, nextToken: page.NextToken };
+    });
+    const owned = vpcs.filter(
+      (vpc) => vpc.VpcId && ownerOf(ctx, KIND, tagListToMap(vpc.Tags)) !== undefined,
+    );
+    const observed = await Promise.all(
+      owned.map(async (vpc) => toObserved(ctx, vpc, await describeDns(ctx, vpc.VpcId!))),
+    );
+    return observed.filter((resource) => resource !== undefined);
+  },
+
+  diff(desired, observed, desiredTags, observedTags): FieldChange[] {
+    return [
+      ...diffFields(desired, observed, VPC_FIELDS),
+      ...diffTagMaps(desiredTags, observedTags),
+    ];
+  },
+
+  async create(ctx, desired) {
+    const { cidrBlock, enableDnsSupport, enableDnsHostnames } = desired.properties;
+    let vpcId: string;
+    try {
+      const created = await ctx.clients.ec2.send(
+        new CreateVpcCommand({
+          CidrBlock: cidrBlock,
+          TagSpecifications: tagSpecifications('vpc', desired.tags),
+        }),
+      );
+      vpcId = created.Vpc?.VpcId ?? '';
+      if (!vpcId) throw new Error('CreateVpc returned no VpcId');
+    } catch (err) {
+      throw describeError(`cannot create vpc ${desired.address} (${cidrBlock})`, err);
+    }
+    try {
+      // AWS defaults: DNS support on, DNS host names off.
+      if (!enableDnsSupport) await modifyDns(ctx, vpcId, 'enableDnsSupport', false);
+      if (enableDnsHostnames) await modifyDns(ctx, vpcId, 'enableDnsHostnames', true);
+    } catch (err) {
+      throw describeError(`cannot set dns attributes of vpc ${vpcId}`, err);
+    }
+    return {
+      address: desired.address,
+      kind: KIND,
+      stack: desired.stack,
+      id: vpcId,
+      properties: { cidrBlock, enableDnsSupport, enableDnsHostnames },
+      tags: { ...desired.tags },
+      status: 'ready',
+      attributes: { id: vpcId, cidrBlock },
+    };
+  },
+
+  async update(ctx, desired, observed, changes) {
+    const fields = changedFields(changes);
+    const properties = { ...observed.properties };
+    try {
+      // Hostnames need DNS support: turn support on first and off last.
+      if (fields.has('enableDnsSupport') && desired.properties.enableDnsSupport) {
+        await modifyDns(ctx, observed.id, 'enableDnsSupport', true);
+        properties.enableDnsSupport = true;
+      }
+      if (fields.has('enableDnsHostnames')) {
+        await modifyDns(
+          ctx,
+          observed.id,
+          'enableDnsHostnames',
+          desired.properties.enableDnsHostnames,
+        );
+        properties.enableDnsHostnames = desired.properties.enableDnsHostnames;
+      }
+      if (fields.has('enableDnsSupport') && !desired.properties.enableDnsSupport) {
+        await modifyDns(ctx, observed.id, 'enableDnsSupport', false);
+        properties.enableDnsSupport = false;
+      }
+    } catch (err) {
+      throw describeError(`cannot update dns attributes of vpc ${observed.id}`, err);
+    }
+    const tags = await applyTagChanges(ctx, observed.id, desired.tags, observed.tags, changes);
+    return { ...observed, properties, tags };
+  },
+
+  async delete(ctx, observed, { deletionPolicy }) {
+    if (deletionPolicy === 'retain') {
+      await releaseOwnership(ctx, observed.id, observed.tags);
+      return;
+    }
+    try {
+      await ignoreNotFound(() =>
+        ctx.clients.ec2.send(new DeleteVpcCommand({ VpcId: observed.id })),
+      );
+    } catch (err) {
+      throw describeError(`cannot delete vpc ${observed.id}`, err);
+    }
+  },
 };
