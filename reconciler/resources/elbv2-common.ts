@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import {
+  AddTagsCommand,
+  DescribeTagsCommand,
+  RemoveTagsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { errorCode } from '../aws/errors.ts';
+import { isManagementTag, ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
+import type { FieldChange } from '../plan/types.ts';
+import type { FieldRule, ResourceContext, Tags } from './types.ts';
+
+/** canonicalJson serializes a value with object keys sorted, so equal values compare equal as text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value === 'object' && value !== null) {
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== undefined) sorted[key] = sortKeys(child);
+    }
+    return sorted;
+  }
+  return value;
+}
+
+/** sameValue compares two property values structurally, independent of object key order. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/**
+ * diffFields compares the top-level properties named in `fields` (ignoring `ignore` rules):
+ * one FieldChange per differing property, `forcesReplacement` from the rule.
+ */
+export function diffFields(
+  desired: Record<string, unknown>,
+  observed: Record<string, unknown>,
+  fields: Record<string, FieldRule>,
+  sensitive: readonly string[] = [],
+): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [path, rule] of Object.entries(fields)) {
+    if (rule === 'ignore') continue;
+    const after = desired[path];
+    const before = observed[path];
+    if (sameValue(after, before)) continue;
+    changes.push({
+      path,
+      before,
+      after,
+      forcesReplacement: rule === 'replace',
+      sensitive: sensitive.includes(path),
+    });
+  }
+  return changes;
+}
+
+/** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, never written. */
+export function isAwsTag(key: string): boolean {
+  return key.startsWith('aws:');
+}
+
+/** diffTagMaps returns one `tags.<key>` change per tag added, changed or removed (AWS `aws:` tags ignored). */
+export function diffTagMaps(desiredTags: Tags, observedTags: Tags): FieldChange[] {
+  const keys = new Set([...Object.keys(desiredTags), ...Object.keys(observedTags)]);
+  const changes: FieldChange[] = [];
+  for (const key of [...keys].sort()) {
+    if (isAwsTag(key)) continue;
+    const after = desiredTags[key];
+    const before = observedTags[key];
+    if (after === before) continue;
+    changes.push({
+      path: `tags.${key}`,
+      before,
+      after,
+      forcesReplacement: false,
+      sensitive: false,
+    });
+  }
+  return changes;
+}
+
+/** TagDelta is what a tag update writes: tags to set and keys to remove. */
+export interface TagDelta {
+  set: Tags;
+  remove: string[];
+}
+
+/** tagDelta computes the writes turning observed tags into desired ones, never touching `aws:` tags. */
+export function tagDelta(desiredTags: Tags, observedTags: Tags): TagDelta {
+  const set: Tags = {};
+  for (const [key, value] of Object.entries(desiredTags)) {
+    if (!isAwsTag(key) && observedTags[key] !== value) set[key] = value;
+  }
+  const remove = Object.keys(observedTags)
+    .filter((key) => !isAwsTag(key) && !(key in desiredTags))
+    .sort();
+  return { set, remove };
+}
+
+/** hasTagChanges tells whether a change list touches tags. */
+export function hasTagChanges(changes: readonly FieldChange[]): boolean {
+  return changes.some((change) => change.path.startsWith('tags.'));
+}
+
+/** changedFields returns the top-level property names a change list touches (tags excluded). */
+export function changedFields(changes: readonly FieldChange[]): Set<string> {
+  const fields = new Set<string>();
+  for (const change of changes) {
+    if (change.path.startsWith('tags.')) continue;
+    fields.add(change.path.split(/[.[]/, 1)[0]!);
+  }
+  return fields;
+}
+
+/** chunk splits a list into slices of at most `size` elements. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
+
+/** ELBV2_TAG_BATCH is the most ARNs DescribeTags accepts in one call. */
+export const ELBV2_TAG_BATCH = 20;
+
+/** describeElbv2Tags reads the tags of every ARN, in DescribeTags calls of 20 ARNs each. */
+export async function describeElbv2Tags(
+  ctx: ResourceContext,
+  arns: readonly string[],
+): Promise<Map<string, Tags>> {
+  const tagsByArn = new Map<string, Tags>();
+  for (const batch of chunk(arns, ELBV2_TAG_BATCH)) {
+    const described = await ctx.clients.elbv2.send(
+      new DescribeTagsCommand({ ResourceArns: batch }),
+    );
+    for (const description of described.TagDescriptions ?? []) {
+      if (description.ResourceArn) {
+        tagsByArn.set(description.ResourceArn, tagListToMap(description.Tags));
+      }
+    }
+  }
+  return tagsByArn;
+}
+
+/** OwnedArn is one ELBv2 resource that carries our tags for one of the stacks in scope. */
+export interface OwnedArn {
+  arn: string;
+  stack: string;
+  address: string;
+  tags: Tags;
+}
+
+/** ownedArns keeps the ARNs whose tags say they belong to one of ctx.stacks. */
+export function ownedArns(
+  arns: readonly string[],
+  tagsByArn: Map<string, Tags>,
+  stacks: readonly string[],
+): OwnedArn[] {
+  const owned: OwnedArn[] = [];
+  for (const arn of arns) {
+    const tags = tagsByArn.get(arn) ?? {};
+    const owner = ownedBy(tags, stacks);
+    if (owner) owned.push({ arn, ...owner, tags });
+  }
+  return owned;
+}
+
+/** writeElbv2Tags applies a tag update to one ELBv2 resource (AddTags, then RemoveTags). */
+export async function writeElbv2Tags(
+  ctx: ResourceContext,
+  arn: string,
+  desiredTags: Tags,
+  observedTags: Tags,
+): Promise<void> {
+  const delta = tagDelta(desiredTags, observedTags);
+  if (Object.keys(delta.set).length > 0) {
+    await ctx.clients.elbv2.send(
+      new AddTagsCommand({ ResourceArns: [arn], Tags: tagMapToList(delta.set) }),
+    );
+  }
+  if (delta.remove.length > 0) {
+    await ctx.clients.elbv2.send(
+      new RemoveTagsCommand({ ResourceArns: [arn], TagKeys: delta.remove }),
+    );
+  }
+}
+
+/** removeElbv2ManagementTags drops only our `reconciler:*` tags from one ELBv2 resource (retain policy). */
+export async function removeElbv2ManagementTags(
+  ctx: ResourceContext,
+  arn: string,
+  tags: Tags,
+): Promise<void> {
+  const keys = Object.keys(tags).filter(isManagementTag).sort();
+  if (keys.length === 0) return;
+  await ctx.clients.elbv2.send(new RemoveTagsCommand({ ResourceArns: [arn], TagKeys: keys }));
+}
+
+/**
+ * shortName keeps an AWS name within `max` characters: unchanged when it fits, otherwise cut and
+ * suffixed with a 6-character hash of the full name, so two long names never collide.
+ */
+export function shortName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const head = name.slice(0, max - hash.length - 1).replace(/-+$/, '');
+  return `${head}-${hash}`;
+}
+
+/** wrapError wraps an SDK error with what failed, keeping the AWS error code in the message. */
+export function wrapError(message: string, err: unknown): Error {
+  return new Error(`${message}: ${errorCode(err) ?? String(err)}`, { cause: err });
+}
