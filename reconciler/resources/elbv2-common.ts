@@ -7,81 +7,11 @@ import {
 import { errorCode } from '../aws/errors.ts';
 import { isManagementTag, ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
-import type { FieldRule, ResourceContext, Tags } from './types.ts';
-
-/** canonicalJson serializes a value with object keys sorted, so equal values compare equal as text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (typeof value === 'object' && value !== null) {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const child = (value as Record<string, unknown>)[key];
-      if (child !== undefined) sorted[key] = sortKeys(child);
-    }
-    return sorted;
-  }
-  return value;
-}
-
-/** sameValue compares two property values structurally, independent of object key order. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-/**
- * diffFields compares the top-level properties named in `fields` (ignoring `ignore` rules):
- * one FieldChange per differing property, `forcesReplacement` from the rule.
- */
-export function diffFields(
-  desired: Record<string, unknown>,
-  observed: Record<string, unknown>,
-  fields: Record<string, FieldRule>,
-  sensitive: readonly string[] = [],
-): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const [path, rule] of Object.entries(fields)) {
-    if (rule === 'ignore') continue;
-    const after = desired[path];
-    const before = observed[path];
-    if (sameValue(after, before)) continue;
-    changes.push({
-      path,
-      before,
-      after,
-      forcesReplacement: rule === 'replace',
-      sensitive: sensitive.includes(path),
-    });
-  }
-  return changes;
-}
+import type { ResourceContext, Tags } from './types.ts';
 
 /** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, never written. */
 export function isAwsTag(key: string): boolean {
   return key.startsWith('aws:');
-}
-
-/** diffTagMaps returns one `tags.<key>` change per tag added, changed or removed (AWS `aws:` tags ignored). */
-export function diffTagMaps(desiredTags: Tags, observedTags: Tags): FieldChange[] {
-  const keys = new Set([...Object.keys(desiredTags), ...Object.keys(observedTags)]);
-  const changes: FieldChange[] = [];
-  for (const key of [...keys].sort()) {
-    if (isAwsTag(key)) continue;
-    const after = desiredTags[key];
-    const before = observedTags[key];
-    if (after === before) continue;
-    changes.push({
-      path: `tags.${key}`,
-      before,
-      after,
-      forcesReplacement: false,
-      sensitive: false,
-    });
-  }
-  return changes;
 }
 
 /** TagDelta is what a tag update writes: tags to set and keys to remove. */

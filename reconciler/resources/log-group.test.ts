@@ -38,10 +38,23 @@ test('log-group diff', () => {
       expected: [['retentionDays', undefined, 30, false]],
     },
     {
-      reason: 'a KMS key added out of band is removed in place',
+      reason: 'a KMS key the spec does not name is left alone',
       desired: base,
       observed: { ...base, kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/k' },
-      expected: [['kmsKeyArn', 'arn:aws:kms:us-west-2:123456789012:key/k', undefined, false]],
+      expected: [],
+    },
+    {
+      reason: 'a different KMS key changes in place',
+      desired: { ...base, kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/new' },
+      observed: { ...base, kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/k' },
+      expected: [
+        [
+          'kmsKeyArn',
+          'arn:aws:kms:us-west-2:123456789012:key/k',
+          'arn:aws:kms:us-west-2:123456789012:key/new',
+          false,
+        ],
+      ],
     },
     {
       reason: 'a removed tag shows as tags.<key>',

@@ -13,16 +13,9 @@ import {
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { isNotFound } from '../aws/errors.ts';
 import { isManagementTag, ownedBy, TAG_STACK, tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
-import {
-  changedFields,
-  diffFields,
-  diffTagMaps,
-  hasTagChanges,
-  isAwsTag,
-  tagDelta,
-  wrapError,
-} from './elbv2-common.ts';
+import { changedFields, hasTagChanges, isAwsTag, tagDelta, wrapError } from './elbv2-common.ts';
 import type {
   DeleteOptions,
   DesiredResource,
@@ -145,8 +138,8 @@ function diff(
   observedTags: Tags,
 ): FieldChange[] {
   return [
-    ...diffFields(desired, observed, LOG_GROUP_FIELDS),
-    ...diffTagMaps(desiredTags, observedTags),
+    ...diffProperties(desired, observed, LOG_GROUP_FIELDS),
+    ...diffTags(desiredTags, observedTags),
   ];
 }
 
