@@ -1,0 +1,219 @@
+import {
+  type Cluster,
+  DescribeClustersCommand,
+  ListClustersCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-ecs';
+import { isManagementTag, ownedBy, tagListToMap } from '../aws/tags.ts';
+import { kindOf } from '../graph/addresses.ts';
+import { type FieldChange, isUnknown } from '../plan/types.ts';
+import type { FieldRule, ResourceContext, Tags } from './types.ts';
+
+/** chunk splits a list into slices of at most `size` items (AWS batch limits). */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    slices.push(items.slice(start, start + size));
+  }
+  return slices;
+}
+
+/** paginate calls fetchPage until AWS returns no next token, concatenating the items. */
+export async function paginate<T>(
+  fetchPage: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await fetchPage(nextToken);
+    all.push(...(page.items ?? []));
+    nextToken = page.nextToken || undefined;
+  } while (nextToken);
+  return all;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value);
+}
+
+/** canonicalJson serializes with sorted keys and undefined members dropped, for structural equality. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, member: unknown) => {
+    if (isPlainObject(member)) {
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(member).sort()) sorted[key] = member[key];
+      return sorted;
+    }
+    return member;
+  });
+}
+
+/** sameValue compares two JSON-like values structurally. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function diffValue(
+  path: string,
+  before: unknown,
+  after: unknown,
+  meta: { forcesReplacement: boolean; sensitive: boolean },
+  out: FieldChange[],
+): void {
+  if (isPlainObject(before) && isPlainObject(after)) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    for (const key of [...keys].sort()) {
+      diffValue(`${path}.${key}`, before[key], after[key], meta, out);
+    }
+    return;
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    before.forEach((item, index) => {
+      diffValue(`${path}[${index}]`, item, after[index], meta, out);
+    });
+    return;
+  }
+  if (isUnknown(after) || !sameValue(before, after)) {
+    out.push({ path, before, after, ...meta });
+  }
+}
+
+/**
+ * diffByTable compares desired with observed properties field by field using the kind's field
+ * table: `ignore` fields and fields absent from desired are skipped, nested objects and equal-length
+ * arrays are compared member by member so the plan names the leaf that changed.
+ */
+export function diffByTable(
+  desired: Record<string, unknown>,
+  observed: Record<string, unknown>,
+  fields: Record<string, FieldRule>,
+  sensitive: readonly string[] = [],
+): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const key of Object.keys(desired)) {
+    const rule = fields[key] ?? 'update';
+    if (rule === 'ignore' || desired[key] === undefined) continue;
+    diffValue(
+      key,
+      observed[key],
+      desired[key],
+      { forcesReplacement: rule === 'replace', sensitive: sensitive.includes(key) },
+      changes,
+    );
+  }
+  return changes;
+}
+
+/** diffTagMaps returns one `tags.<key>` change per tag added, changed or removed (aws: tags are AWS's). */
+export function diffTagMaps(desiredTags: Tags, observedTags: Tags): FieldChange[] {
+  const keys = new Set([...Object.keys(desiredTags), ...Object.keys(observedTags)]);
+  const changes: FieldChange[] = [];
+  for (const key of [...keys].sort()) {
+    if (key.startsWith('aws:')) continue;
+    if (desiredTags[key] === observedTags[key]) continue;
+    changes.push({
+      path: `tags.${key}`,
+      before: observedTags[key],
+      after: desiredTags[key],
+      forcesReplacement: false,
+      sensitive: false,
+    });
+  }
+  return changes;
+}
+
+/** hasTagChanges tells whether a change list touches tags. */
+export function hasTagChanges(changes: readonly FieldChange[]): boolean {
+  return changes.some((change) => change.path === 'tags' || change.path.startsWith('tags.'));
+}
+
+/** changedFields returns the top-level property names a change list touches (tags excluded). */
+export function changedFields(changes: readonly FieldChange[]): Set<string> {
+  const names = new Set<string>();
+  for (const change of changes) {
+    const top = change.path.split(/[.[]/)[0] ?? change.path;
+    if (top !== 'tags') names.add(top);
+  }
+  return names;
+}
+
+/** tagDelta splits the difference between two tag maps into tags to set and keys to remove. */
+export function tagDelta(desiredTags: Tags, observedTags: Tags): { set: Tags; remove: string[] } {
+  const set: Tags = {};
+  for (const [key, value] of Object.entries(desiredTags)) {
+    if (observedTags[key] !== value) set[key] = value;
+  }
+  const remove = Object.keys(observedTags).filter(
+    (key) => !(key in desiredTags) && !key.startsWith('aws:'),
+  );
+  return { set, remove };
+}
+
+/** ecsTagList turns a tag map into ECS's lowercase `[{ key, value }]`, sorted by key. */
+export function ecsTagList(tags: Tags): { key: string; value: string }[] {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => ({ key, value: tags[key]! }));
+}
+
+/** syncEcsTags makes the tags of an ECS resource equal to desiredTags (TagResource, UntagResource). */
+export async function syncEcsTags(
+  ctx: ResourceContext,
+  resourceArn: string,
+  desiredTags: Tags,
+  observedTags: Tags,
+): Promise<void> {
+  const { set, remove } = tagDelta(desiredTags, observedTags);
+  if (Object.keys(set).length > 0) {
+    await ctx.clients.ecs.send(new TagResourceCommand({ resourceArn, tags: ecsTagList(set) }));
+  }
+  if (remove.length > 0) {
+    await ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn, tagKeys: remove }));
+  }
+}
+
+/** removeEcsManagementTags untags the reconciler:* tags only (deletion policy retain). */
+export async function removeEcsManagementTags(
+  ctx: ResourceContext,
+  resourceArn: string,
+  observedTags: Tags,
+): Promise<void> {
+  const tagKeys = Object.keys(observedTags).filter(isManagementTag);
+  if (tagKeys.length === 0) return;
+  await ctx.clients.ecs.send(new UntagResourceCommand({ resourceArn, tagKeys }));
+}
+
+/** OwnedCluster is one ECS cluster owned by a stack in scope. */
+export interface OwnedCluster {
+  stack: string;
+  address: string;
+  cluster: Cluster;
+  tags: Tags;
+}
+
+/**
+ * observeOwnedClusters lists every ECS cluster (ListClusters, paginated) and describes them in
+ * batches of 100 with tags and settings; it keeps the ACTIVE or PROVISIONING clusters whose tags say
+ * they belong to one of ctx.stacks as an ecs-cluster.
+ */
+export async function observeOwnedClusters(ctx: ResourceContext): Promise<OwnedCluster[]> {
+  const clusterArns = await paginate(async (nextToken) => {
+    const page = await ctx.clients.ecs.send(new ListClustersCommand({ nextToken }));
+    return { items: page.clusterArns, nextToken: page.nextToken };
+  });
+  const owned: OwnedCluster[] = [];
+  for (const batch of chunk(clusterArns, 100)) {
+    const described = await ctx.clients.ecs.send(
+      new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS'] }),
+    );
+    for (const cluster of described.clusters ?? []) {
+      if (cluster.status !== 'ACTIVE' && cluster.status !== 'PROVISIONING') continue;
+      const tags = tagListToMap(cluster.tags);
+      const owner = ownedBy(tags, ctx.stacks);
+      if (!owner || kindOf(owner.address) !== 'ecs-cluster') continue;
+      owned.push({ ...owner, cluster, tags });
+    }
+  }
+  return owned;
+}
