@@ -9,8 +9,9 @@ import {
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
-import { changedFields, diffByTable, diffTagMaps, hasTagChanges, paginate } from './ecs-common.ts';
+import { changedFields, hasTagChanges, paginate } from './ecs-common.ts';
 import { removeRdsManagementTags, sortedStrings, syncRdsTags } from './rds-common.ts';
 import type {
   DeleteOptions,
@@ -359,7 +360,7 @@ export const dbInstanceHandler: ResourceHandler<DbInstanceProperties> = {
 
   diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
     const { engineVersion, allocatedStorage, ...rest } = desired;
-    const generic = diffByTable(
+    const generic = diffProperties(
       {
         ...rest,
         vpcSecurityGroupIds: sortedStrings(desired.vpcSecurityGroupIds),
@@ -381,7 +382,7 @@ export const dbInstanceHandler: ResourceHandler<DbInstanceProperties> = {
         observed.identifier,
       ),
       ...generic.map(explain),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

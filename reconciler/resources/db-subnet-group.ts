@@ -9,8 +9,9 @@ import {
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
-import { changedFields, diffByTable, diffTagMaps, hasTagChanges, paginate } from './ecs-common.ts';
+import { changedFields, hasTagChanges, paginate } from './ecs-common.ts';
 import { removeRdsManagementTags, sortedStrings, syncRdsTags } from './rds-common.ts';
 import type {
   DeleteOptions,
@@ -112,12 +113,12 @@ export const dbSubnetGroupHandler: ResourceHandler<DbSubnetGroupProperties> = {
 
   diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
     return [
-      ...diffByTable(
+      ...diffProperties(
         { ...desired, subnetIds: sortedStrings(desired.subnetIds) },
         { ...observed, subnetIds: sortedStrings(observed.subnetIds) },
         DB_SUBNET_GROUP_FIELDS,
       ),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -7,12 +7,11 @@ import {
   UpdateClusterSettingsCommand,
 } from '@aws-sdk/client-ecs';
 import { errorCode, isNotFound } from '../aws/errors.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   changedFields,
   chunk,
-  diffByTable,
-  diffTagMaps,
   ecsTagList,
   hasTagChanges,
   type OwnedCluster,
@@ -99,8 +98,8 @@ export const ecsClusterHandler: ResourceHandler<EcsClusterProperties> = {
 
   diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
     return [
-      ...diffByTable(desired, observed, ECS_CLUSTER_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(desired, observed, ECS_CLUSTER_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -8,7 +8,7 @@ import {
 import { isManagementTag, ownedBy, tagListToMap } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
 import { type FieldChange, isUnknown } from '../plan/types.ts';
-import type { FieldRule, ResourceContext, Tags } from './types.ts';
+import type { ResourceContext, Tags } from './types.ts';
 
 /** chunk splits a list into slices of at most `size` items (AWS batch limits). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -47,80 +47,6 @@ export function canonicalJson(value: unknown): string {
     }
     return member;
   });
-}
-
-/** sameValue compares two JSON-like values structurally. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-function diffValue(
-  path: string,
-  before: unknown,
-  after: unknown,
-  meta: { forcesReplacement: boolean; sensitive: boolean },
-  out: FieldChange[],
-): void {
-  if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const key of [...keys].sort()) {
-      diffValue(`${path}.${key}`, before[key], after[key], meta, out);
-    }
-    return;
-  }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    before.forEach((item, index) => {
-      diffValue(`${path}[${index}]`, item, after[index], meta, out);
-    });
-    return;
-  }
-  if (isUnknown(after) || !sameValue(before, after)) {
-    out.push({ path, before, after, ...meta });
-  }
-}
-
-/**
- * diffByTable compares desired with observed properties field by field using the kind's field
- * table: `ignore` fields and fields absent from desired are skipped, nested objects and equal-length
- * arrays are compared member by member so the plan names the leaf that changed.
- */
-export function diffByTable(
-  desired: Record<string, unknown>,
-  observed: Record<string, unknown>,
-  fields: Record<string, FieldRule>,
-  sensitive: readonly string[] = [],
-): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const key of Object.keys(desired)) {
-    const rule = fields[key] ?? 'update';
-    if (rule === 'ignore' || desired[key] === undefined) continue;
-    diffValue(
-      key,
-      observed[key],
-      desired[key],
-      { forcesReplacement: rule === 'replace', sensitive: sensitive.includes(key) },
-      changes,
-    );
-  }
-  return changes;
-}
-
-/** diffTagMaps returns one `tags.<key>` change per tag added, changed or removed (aws: tags are AWS's). */
-export function diffTagMaps(desiredTags: Tags, observedTags: Tags): FieldChange[] {
-  const keys = new Set([...Object.keys(desiredTags), ...Object.keys(observedTags)]);
-  const changes: FieldChange[] = [];
-  for (const key of [...keys].sort()) {
-    if (key.startsWith('aws:')) continue;
-    if (desiredTags[key] === observedTags[key]) continue;
-    changes.push({
-      path: `tags.${key}`,
-      before: observedTags[key],
-      after: desiredTags[key],
-      forcesReplacement: false,
-      sensitive: false,
-    });
-  }
-  return changes;
 }
 
 /** hasTagChanges tells whether a change list touches tags. */

@@ -10,13 +10,12 @@ import {
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { TAG_ADDRESS, tagListToMap } from '../aws/tags.ts';
 import { addresses, kindOf } from '../graph/addresses.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   canonicalJson,
   changedFields,
   chunk,
-  diffByTable,
-  diffTagMaps,
   ecsTagList,
   hasTagChanges,
   observeOwnedClusters,
@@ -274,8 +273,8 @@ export const ecsServiceHandler: ResourceHandler<EcsServiceProperties> = {
 
   diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
     return [
-      ...diffByTable(normalizeSets(desired), normalizeSets(observed), ECS_SERVICE_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(normalizeSets(desired), normalizeSets(observed), ECS_SERVICE_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -10,11 +10,10 @@ import {
 import { errorCode } from '../aws/errors.ts';
 import { ownedBy, TAG_STACK, tagListToMap } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   changedFields,
-  diffByTable,
-  diffTagMaps,
   ecsTagList,
   hasTagChanges,
   paginate,
@@ -354,8 +353,12 @@ export const taskDefinitionHandler: ResourceHandler<TaskDefinitionProperties> = 
 
   diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
     return [
-      ...diffByTable(sortDesiredLists(desired), sortDesiredLists(observed), TASK_DEFINITION_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(
+        sortDesiredLists(desired),
+        sortDesiredLists(observed),
+        TASK_DEFINITION_FIELDS,
+      ),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 
