@@ -158,13 +158,12 @@ export function translateError(error: ErrorObject, data: unknown): SpecIssue | u
     case 'pattern': {
       const description =
         typeof parentSchema.description === 'string' ? parentSchema.description : '';
-      return {
-        path,
-        target: 'value',
-        message: description
-          ? `${describeValue(value)} is not valid: expected ${sentence(description)}`
-          : `${describeValue(value)} does not match the pattern ${String(params.pattern)}`,
-      };
+      const format = /(?:^|\s)Format: (.+)$/s.exec(description)?.[1];
+      let message = `must match the pattern ${String(params.pattern)}, got ${describeValue(value)}`;
+      if (format) message = `must be ${sentence(format)}, got ${describeValue(value)}`;
+      else if (description)
+        message = `must be ${sentence(description)}, got ${describeValue(value)}`;
+      return { path, target: 'value', message };
     }
     case 'minLength':
       return {

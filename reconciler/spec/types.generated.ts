@@ -1,7 +1,7 @@
 /* Generated from schemas/stack.schema.json by `npm run gen:types`. Do not edit by hand. */
 
 /**
- * An IPv4 CIDR block such as 10.0.0.0/16.
+ * An IPv4 CIDR block. Format: an IPv4 CIDR block such as 10.0.0.0/16.
  */
 export type Cidr = string;
 /**
@@ -16,7 +16,7 @@ export type SecretRef =
     }
   | {
       /**
-       * ARN of a Secrets Manager secret.
+       * ARN of a Secrets Manager secret. Format: arn:aws:secretsmanager:<region>:<account>:secret:<name>.
        */
       secretsManagerArn: string;
       /**
@@ -26,12 +26,12 @@ export type SecretRef =
     }
   | {
       /**
-       * Name (/path/name) or ARN of an SSM parameter.
+       * An SSM parameter (SecureString). Format: a parameter name such as /app/api-key, or its ARN arn:aws:ssm:<region>:<account>:parameter/<name>.
        */
       ssmParameter: string;
     };
 /**
- * Days CloudWatch keeps log events; one of the values AWS accepts.
+ * Days CloudWatch keeps log events (AWS default: forever; here 30). One of the values AWS accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
  */
 export type RetentionDays =
   | 1
@@ -66,15 +66,15 @@ export interface Stack {
    */
   $schema?: string;
   /**
-   * Stack name, unique per AWS account and region. It prefixes every AWS name the stack creates and is the value of the reconciler:stack tag. Lowercase letters, digits and hyphens, starting with a letter; at most 24 characters so that derived names (load balancer, target groups, roles) stay within AWS limits.
+   * Stack name, unique per AWS account and region. It prefixes every AWS name the stack creates and is the value of the reconciler:stack tag; at most 24 characters so that derived names (load balancer, target groups, roles) stay within AWS limits. Format: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
    */
   name: string;
   /**
-   * Environment label (dev, staging, prod, ...), added to every resource as the tag `environment`.
+   * Environment label (dev, staging, prod, ...), added to every resource as the tag `environment`. Format: lowercase letters, digits and hyphens, starting with a letter.
    */
   environment?: string;
   /**
-   * AWS region of the stack, e.g. us-west-2.
+   * AWS region of the stack. Format: a region name such as us-west-2 or eu-central-1.
    */
   region: string;
   tags?: Tags;
@@ -292,6 +292,9 @@ export interface Stack {
  * Tags added to every resource of the stack. Keys starting with aws: or reconciler: are reserved.
  */
 export interface Tags {
+  /**
+   * A tag value. Format: up to 256 letters, digits, spaces and _ . : / = + - @.
+   */
   [k: string]: string;
 }
 /**
@@ -307,6 +310,8 @@ export interface Network {
    *
    * @minItems 1
    * @maxItems 6
+   *
+   * Items: An availability zone of the stack's region. Format: an availability zone name such as us-west-2a (the region followed by a letter).
    */
   availabilityZones:
     | [string]
@@ -355,7 +360,7 @@ export interface Network {
  */
 export interface LoadBalancer {
   /**
-   * Name of the load balancer (AWS allows 32 characters: letters, digits, hyphens, not starting or ending with a hyphen). Default: the stack name.
+   * Name of the load balancer, at most 32 characters (AWS limit). Default: the stack name. Format: letters, digits and hyphens, not starting or ending with a hyphen.
    */
   name?: string;
   /**
@@ -363,7 +368,7 @@ export interface LoadBalancer {
    */
   scheme?: 'internet-facing' | 'internal';
   /**
-   * Connection idle timeout.
+   * Seconds a connection may stay idle before the load balancer closes it (AWS default 60).
    */
   idleTimeoutSeconds?: number;
   /**
@@ -406,9 +411,12 @@ export interface LoadBalancer {
    */
   allowedCidrs?: Cidr[];
 }
+/**
+ * A listener of the load balancer: the port and protocol clients connect to.
+ */
 export interface Listener {
   /**
-   * Listener port.
+   * Port clients connect to, unique among the listeners.
    */
   port: number;
   /**
@@ -416,15 +424,15 @@ export interface Listener {
    */
   protocol: 'HTTP' | 'HTTPS';
   /**
-   * ACM certificate for an HTTPS listener.
+   * ACM certificate of an HTTPS listener (required for HTTPS, not allowed on HTTP). Format: an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>.
    */
   certificateArn?: string;
   /**
-   * TLS security policy of an HTTPS listener.
+   * TLS security policy of an HTTPS listener (ignored on HTTP). Format: an ELB security policy name starting with ELBSecurityPolicy-.
    */
   sslPolicy?: string;
   /**
-   * On an HTTP listener: answer every request with a 301 to the same URL on HTTPS port 443 instead of forwarding it.
+   * On an HTTP listener: answer every request with a 301 to the same URL on HTTPS port 443 instead of forwarding it. Needs an HTTPS listener on port 443.
    */
   redirectToHttps?: boolean;
 }
@@ -433,16 +441,28 @@ export interface Listener {
  */
 export interface TargetHealthCheck {
   /**
-   * HTTP path probed.
+   * HTTP path probed (AWS default /). Format: a path starting with / (printable characters, no spaces).
    */
   path?: string;
   /**
-   * HTTP codes that mean healthy: a code, a list (200,204) or a range (200-299).
+   * HTTP codes that mean healthy (AWS default 200). Format: a code, a list (200,204) or a range (200-299).
    */
   matcher?: string;
+  /**
+   * Seconds between health checks of one target (AWS default 30).
+   */
   intervalSeconds?: number;
+  /**
+   * Seconds without a response that count as a failed check; less than intervalSeconds (AWS default 5).
+   */
   timeoutSeconds?: number;
+  /**
+   * Consecutive successes before an unhealthy target is healthy again (AWS default 5).
+   */
   healthyThreshold?: number;
+  /**
+   * Consecutive failures before a target is unhealthy (AWS default 2).
+   */
   unhealthyThreshold?: number;
 }
 /**
@@ -450,11 +470,11 @@ export interface TargetHealthCheck {
  */
 export interface Service {
   /**
-   * Service name, unique in the stack. Lowercase letters, digits and hyphens.
+   * Service name, unique in the stack; names its ECS service, task family and target group (<stack>-<service>, at most 32 characters). Format: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
    */
   name: string;
   /**
-   * Container image reference, with a tag or digest (repository:tag or repository@sha256:...).
+   * Container image reference with a tag or digest. Format: repository:tag or repository@sha256:<64 hex digits>, in lowercase, e.g. public.ecr.aws/acme/api:1.2.3.
    */
   image: string;
   /**
@@ -462,7 +482,7 @@ export interface Service {
    */
   cpu?: 256 | 512 | 1024 | 2048 | 4096 | 8192 | 16384;
   /**
-   * Memory of the task in MiB; Fargate allows certain values per cpu size.
+   * Memory of the task in MiB. Fargate allows, per cpu: 256: 512-2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384 (steps of 1024); 4096: 8192-30720 (steps of 1024); 8192: 16384-61440 (steps of 4096); 16384: 32768-122880 (steps of 8192).
    */
   memory?: number;
   /**
@@ -470,7 +490,7 @@ export interface Service {
    */
   port: number;
   /**
-   * Number of tasks to keep running.
+   * Number of tasks to keep running (AWS default 1).
    */
   desiredCount?: number;
   /**
@@ -484,7 +504,7 @@ export interface Service {
    */
   command?: string[];
   /**
-   * Plain environment variables. Never put a secret here: use secrets.
+   * Plain environment variables. Never put a secret here (a secret-looking name such as DB_PASSWORD or a credential-looking value is an error): use secrets.
    */
   environment?: {
     [k: string]: string;
@@ -496,22 +516,24 @@ export interface Service {
     [k: string]: SecretRef;
   };
   /**
-   * HTTP path the load balancer and the container health check probe.
+   * HTTP path the load balancer probes; overrides loadBalancer.healthCheck.path for this service. Format: a path starting with / (printable characters, no spaces).
    */
   healthCheckPath?: string;
   /**
-   * Name of one of the stack's logGroups that receives the container's stdout and stderr (awslogs driver).
+   * Name of one of the stack's logGroups that receives the container's stdout and stderr (awslogs driver); must be declared in logGroups.
    */
   logGroup: string;
   /**
-   * Attach the service to the stack's load balancer. The one service without pathPatterns receives the listeners' default action.
+   * Attach the service to the stack's load balancer (needs the stack's loadBalancer section). At most one service leaves out pathPatterns: it receives the listeners' default action.
    */
   loadBalancer?: {
     /**
-     * Path patterns routed to this service (e.g. /v1/*).
+     * Path patterns routed to this service, unique across services (e.g. /v1/*).
      *
      * @minItems 1
      * @maxItems 5
+     *
+     * Items: A path pattern. Format: starts with /, may use * and ? wildcards, e.g. /v1/*.
      */
     pathPatterns?:
       | [string]
@@ -520,25 +542,37 @@ export interface Service {
       | [string, string, string, string]
       | [string, string, string, string, string];
     /**
-     * Listener rule priority (lower first).
+     * Listener rule priority (lower is evaluated first), unique across services. Default: the service's position in the list.
      */
     priority?: number;
   };
   /**
-   * Seconds ECS ignores failing load balancer health checks after a task starts.
+   * Seconds ECS ignores failing load balancer health checks after a task starts (AWS default 0; here 60 so a starting container is not killed).
    */
   healthCheckGracePeriodSeconds?: number;
   /**
    * Rolling deployment settings.
    */
   deployment?: {
+    /**
+     * Lower limit, in percent of desiredCount, of running tasks during a deployment (AWS default 100).
+     */
     minimumHealthyPercent?: number;
+    /**
+     * Upper limit, in percent of desiredCount, of running tasks during a deployment (AWS default 200).
+     */
     maximumPercent?: number;
     /**
      * Stop a failing deployment and, with rollback, return to the last working one.
      */
     circuitBreaker?: {
+      /**
+       * Stop a deployment whose tasks keep failing to start (AWS default false; here true).
+       */
       enable?: boolean;
+      /**
+       * After stopping, go back to the last deployment that worked (AWS default false; here true).
+       */
       rollback?: boolean;
     };
   };
@@ -548,23 +582,23 @@ export interface Service {
  */
 export interface Database {
   /**
-   * DB instance identifier (63 characters, letters, digits, hyphens). Default: <stack>-db. Changing it replaces the database.
+   * DB instance identifier, at most 63 characters. Default: <stack>-db. Changing it replaces the database. Format: letters, digits and hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row.
    */
   identifier?: string;
   /**
-   * PostgreSQL engine version, major or major.minor (e.g. 16 or 16.4). A major version change replaces the database.
+   * PostgreSQL engine version; a major version change replaces the database. Format: major or major.minor, e.g. 16 or 16.4 (quote it in YAML: "16.4").
    */
   engineVersion: string;
   /**
-   * DB instance class, e.g. db.t4g.micro.
+   * DB instance class. Format: db.<family>.<size>, e.g. db.t4g.micro.
    */
   instanceClass: string;
   /**
-   * Name of the database created in the instance.
+   * Name of the database created in the instance. Format: letters, digits and underscores, starting with a letter.
    */
   databaseName?: string;
   /**
-   * Master user name. The password is managed by RDS.
+   * Master user name; the password is generated and kept by RDS. Format: letters, digits and underscores, starting with a letter.
    */
   masterUsername?: string;
   /**
@@ -576,28 +610,30 @@ export interface Database {
    */
   allocatedStorageGiB?: number;
   /**
-   * Upper limit for storage autoscaling.
+   * Upper limit for storage autoscaling; greater than allocatedStorageGiB. Leave out to turn storage autoscaling off.
    */
   maxAllocatedStorageGiB?: number;
   /**
-   * Storage type.
+   * Storage type (gp3 recommended).
    */
   storageType?: 'gp2' | 'gp3' | 'io1' | 'io2';
   /**
-   * Keep a standby in another availability zone.
+   * Keep a standby in another availability zone (AWS default false).
    */
   multiAz?: boolean;
   /**
-   * Days automated backups are kept (0 turns backups off).
+   * Days automated backups are kept; 0 turns backups off (AWS console default 7).
    */
   backupRetentionDays?: number;
   /**
    * PostgreSQL logs exported to CloudWatch Logs; the reconciler creates their log groups first so it owns their retention.
+   *
+   * Items: A PostgreSQL log type.
    */
   logExports?: ('postgresql' | 'upgrade' | 'iam-db-auth-error')[];
   logRetentionDays?: RetentionDays;
   /**
-   * Allow IAM database authentication tokens.
+   * Allow IAM database authentication tokens (AWS default false).
    */
   iamAuthentication?: boolean;
   /**
@@ -610,12 +646,12 @@ export interface Database {
  */
 export interface LogGroup {
   /**
-   * Log group name (up to 512 characters: letters, digits, _ - / . #).
+   * Log group name, unique in the stack, up to 512 characters. Format: letters, digits and _ - / . # (e.g. /scalable-logging/api).
    */
   name: string;
   retentionDays?: RetentionDays;
   /**
-   * KMS key that encrypts the log data.
+   * KMS key that encrypts the log data (default: CloudWatch's own encryption). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
    */
   kmsKeyArn?: string;
 }
