@@ -1,7 +1,98 @@
-import type { DesiredResource } from '../resources/types.ts';
-import type { Stack } from '../spec/types.generated.ts';
+import type { DbInstanceProperties } from '../resources/db-instance.ts';
+import type { DbSubnetGroupProperties } from '../resources/db-subnet-group.ts';
+import type { LogGroupProperties } from '../resources/log-group.ts';
+import { type DeletionPolicy, type DesiredResource, ref } from '../resources/types.ts';
+import type { Database, Stack } from '../spec/types.generated.ts';
+import { addresses } from './addresses.ts';
+import { desired } from './common.ts';
 
-/** expandDatabase returns the stack's database resources (not implemented yet: none). */
-export function expandDatabase(_stack: Stack): DesiredResource[] {
-  return [];
+/** DATABASE_DEFAULTS are the schema defaults of `database`, applied here too so an unvalidated spec plans the same. */
+export const DATABASE_DEFAULTS = {
+  databaseName: 'app',
+  masterUsername: 'app',
+  allocatedStorageGiB: 20,
+  storageType: 'gp3',
+  multiAz: false,
+  backupRetentionDays: 7,
+  logExports: ['postgresql', 'upgrade'],
+  logRetentionDays: 30,
+  iamAuthentication: false,
+  deletionPolicy: 'snapshot',
+} as const;
+
+/** databaseIdentifier is the DB instance identifier: the spec's, or `<stack>-db`. */
+export function databaseIdentifier(stack: Stack, database: Database): string {
+  return database.identifier ?? `${stack.name}-db`;
+}
+
+/** databaseLogGroupName is the log group RDS writes one exported log type to. */
+export function databaseLogGroupName(identifier: string, logType: string): string {
+  return `/aws/rds/instance/${identifier}/${logType}`;
+}
+
+/**
+ * expandDatabase returns, when the stack has a database: one log group per exported log type
+ * (created before the instance, so the reconciler and not RDS owns their retention), the DB subnet
+ * group over the private subnets and the PostgreSQL instance. The instance follows
+ * database.deletionPolicy; a retained database keeps its subnet group and log groups too.
+ */
+export function expandDatabase(stack: Stack): DesiredResource[] {
+  const database = stack.database;
+  if (!database) return [];
+  const identifier = databaseIdentifier(stack, database);
+  const policy: DeletionPolicy = database.deletionPolicy ?? DATABASE_DEFAULTS.deletionPolicy;
+  const companionPolicy: DeletionPolicy | undefined = policy === 'retain' ? 'retain' : undefined;
+  const companionOptions = companionPolicy ? { deletionPolicy: companionPolicy } : {};
+  const logExports = [...(database.logExports ?? DATABASE_DEFAULTS.logExports)];
+
+  const logGroups = logExports.map((logType) => {
+    const name = databaseLogGroupName(identifier, logType);
+    const properties: LogGroupProperties = {
+      name,
+      retentionDays: database.logRetentionDays ?? DATABASE_DEFAULTS.logRetentionDays,
+    };
+    return desired(stack, addresses.logGroup(name), properties, companionOptions);
+  });
+
+  const subnetGroup: DbSubnetGroupProperties = {
+    name: `${stack.name}-db`,
+    description: `private subnets of the ${stack.name} database`,
+    subnetIds: stack.network.availabilityZones.map((zone) =>
+      ref(addresses.subnet('private', zone)),
+    ),
+  };
+
+  const instance: DbInstanceProperties = {
+    identifier,
+    engine: 'postgres',
+    engineVersion: database.engineVersion,
+    instanceClass: database.instanceClass,
+    allocatedStorage: database.allocatedStorageGiB ?? DATABASE_DEFAULTS.allocatedStorageGiB,
+    storageType: database.storageType ?? DATABASE_DEFAULTS.storageType,
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    manageMasterUserPassword: true,
+    masterUsername: database.masterUsername ?? DATABASE_DEFAULTS.masterUsername,
+    dbName: database.databaseName ?? DATABASE_DEFAULTS.databaseName,
+    dbSubnetGroupName: ref(addresses.dbSubnetGroup(), 'name'),
+    vpcSecurityGroupIds: [ref(addresses.databaseSecurityGroup())],
+    multiAz: database.multiAz ?? DATABASE_DEFAULTS.multiAz,
+    backupRetentionPeriod: database.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays,
+    enableCloudwatchLogsExports: [...logExports].sort(),
+    iamDatabaseAuthentication: database.iamAuthentication ?? DATABASE_DEFAULTS.iamAuthentication,
+    deletionProtection: policy !== 'delete',
+    copyTagsToSnapshot: true,
+  };
+  if (database.maxAllocatedStorageGiB !== undefined) {
+    instance.maxAllocatedStorage = database.maxAllocatedStorageGiB;
+  }
+
+  return [
+    ...logGroups,
+    desired(stack, addresses.dbSubnetGroup(), subnetGroup, companionOptions),
+    desired(stack, addresses.dbInstance(), instance, {
+      dependsOn: logGroups.map((logGroup) => logGroup.address),
+      deletionPolicy: policy,
+    }),
+  ];
 }

@@ -1,7 +1,180 @@
-import type { DesiredResource } from '../resources/types.ts';
-import type { Stack } from '../spec/types.generated.ts';
+import type { EcsServiceProperties } from '../resources/ecs-service.ts';
+import type { ContainerSecret, TaskDefinitionProperties } from '../resources/task-definition.ts';
+import { type DesiredResource, type Ref, ref } from '../resources/types.ts';
+import type { SecretRef, Service, Stack } from '../spec/types.generated.ts';
+import { addresses } from './addresses.ts';
+import { desired } from './common.ts';
 
-/** expandEcs returns the stack's ecs resources (not implemented yet: none). */
-export function expandEcs(_stack: Stack): DesiredResource[] {
-  return [];
+/** SERVICE_DEFAULTS are the schema defaults of a service, applied here too so an unvalidated spec plans the same. */
+export const SERVICE_DEFAULTS = {
+  cpu: 256,
+  memory: 512,
+  desiredCount: 1,
+  launchType: 'FARGATE',
+  healthCheckPath: '/healthz',
+  healthCheckGracePeriodSeconds: 60,
+  minimumHealthyPercent: 100,
+  maximumPercent: 200,
+} as const;
+
+/** taskFamily is the task definition family of a service: `<stack>-<service>`. */
+export function taskFamily(stack: Stack, service: Service): string {
+  return `${stack.name}-${service.name}`;
+}
+
+/**
+ * healthCheckCommand probes the service from inside its container with Node's fetch (the service
+ * image has no curl): exit 0 on a 2xx answer, 1 otherwise.
+ */
+export function healthCheckCommand(port: number, path: string): string[] {
+  const url = `http://127.0.0.1:${port}${path}`;
+  return [
+    'CMD-SHELL',
+    `node -e "fetch('${url}').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"`,
+  ];
+}
+
+/** containerSecret turns a spec SecretRef into the ECS secret (the database secret by Ref). */
+export function containerSecret(name: string, secret: SecretRef): ContainerSecret {
+  if ('fromDatabase' in secret) {
+    return {
+      name,
+      valueFrom: ref(addresses.dbInstance(), 'masterUserSecretArn'),
+      jsonKey: secret.fromDatabase,
+    };
+  }
+  if ('secretsManagerArn' in secret) {
+    return secret.jsonKey
+      ? { name, valueFrom: secret.secretsManagerArn, jsonKey: secret.jsonKey }
+      : { name, valueFrom: secret.secretsManagerArn };
+  }
+  return { name, valueFrom: secret.ssmParameter };
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** serviceEnvironment: the database connection variables (when the stack has one), then the spec's, sorted by name. */
+export function serviceEnvironment(
+  stack: Stack,
+  service: Service,
+): { name: string; value: string | Ref }[] {
+  const variables = new Map<string, string | Ref>();
+  if (stack.database) {
+    variables.set('DB_HOST', ref(addresses.dbInstance(), 'endpoint'));
+    variables.set('DB_PORT', ref(addresses.dbInstance(), 'port'));
+    variables.set('DB_NAME', stack.database.databaseName ?? 'app');
+    variables.set('DB_USER', stack.database.masterUsername ?? 'app');
+  }
+  for (const [name, value] of Object.entries(service.environment ?? {})) variables.set(name, value);
+  return [...variables].map(([name, value]) => ({ name, value })).sort(byName);
+}
+
+function taskDefinition(stack: Stack, service: Service): DesiredResource {
+  const healthCheckPath = service.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath;
+  const properties: TaskDefinitionProperties = {
+    family: taskFamily(stack, service),
+    cpu: String(service.cpu ?? SERVICE_DEFAULTS.cpu),
+    memory: String(service.memory ?? SERVICE_DEFAULTS.memory),
+    networkMode: 'awsvpc',
+    requiresCompatibilities: [service.launchType ?? SERVICE_DEFAULTS.launchType],
+    executionRoleArn: ref(addresses.executionRole(), 'arn'),
+    taskRoleArn: ref(addresses.taskRole(service.name), 'arn'),
+    containerDefinitions: [
+      {
+        name: service.name,
+        image: service.image,
+        essential: true,
+        ...(service.command && service.command.length > 0 ? { command: [...service.command] } : {}),
+        portMappings: [{ containerPort: service.port, hostPort: service.port, protocol: 'tcp' }],
+        environment: serviceEnvironment(stack, service),
+        secrets: Object.entries(service.secrets ?? {})
+          .map(([name, secret]) => containerSecret(name, secret))
+          .sort(byName),
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': service.logGroup,
+            'awslogs-region': stack.region,
+            'awslogs-stream-prefix': service.name,
+          },
+        },
+        healthCheck: {
+          command: healthCheckCommand(service.port, healthCheckPath),
+          interval: 15,
+          timeout: 5,
+          retries: 3,
+          startPeriod: 30,
+        },
+      },
+    ],
+  };
+  return desired(stack, addresses.taskDefinition(service.name), properties, {
+    dependsOn: [addresses.logGroup(service.logGroup)],
+  });
+}
+
+function ecsService(stack: Stack, service: Service): DesiredResource {
+  const deployment = service.deployment ?? {};
+  const properties: EcsServiceProperties = {
+    cluster: ref(addresses.ecsCluster(), 'arn'),
+    serviceName: service.name,
+    launchType: service.launchType ?? SERVICE_DEFAULTS.launchType,
+    taskDefinition: ref(addresses.taskDefinition(service.name), 'arn'),
+    desiredCount: service.desiredCount ?? SERVICE_DEFAULTS.desiredCount,
+    networkConfiguration: {
+      subnets: stack.network.availabilityZones.map((zone) =>
+        ref(addresses.subnet('private', zone)),
+      ),
+      securityGroups: [ref(addresses.serviceSecurityGroup(service.name))],
+      assignPublicIp: 'DISABLED',
+    },
+    loadBalancers: service.loadBalancer
+      ? [
+          {
+            targetGroupArn: ref(addresses.targetGroup(service.name), 'arn'),
+            containerName: service.name,
+            containerPort: service.port,
+          },
+        ]
+      : [],
+    deploymentConfiguration: {
+      minimumHealthyPercent:
+        deployment.minimumHealthyPercent ?? SERVICE_DEFAULTS.minimumHealthyPercent,
+      maximumPercent: deployment.maximumPercent ?? SERVICE_DEFAULTS.maximumPercent,
+      deploymentCircuitBreaker: {
+        enable: deployment.circuitBreaker?.enable ?? true,
+        rollback: deployment.circuitBreaker?.rollback ?? true,
+      },
+    },
+    enableECSManagedTags: true,
+    propagateTags: 'SERVICE',
+  };
+  if (service.loadBalancer) {
+    properties.healthCheckGracePeriodSeconds =
+      service.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds;
+  }
+  // A target group must be attached to a listener before a service can register tasks in it.
+  const dependsOn =
+    service.loadBalancer && stack.loadBalancer
+      ? stack.loadBalancer.listeners.map((listener) =>
+          addresses.listener(listener.protocol, listener.port),
+        )
+      : [];
+  return desired(stack, addresses.ecsService(service.name), properties, { dependsOn });
+}
+
+/**
+ * expandEcs returns the stack's ECS resources: the cluster (named after the stack, Container
+ * Insights enabled) when there is at least one service, and per service a task definition
+ * and a service.
+ */
+export function expandEcs(stack: Stack): DesiredResource[] {
+  const services = stack.services ?? [];
+  if (services.length === 0) return [];
+  return [
+    desired(stack, addresses.ecsCluster(), { name: stack.name, containerInsights: 'enabled' }),
+    ...services.flatMap((service) => [taskDefinition(stack, service), ecsService(stack, service)]),
+  ];
 }
