@@ -1,0 +1,103 @@
+/**
+ * Reads and decodes the body of POST /v1/logs without body-parser, so every failure has its own
+ * status: 415 for a content type other than JSON or NDJSON in UTF-8, 413 past the byte limit
+ * (checked on Content-Length before reading and while reading), 400 for bytes that are not
+ * UTF-8 and for text that is not JSON.
+ */
+import type { Request } from 'express';
+import { HttpError } from './errors.ts';
+
+/** maxBatchEvents is the largest batch accepted in one request. */
+export const maxBatchEvents = 1000;
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function mediaType(req: Request): { type: string; charset?: string } {
+  const header = req.headers['content-type'];
+  if (!header) {
+    throw new HttpError(415, 'unsupported_media_type', 'Content-Type is required', {
+      details: { accepted: ['application/json', 'application/x-ndjson'] },
+    });
+  }
+  const [type = '', ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  const charset = parameters
+    .find((part) => part.startsWith('charset='))
+    ?.slice(8)
+    .replaceAll('"', '');
+  return charset ? { type, charset } : { type };
+}
+
+async function readBytes(req: Request, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  const tooLarge = () =>
+    new HttpError(413, 'payload_too_large', `the request body exceeds ${limit} bytes`, {
+      details: { limitBytes: limit },
+    });
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, 'invalid_json', `${where} is not valid JSON`, {
+      details: { reason: (err as Error).message },
+    });
+  }
+}
+
+function tooManyEvents(count: number): HttpError {
+  return new HttpError(413, 'batch_too_large', `a batch holds at most ${maxBatchEvents} events`, {
+    details: { events: count, maxEvents: maxBatchEvents },
+  });
+}
+
+/** readEvents returns the submitted events as parsed JSON values (not yet validated). */
+export async function readEvents(req: Request, limitBytes: number): Promise<unknown[]> {
+  const { type, charset } = mediaType(req);
+  const isJson = type === 'application/json';
+  const isNdjson = type === 'application/x-ndjson';
+  if ((!isJson && !isNdjson) || (charset && charset !== 'utf-8' && charset !== 'utf8')) {
+    req.resume();
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `cannot accept ${req.headers['content-type']}`,
+      {
+        details: { accepted: ['application/json', 'application/x-ndjson'], charset: 'utf-8' },
+      },
+    );
+  }
+  const bytes = await readBytes(req, limitBytes);
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new HttpError(400, 'invalid_encoding', 'the request body is not valid UTF-8');
+  }
+  if (text.trim() === '') throw new HttpError(400, 'empty_body', 'the request body is empty');
+  if (isNdjson) {
+    const lines = text.split('\n').filter((line) => line.trim() !== '');
+    if (lines.length > maxBatchEvents) throw tooManyEvents(lines.length);
+    return lines.map((line, index) => parseJson(line, `line ${index + 1}`));
+  }
+  const parsed = parseJson(text, 'the request body');
+  if (!Array.isArray(parsed)) return [parsed];
+  if (parsed.length === 0) throw new HttpError(400, 'empty_batch', 'the batch holds no events');
+  if (parsed.length > maxBatchEvents) throw tooManyEvents(parsed.length);
+  return parsed;
+}

@@ -1,0 +1,47 @@
+/** GET /v1/logs: filtered, newest-first pages with an opaque cursor. */
+import type { RequestHandler } from 'express';
+import type { Database } from '../db.ts';
+import { type Level, levelNumber, levels } from '../entities/log-event.ts';
+import type { Limiter } from '../limiter.ts';
+import { decodeCursor, type PagePosition } from '../store/cursor.ts';
+import { type EventFilter, listEvents } from '../store/list-events.ts';
+import { QueryReader } from './query-params.ts';
+
+/** listLogs builds the handler. */
+export function listLogs(deps: { db: Database; limiter: Limiter }): RequestHandler {
+  return async (req, res) => {
+    const reader = new QueryReader(req, [
+      'service',
+      'level',
+      'since',
+      'until',
+      'q',
+      'limit',
+      'cursor',
+    ]);
+    const filter: EventFilter = { limit: reader.integer('limit', 1, 1000) ?? 100 };
+    const service = reader.string('service', 128);
+    const level = reader.oneOf<Level>('level', levels);
+    const since = reader.timestamp('since');
+    const until = reader.timestamp('until');
+    const q = reader.string('q', 256);
+    const cursor = reader.string('cursor', 200);
+    let after: PagePosition | undefined;
+    if (cursor !== undefined) {
+      try {
+        after = decodeCursor(cursor);
+      } catch {
+        reader.problem('cursor', 'is not a cursor returned by this API');
+      }
+    }
+    reader.finish();
+    if (service !== undefined) filter.service = service;
+    if (level !== undefined) filter.minLevel = levelNumber(level);
+    if (since !== undefined) filter.since = since;
+    if (until !== undefined) filter.until = until;
+    if (q !== undefined) filter.q = q;
+    if (after !== undefined) filter.after = after;
+    const page = await deps.limiter.run(() => listEvents(deps.db, filter));
+    res.json(page);
+  };
+}

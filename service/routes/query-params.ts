@@ -1,0 +1,89 @@
+/**
+ * Parsing of query-string parameters into typed values; every malformed parameter is a 400
+ * naming the parameter, collected so one response lists them all.
+ */
+import type { Request } from 'express';
+import { HttpError } from '../errors.ts';
+
+const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** QueryReader reads parameters and collects problems; finish() throws if there were any. */
+export class QueryReader {
+  private readonly problems: Array<{ parameter: string; reason: string }> = [];
+  constructor(
+    private readonly req: Request,
+    allowed: string[],
+  ) {
+    for (const name of Object.keys(req.query)) {
+      if (!allowed.includes(name))
+        this.problems.push({ parameter: name, reason: 'is not a known parameter' });
+    }
+  }
+
+  /** string returns the single value of a parameter, or undefined when absent or empty. */
+  string(name: string, maxLength = 256): string | undefined {
+    const value = this.req.query[name];
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string') {
+      this.problems.push({ parameter: name, reason: 'must be given once' });
+      return undefined;
+    }
+    if (value.length > maxLength) {
+      this.problems.push({ parameter: name, reason: `must be at most ${maxLength} characters` });
+      return undefined;
+    }
+    if (value.includes('\u0000') || /\p{Cs}/u.test(value)) {
+      this.problems.push({ parameter: name, reason: 'contains invalid characters' });
+      return undefined;
+    }
+    return value;
+  }
+
+  /** oneOf returns a value from a fixed list. */
+  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const value = this.string(name);
+    if (value === undefined) return undefined;
+    if (!(values as readonly string[]).includes(value)) {
+      this.problems.push({ parameter: name, reason: `must be one of ${values.join(', ')}` });
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** timestamp returns an RFC 3339 date-time as given (PostgreSQL keeps its precision). */
+  timestamp(name: string): string | undefined {
+    const value = this.string(name, 40);
+    if (value === undefined) return undefined;
+    if (!rfc3339.test(value) || Number.isNaN(Date.parse(value)) || Number(value.slice(0, 4)) < 1) {
+      this.problems.push({ parameter: name, reason: 'must be an RFC 3339 date-time' });
+      return undefined;
+    }
+    return value;
+  }
+
+  /** integer returns a whole number within bounds. */
+  integer(name: string, min: number, max: number): number | undefined {
+    const value = this.string(name, 10);
+    if (value === undefined) return undefined;
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push({ parameter: name, reason: `must be an integer from ${min} to ${max}` });
+      return undefined;
+    }
+    return parsed;
+  }
+
+  /** problem records a check made by the caller. */
+  problem(parameter: string, reason: string): void {
+    this.problems.push({ parameter, reason });
+  }
+
+  /** finish throws a 400 listing every problem found. */
+  finish(): void {
+    if (this.problems.length > 0) {
+      throw new HttpError(400, 'invalid_query', 'the query parameters are invalid', {
+        details: this.problems,
+      });
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Newest-first pages of events with keyset pagination over (ts, id): each page continues
+ * strictly below the last key of the previous one, so pages stay stable while new events
+ * arrive and cost the same at any depth (no OFFSET).
+ */
+import type { Database } from '../db.ts';
+import { levels } from '../entities/log-event.ts';
+import { encodeCursor, type PagePosition } from './cursor.ts';
+
+/** EventFilter is the parsed query of GET /v1/logs. */
+export interface EventFilter {
+  service?: string;
+  minLevel?: number;
+  since?: string;
+  until?: string;
+  q?: string;
+  limit: number;
+  after?: PagePosition;
+}
+
+/** StoredEvent is one event as the API returns it. */
+export interface StoredEvent {
+  id: string;
+  clientId: string | null;
+  timestamp: string;
+  service: string;
+  level: string;
+  message: string;
+  attributes: Record<string, unknown> | null;
+}
+
+interface EventRow {
+  id: string;
+  client_id: string | null;
+  ts_text: string;
+  service: string;
+  level: number;
+  message: string;
+  attributes: Record<string, unknown> | null;
+}
+
+/** utcText formats a timestamptz column as RFC 3339 UTC with microseconds. */
+export const utcText = (column: string) =>
+  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** listEvents returns one page and the cursor of the next (null on the last page). */
+export async function listEvents(
+  db: Database,
+  filter: EventFilter,
+): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  if (filter.service !== undefined) conditions.push(`service = ${param(filter.service)}`);
+  if (filter.minLevel !== undefined && filter.minLevel > 0) {
+    conditions.push(`level >= ${param(filter.minLevel)}`);
+  }
+  if (filter.since !== undefined) conditions.push(`ts >= ${param(filter.since)}::timestamptz`);
+  if (filter.until !== undefined) conditions.push(`ts < ${param(filter.until)}::timestamptz`);
+  if (filter.q !== undefined) {
+    conditions.push(
+      `to_tsvector('simple', message) @@ websearch_to_tsquery('simple', ${param(filter.q)})`,
+    );
+  }
+  if (filter.after) {
+    conditions.push(
+      `(ts, id) < (${param(filter.after.timestamp)}::timestamptz, ${param(filter.after.id)}::bigint)`,
+    );
+  }
+  const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+  const sql = `select id, client_id, ${utcText('ts')} as ts_text, service, level, message, attributes
+from log_event ${where}
+order by ts desc, id desc
+limit ${param(filter.limit + 1)}`;
+  const rows = await db.query<EventRow>(sql, params);
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return {
+    events: page.map((row) => ({
+      id: row.id,
+      clientId: row.client_id,
+      timestamp: row.ts_text,
+      service: row.service,
+      level: levels[row.level] ?? String(row.level),
+      message: row.message,
+      attributes: row.attributes,
+    })),
+    nextCursor:
+      rows.length > filter.limit && last
+        ? encodeCursor({ timestamp: last.ts_text, id: last.id })
+        : null,
+  };
+}
