@@ -1,0 +1,348 @@
+import { dependencyGraph, GraphError, orderGraph } from '../graph/order.ts';
+import { countUnchanged, creationFields } from '../plan/diff.ts';
+import {
+  type Action,
+  type FieldChange,
+  PLAN_FORMAT_VERSION,
+  type Plan,
+  type PlanSummary,
+  type ResourceChange,
+  type StackPlan,
+} from '../plan/types.ts';
+import type {
+  DeletionPolicy,
+  DesiredResource,
+  ObservedResource,
+  ResourceHandler,
+} from '../resources/types.ts';
+import type { Stack } from '../spec/types.generated.ts';
+import type { ObservedIndex } from './observe.ts';
+import { planLookup, resolveRefs } from './refs.ts';
+
+/**
+ * PlannedChange is one ResourceChange together with what apply needs to carry it out:
+ * the desired resource (not for deletes) and the observed one (not for creates).
+ */
+export interface PlannedChange {
+  change: ResourceChange;
+  desired?: DesiredResource;
+  observed?: ObservedResource;
+  deletionPolicy: DeletionPolicy;
+  /** True for deletes of resources outside the desired graph: removed from the spec, or leaked duplicates. */
+  orphan: boolean;
+}
+
+/** StackWork is the plan of one stack with the dependency graph of its desired resources. */
+export interface StackWork {
+  stack: string;
+  region: string;
+  /** address -> addresses it depends on (desired resources only). */
+  graph: Map<string, string[]>;
+  changes: PlannedChange[];
+  /** The observed resource each desired address is matched to (duplicates excluded). */
+  live: Map<string, ObservedResource>;
+}
+
+/** PlanOptions selects the mode and the kinds (tests pass fake handlers). */
+export interface PlanOptions {
+  mode: 'plan' | 'apply' | 'destroy';
+  handlers: readonly ResourceHandler[];
+  expand: (stack: Stack) => DesiredResource[];
+  protectedKinds: ReadonlySet<string>;
+}
+
+/** PlanOutput is the pure plan value and the per-stack work behind it. */
+export interface PlanOutput {
+  plan: Plan;
+  work: StackWork[];
+}
+
+const STATUS_RANK: Record<string, number> = { ready: 0, pending: 1, failed: 2, deleting: 3 };
+
+/** pickPrimary chooses which of several resources at one address is the real one: ready first, then by id. */
+function pickPrimary(candidates: readonly ObservedResource[]): ObservedResource | undefined {
+  return [...candidates].sort(
+    (a, b) =>
+      (STATUS_RANK[a.status] ?? 9) - (STATUS_RANK[b.status] ?? 9) || a.id.localeCompare(b.id),
+  )[0];
+}
+
+function listPaths(changes: readonly FieldChange[]): string {
+  const paths = changes.map((fieldChange) => fieldChange.path);
+  return paths.length > 3
+    ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`
+    : paths.join(', ');
+}
+
+/** orphanPolicy is the deletion policy of a resource no longer in the spec: the stack's, and a final snapshot for protected kinds. */
+function orphanPolicy(
+  stack: Stack,
+  kind: string,
+  protectedKinds: ReadonlySet<string>,
+): DeletionPolicy {
+  const stackPolicy = stack.deletionPolicy ?? 'delete';
+  if (stackPolicy === 'delete' && protectedKinds.has(kind)) return 'snapshot';
+  return stackPolicy;
+}
+
+function policyNote(policy: DeletionPolicy): string {
+  if (policy === 'retain') return '; deletionPolicy retain: untagged and left in AWS';
+  if (policy === 'snapshot') return '; deletionPolicy snapshot: final snapshot first';
+  return '';
+}
+
+function deleteChange(
+  observed: ObservedResource,
+  reason: string,
+  deletionPolicy: DeletionPolicy,
+  orphan: boolean,
+): PlannedChange {
+  return {
+    change: {
+      address: observed.address,
+      kind: observed.kind,
+      action: 'delete',
+      reason: `${reason}${policyNote(deletionPolicy)}`,
+      fields: [],
+      id: observed.id,
+      deletionPolicy,
+    },
+    observed,
+    deletionPolicy,
+    orphan,
+  };
+}
+
+function guardMessage(address: string): string {
+  return `replacing ${address} destroys its data; apply refuses unless --allow-replace=${address}`;
+}
+
+interface DesiredStep {
+  desired: DesiredResource;
+  handler: ResourceHandler;
+  candidates: ObservedResource[];
+  willChangeIdentity: (address: string) => boolean;
+  live: Map<string, ObservedResource>;
+  protectedKinds: ReadonlySet<string>;
+}
+
+/** planDesired decides create / update / replace / no-op for one desired resource. */
+function planDesired(step: DesiredStep): {
+  planned: PlannedChange;
+  duplicates: ObservedResource[];
+} {
+  const { desired, handler } = step;
+  const present = step.candidates.filter((resource) => resource.status !== 'deleting');
+  const primary = pickPrimary(present);
+  const duplicates = present.filter((resource) => resource !== primary);
+  const properties = resolveRefs(
+    desired.properties,
+    planLookup(step.live, step.willChangeIdentity),
+  );
+  const base = { address: desired.address, kind: desired.kind };
+  if (!primary) {
+    const deleting = step.candidates.length > 0;
+    return {
+      planned: {
+        change: {
+          ...base,
+          action: 'create',
+          reason: deleting ? 'the previous one is still being deleted in AWS' : 'not found',
+          fields: creationFields(properties, desired.tags, handler.fields, handler.sensitive),
+        },
+        desired,
+        deletionPolicy: desired.deletionPolicy,
+        orphan: false,
+      },
+      duplicates,
+    };
+  }
+  const fields = handler.diff(properties, primary.properties, desired.tags, primary.tags);
+  const forcing = fields.filter((fieldChange) => fieldChange.forcesReplacement);
+  let action: Action = 'no-op';
+  let reason = 'up to date';
+  if (primary.status === 'failed') {
+    action = 'replace';
+    reason = 'failed in AWS';
+  } else if (forcing.length > 0) {
+    action = 'replace';
+    reason = `${listPaths(forcing)} ${forcing.length === 1 ? 'forces' : 'force'} replacement`;
+  } else if (fields.length > 0) {
+    action = 'update';
+    reason = `drift in ${listPaths(fields)}`;
+  }
+  const pending = primary.status === 'pending';
+  if (pending) reason += ' (still pending in AWS)';
+  const change: ResourceChange = {
+    ...base,
+    action,
+    reason,
+    fields,
+    id: primary.id,
+    unchanged: countUnchanged(properties, handler.fields, fields),
+  };
+  if (pending) change.pending = true;
+  if (action === 'replace' && step.protectedKinds.has(desired.kind)) {
+    change.guarded = guardMessage(desired.address);
+  }
+  return {
+    planned: {
+      change,
+      desired,
+      observed: primary,
+      deletionPolicy: desired.deletionPolicy,
+      orphan: false,
+    },
+    duplicates,
+  };
+}
+
+function stackGraph(stack: Stack, desiredResources: readonly DesiredResource[]): string[][] {
+  try {
+    return orderGraph(dependencyGraph(desiredResources));
+  } catch (err) {
+    if (!(err instanceof GraphError)) throw err;
+    throw new GraphError(`cannot plan stack ${stack.name}: ${err.message}`, { cause: err });
+  }
+}
+
+function planStack(
+  stack: Stack,
+  observedByAddress: Map<string, ObservedResource[]>,
+  options: PlanOptions,
+  handlersByKind: ReadonlyMap<string, ResourceHandler>,
+  rank: (kind: string) => number,
+): StackWork {
+  const desiredResources = options.expand(stack);
+  const waves = stackGraph(stack, desiredResources);
+  const graph = dependencyGraph(desiredResources);
+  const desiredByAddress = new Map(
+    desiredResources.map((resource) => [resource.address, resource]),
+  );
+  const changes: PlannedChange[] = [];
+  const live = new Map<string, ObservedResource>();
+  const reorder = (list: PlannedChange[]) =>
+    list.sort(
+      (a, b) =>
+        rank(b.change.kind) - rank(a.change.kind) ||
+        a.change.address.localeCompare(b.change.address),
+    );
+
+  if (options.mode === 'destroy') {
+    const deletes: PlannedChange[] = [];
+    for (const [address, candidates] of observedByAddress) {
+      const desired = desiredByAddress.get(address);
+      for (const observed of candidates) {
+        if (observed.status === 'deleting') continue;
+        const policy =
+          desired?.deletionPolicy ?? orphanPolicy(stack, observed.kind, options.protectedKinds);
+        deletes.push(deleteChange(observed, 'destroy', policy, desired === undefined));
+      }
+    }
+    return { stack: stack.name, region: stack.region, graph, changes: reorder(deletes), live };
+  }
+
+  const identityChanges = new Set<string>();
+  const duplicateDeletes: PlannedChange[] = [];
+  for (const wave of waves) {
+    for (const address of wave) {
+      const desired = desiredByAddress.get(address) as DesiredResource;
+      const handler = handlersByKind.get(desired.kind);
+      if (!handler)
+        throw new Error(`cannot plan ${address}: unknown resource kind '${desired.kind}'`);
+      const { planned, duplicates } = planDesired({
+        desired,
+        handler,
+        candidates: (observedByAddress.get(address) ?? []).filter(
+          (resource) => resource.kind === desired.kind,
+        ),
+        willChangeIdentity: (target) => identityChanges.has(target),
+        live,
+        protectedKinds: options.protectedKinds,
+      });
+      if (planned.observed) live.set(address, planned.observed);
+      if (planned.change.action === 'create' || planned.change.action === 'replace') {
+        identityChanges.add(address);
+      }
+      changes.push(planned);
+      for (const duplicate of duplicates) {
+        duplicateDeletes.push(
+          deleteChange(
+            duplicate,
+            `duplicate of ${planned.observed?.id ?? address} (leaked by an interrupted create)`,
+            'delete',
+            true,
+          ),
+        );
+      }
+    }
+  }
+  const removed: PlannedChange[] = [];
+  for (const [address, candidates] of observedByAddress) {
+    const desired = desiredByAddress.get(address);
+    for (const observed of candidates) {
+      if (observed.status === 'deleting') continue;
+      if (desired && observed.kind === desired.kind) continue;
+      const policy = orphanPolicy(stack, observed.kind, options.protectedKinds);
+      removed.push(deleteChange(observed, 'removed from spec', policy, true));
+    }
+  }
+  changes.push(...reorder([...duplicateDeletes, ...removed]));
+  return { stack: stack.name, region: stack.region, graph, changes, live };
+}
+
+/** summarize counts actions; a replace is one add and one destroy. */
+export function summarize(stacks: readonly StackPlan[]): PlanSummary {
+  const summary: PlanSummary = { add: 0, change: 0, destroy: 0, replace: 0, noOp: 0 };
+  for (const stack of stacks) {
+    for (const change of stack.changes) {
+      if (change.action === 'create') summary.add += 1;
+      else if (change.action === 'update') summary.change += 1;
+      else if (change.action === 'delete') summary.destroy += 1;
+      else if (change.action === 'no-op') summary.noOp += 1;
+      else {
+        summary.replace += 1;
+        summary.add += 1;
+        summary.destroy += 1;
+      }
+    }
+  }
+  return summary;
+}
+
+/**
+ * planStacks diffs the desired graph of each stack against the observed index: for each desired
+ * resource in dependency order, Refs resolve from observed attributes (UNKNOWN when the target
+ * is created or replaced), then create / update / replace / no-op; duplicates of an address and
+ * owned resources no longer in the spec become deletes. `destroy` mode deletes everything owned.
+ */
+export function planStacks(
+  stacks: readonly Stack[],
+  observed: ObservedIndex,
+  options: PlanOptions,
+): PlanOutput {
+  const handlersByKind = new Map(options.handlers.map((handler) => [handler.kind, handler]));
+  const kinds = options.handlers.map((handler) => handler.kind);
+  const rank = (kind: string) => kinds.indexOf(kind);
+  const work = stacks.map((stack) =>
+    planStack(stack, observed.get(stack.name) ?? new Map(), options, handlersByKind, rank),
+  );
+  const stackPlans: StackPlan[] = work.map((stackWork) => ({
+    name: stackWork.stack,
+    region: stackWork.region,
+    changes: stackWork.changes.map((planned) => planned.change),
+  }));
+  return {
+    plan: {
+      formatVersion: PLAN_FORMAT_VERSION,
+      stacks: stackPlans,
+      summary: summarize(stackPlans),
+    },
+    work,
+  };
+}
+
+/** hasChanges tells whether a plan would do anything. */
+export function hasChanges(plan: Plan): boolean {
+  return plan.stacks.some((stack) => stack.changes.some((change) => change.action !== 'no-op'));
+}

@@ -1,0 +1,134 @@
+import { type AwsClients, CallStats, createClients, type RequestLimiter } from '../aws/clients.ts';
+import { expandStack } from '../graph/expand.ts';
+import type { Action, Plan } from '../plan/types.ts';
+import { HANDLERS, PROTECTED_KINDS } from '../resources/registry.ts';
+import type {
+  DesiredResource,
+  Logger,
+  ResourceContext,
+  ResourceHandler,
+} from '../resources/types.ts';
+import type { Stack } from '../spec/types.generated.ts';
+import { applyPlan } from './apply.ts';
+import { observeStacks } from './observe.ts';
+import { planStacks } from './plan.ts';
+import type { ProgressEvent } from './progress.ts';
+
+/** DEFAULT_PARALLELISM bounds concurrent AWS operations (and observe reads) when none is given. */
+export const DEFAULT_PARALLELISM = 8;
+
+/** ReconcileOptions configures one observe -> plan (-> apply) pass over some stacks. */
+export interface ReconcileOptions {
+  stacks: Stack[];
+  mode: 'plan' | 'apply' | 'destroy';
+  /** Clients per region; by default created here (and closed at the end) with `stats` and `limiter`. */
+  clientsFor?: (region: string) => AwsClients;
+  stats?: CallStats;
+  limiter?: RequestLimiter;
+  /** Addresses whose guarded replace (a database) may go ahead: `db-instance.main` or `stack/db-instance.main`. */
+  allowReplace?: string[];
+  parallelism?: number;
+  log?: Logger;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Called before each AWS-changing operation (lease fencing): throwing aborts the apply. */
+  beforeOperation?: (address: string) => Promise<void>;
+  /** Stops starting new operations; running ones finish. */
+  signal?: AbortSignal;
+  /** Resource kinds to use, in creation order (default: the registry). */
+  handlers?: readonly ResourceHandler[];
+  /** Spec expansion (default: expandStack). */
+  expand?: (stack: Stack) => DesiredResource[];
+}
+
+/**
+ * ReconcileResult is the plan and, for apply and destroy, what happened. Addresses are plain
+ * (`subnet.private-a`) for one stack and qualified (`shop/subnet.private-a`) for several.
+ * `pending` lists resources AWS still creates or modifies: requeue, the engine never waits.
+ */
+export interface ReconcileResult {
+  plan: Plan;
+  applied: { address: string; action: Action; elapsedMs: number; stack?: string }[];
+  failures: { address: string; action: Action; error: string; stack?: string }[];
+  skipped: string[];
+  pending: string[];
+}
+
+/** silentLogger discards everything (the default when no logger is given). */
+export const silentLogger: Logger = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+function regionsOf(stacks: readonly Stack[]): Map<string, string[]> {
+  const regions = new Map<string, string[]>();
+  const seen = new Set<string>();
+  for (const stack of stacks) {
+    if (seen.has(stack.name)) throw new Error(`stack name ${stack.name} is used twice`);
+    seen.add(stack.name);
+    regions.set(stack.region, [...(regions.get(stack.region) ?? []), stack.name]);
+  }
+  return regions;
+}
+
+function planPending(plan: Plan): string[] {
+  const qualify = plan.stacks.length > 1;
+  return plan.stacks.flatMap((stack) =>
+    stack.changes
+      .filter((change) => change.pending)
+      .map((change) => (qualify ? `${stack.name}/${change.address}` : change.address)),
+  );
+}
+
+/**
+ * reconcile observes the stacks (one batched read per kind and region), plans them, and in
+ * `apply` or `destroy` mode carries the plan out. Throws only when nothing could be planned
+ * (an observe read failed, a dependency cycle); operation failures are in the result.
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const handlers = options.handlers ?? HANDLERS;
+  const log = options.log ?? silentLogger;
+  const parallelism = Math.max(1, options.parallelism ?? DEFAULT_PARALLELISM);
+  const stats = options.stats ?? new CallStats();
+  const created: AwsClients[] = [];
+  const clientsFor =
+    options.clientsFor ??
+    ((region: string) => {
+      const clients = createClients({ region, stats, limiter: options.limiter });
+      created.push(clients);
+      return clients;
+    });
+  try {
+    const contexts = new Map<string, ResourceContext>();
+    for (const [region, stacks] of regionsOf(options.stacks)) {
+      contexts.set(region, { clients: clientsFor(region), region, stacks, log });
+    }
+    const observed = await observeStacks(contexts, handlers, parallelism);
+    const { plan, work } = planStacks(options.stacks, observed, {
+      mode: options.mode,
+      handlers,
+      expand: options.expand ?? expandStack,
+      protectedKinds: PROTECTED_KINDS,
+    });
+    if (options.mode === 'plan') {
+      return { plan, applied: [], failures: [], skipped: [], pending: planPending(plan) };
+    }
+    const outcome = await applyPlan(work, {
+      contexts,
+      handlers,
+      allowReplace: options.allowReplace ?? [],
+      parallelism,
+      log,
+      onProgress: options.onProgress,
+      beforeOperation: options.beforeOperation,
+      signal: options.signal,
+    });
+    return { plan, ...outcome };
+  } finally {
+    for (const clients of created) clients.destroy();
+  }
+}
