@@ -22,6 +22,36 @@ export const MAX_SPEC_BYTES = 1024 * 1024;
 /** MAX_ALIAS_COUNT bounds alias expansion, so a "billion laughs" document cannot exhaust memory. */
 export const MAX_ALIAS_COUNT = 100;
 
+/** MAX_FLOW_NESTING bounds `[`/`{` nesting, which the YAML parser handles by recursion. */
+export const MAX_FLOW_NESTING = 64;
+
+/**
+ * flowNestingOffset returns the offset where flow brackets first nest deeper than the limit, or -1.
+ * It ignores comments and quoted strings only roughly; a real spec never comes near the limit.
+ */
+function flowNestingOffset(source: string, limit: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let offset = 0; offset < source.length; offset += 1) {
+    const char = source[offset];
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else if (char === '\n') quote = undefined;
+      continue;
+    }
+    if (char === '"' || char === "'") quote = char;
+    else if (char === '#') {
+      const end = source.indexOf('\n', offset);
+      if (end < 0) break;
+      offset = end;
+    } else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > limit) return offset;
+    } else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
+  }
+  return -1;
+}
+
 /** Position is a 1-based line and column. */
 export interface Position {
   line: number;
@@ -78,6 +108,22 @@ export function parseSpecSource(source: string): ParseResult {
       ],
     };
   }
+  const tooDeep = flowNestingOffset(source, MAX_FLOW_NESTING);
+  if (tooDeep >= 0) {
+    const before = source.slice(0, tooDeep);
+    const line = before.split('\n').length;
+    return {
+      ok: false,
+      issues: [
+        {
+          line,
+          column: tooDeep - before.lastIndexOf('\n'),
+          path: [],
+          message: `brackets nest deeper than ${MAX_FLOW_NESTING} levels; a spec never needs that`,
+        },
+      ],
+    };
+  }
   const lineCounter = new LineCounter();
   const position = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -127,17 +173,24 @@ export function parseSpecSource(source: string): ParseResult {
   const document = documents[0]!;
   const yamlProblems = [...document.errors, ...document.warnings];
   if (yamlProblems.length > 0) {
-    return {
-      ok: false,
-      issues: yamlProblems.map((problem) => ({
+    const seen = new Set<number>();
+    const issues: LocatedIssue[] = [];
+    for (const problem of yamlProblems) {
+      // One message per position: the parser often reports one mistake twice.
+      if (seen.has(problem.pos[0])) continue;
+      seen.add(problem.pos[0]);
+      const duplicate = problem.code === 'DUPLICATE_KEY';
+      const path = duplicate ? pathAtOffset(document, problem.pos[0]) : [];
+      const key = path.at(-1);
+      issues.push({
         ...position(problem.pos[0]),
-        path: [],
-        message:
-          problem.code === 'DUPLICATE_KEY'
-            ? 'duplicate key: a key may appear only once in a map'
-            : `invalid YAML: ${lowerFirst(firstLine(problem.message))}`,
-      })),
-    };
+        path,
+        message: duplicate
+          ? `duplicate key${key === undefined ? '' : ` '${String(key)}'`}: a key may appear only once in a map`
+          : `invalid YAML: ${lowerFirst(firstLine(problem.message))}`,
+      });
+    }
+    return { ok: false, issues };
   }
   let value: unknown;
   try {
@@ -236,11 +289,59 @@ function locateOffset(
     if (index === path.length - 1) {
       if (target === 'key' && keyOfLast !== undefined) return keyOfLast;
       // An empty value (`key:` with nothing after it) has no useful range; use the key.
+      if (isEmptyScalar(next)) return keyOfLast ?? best;
       return nextStart ?? keyOfLast ?? best;
     }
     best = keyOfLast ?? nextStart ?? best;
   }
   return best;
+}
+
+function isEmptyScalar(node: unknown): boolean {
+  if (!isScalar(node) || node.value !== null) return false;
+  const range = node.range;
+  return !range || range[0] === range[1];
+}
+
+function contains(node: unknown, offset: number): boolean {
+  if (!node || typeof node !== 'object' || !('range' in node)) return false;
+  const range = (node as Node).range;
+  return !!range && offset >= range[0] && offset < range[2];
+}
+
+/**
+ * pathAtOffset finds the field path of the deepest node at a source offset (for YAML errors, so a
+ * duplicate key says which key). Aliases are not followed: positions belong to where text is.
+ */
+export function pathAtOffset(document: Document.Parsed, offset: number): PathSegment[] {
+  const path: PathSegment[] = [];
+  let node: unknown = document.contents;
+  for (let depth = 0; depth < 1000; depth += 1) {
+    let next: unknown;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (contains(pair.key, offset)) {
+          path.push(String(keyValue(pair.key)));
+          return path;
+        }
+        if (contains(pair.value, offset)) {
+          path.push(String(keyValue(pair.key)));
+          next = pair.value;
+          break;
+        }
+      }
+    } else if (isSeq(node)) {
+      const index = node.items.findIndex((item) => contains(item, offset));
+      if (index >= 0) {
+        path.push(index);
+        next = node.items[index];
+      }
+    }
+    if (next === undefined) return path;
+    node = next;
+  }
+  return path;
 }
 
 /** isPlainObject reports whether a parsed value is a YAML map (not a sequence or scalar). */
