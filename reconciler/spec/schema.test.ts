@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { stackSchema, stackValidator } from './schema.ts';
+
+type Node = Record<string, unknown>;
+
+function walk(node: unknown, path: string, visit: (node: Node, path: string) => void): void {
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) walk(item, `${path}/${index}`, visit);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  visit(node as Node, path);
+  for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`, visit);
+}
+
+test('every property and every patterned string in the schema has a description', () => {
+  const undescribed: string[] = [];
+  walk(stackSchema(), '#', (node, path) => {
+    const properties = node.properties as Record<string, Node> | undefined;
+    for (const [key, property] of Object.entries(properties ?? {})) {
+      if (typeof property.description !== 'string' && typeof property.$ref !== 'string') {
+        undescribed.push(`${path}/properties/${key}`);
+      }
+    }
+    if (typeof node.pattern === 'string' && typeof node.description !== 'string') {
+      undescribed.push(path);
+    }
+  });
+  assert.deepStrictEqual(undescribed, []);
+});
+
+test('every $ref target has a description', () => {
+  const defs = stackSchema().$defs as Record<string, Node>;
+  const undescribed = Object.entries(defs)
+    .filter(([, def]) => typeof def.description !== 'string')
+    .map(([name]) => name);
+  assert.deepStrictEqual(undescribed, []);
+});
+
+test('the validator compiles in strict mode and fills in defaults', () => {
+  const value = {
+    name: 'tiny',
+    region: 'us-west-2',
+    network: {
+      cidr: '10.0.0.0/16',
+      availabilityZones: ['us-west-2a'],
+      publicSubnets: ['10.0.0.0/24'],
+      privateSubnets: ['10.0.1.0/24'],
+    },
+  };
+  assert.equal(stackValidator()(value), true);
+  assert.deepStrictEqual(
+    { environment: 'dev', natGateways: 'single', paused: false },
+    {
+      environment: (value as Node).environment,
+      natGateways: (value.network as Node).natGateways,
+      paused: (value as Node).paused,
+    },
+  );
+});
