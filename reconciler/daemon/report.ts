@@ -1,0 +1,74 @@
+import { isTerminal } from '../aws/errors.ts';
+import type { ReconcileResult } from '../engine/reconcile.ts';
+import type { FieldChange, ResourceChange } from '../plan/types.ts';
+import { type ResourceState, resourceKey } from './metrics.ts';
+
+/** REDACTED replaces the before and after of a sensitive field in logs and status. */
+export const REDACTED = '(sensitive)';
+
+/** redactFields returns the changes as loggable `{ path, before, after }`, secrets replaced. */
+export function redactFields(
+  fields: readonly FieldChange[],
+): Array<{ path: string; before: unknown; after: unknown }> {
+  return fields.map((field) => ({
+    path: field.path,
+    before: field.sensitive ? REDACTED : field.before,
+    after: field.sensitive ? REDACTED : field.after,
+  }));
+}
+
+/** outstandingChanges lists the changes of a plan that are not no-ops. */
+export function outstandingChanges(result: ReconcileResult): ResourceChange[] {
+  return result.plan.stacks.flatMap((stack) =>
+    stack.changes.filter((change) => change.action !== 'no-op'),
+  );
+}
+
+const STATE_OF_ACTION: Record<ResourceChange['action'], ResourceState> = {
+  'no-op': 'in-sync',
+  create: 'missing',
+  update: 'drifted',
+  replace: 'drifted',
+  delete: 'orphaned',
+};
+
+/**
+ * resourceCounts counts a stack's resources by kind and state after a reconcile: the planned
+ * state, except that applied changes are in sync (or pending when AWS still works on them) and
+ * deleted resources are no longer counted.
+ */
+export function resourceCounts(result: ReconcileResult): Map<string, number> {
+  const applied = new Set(result.applied.map((entry) => entry.address));
+  const pending = new Set(result.pending);
+  const counts = new Map<string, number>();
+  for (const stack of result.plan.stacks) {
+    for (const change of stack.changes) {
+      let state = STATE_OF_ACTION[change.action];
+      if (applied.has(change.address)) {
+        if (change.action === 'delete') continue;
+        state = 'in-sync';
+      }
+      if (pending.has(change.address) || (change.pending && state === 'in-sync')) state = 'pending';
+      const key = resourceKey(change.kind, state);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/**
+ * isTerminalFailure tells whether retrying cannot help: the error (or one in its cause chain)
+ * is terminal per isTerminal, or a message names a terminal AWS error code (the engine reports
+ * operation failures as messages such as `cannot create vpc.main: UnauthorizedOperation ...`).
+ */
+export function isTerminalFailure(error: unknown): boolean {
+  for (let current = error, depth = 0; current !== undefined && depth < 8; depth++) {
+    if (isTerminal(current)) return true;
+    const message =
+      typeof current === 'string' ? current : current instanceof Error ? current.message : '';
+    const codes = message.match(/\b[A-Z][A-Za-z]+(?:\.[A-Za-z]+)?\b/g) ?? [];
+    if (codes.some((code) => isTerminal({ name: code }))) return true;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return false;
+}
