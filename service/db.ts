@@ -8,6 +8,7 @@ import { Signer } from '@aws-sdk/rds-signer';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import type { QueryResultRow } from 'pg';
+import type { Logger } from 'pino';
 import type { DatabaseConfig } from './config.ts';
 import { LogEventEntity } from './entities/log-event.ts';
 import { migrationsList } from './migrations/index.ts';
@@ -76,8 +77,10 @@ function passwordOption(config: DatabaseConfig): string | (() => Promise<string>
 }
 
 /** ormOptions builds the MikroORM configuration for one database. */
-export function ormOptions(config: DatabaseConfig): Options {
+export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
   const password = passwordOption(config);
+  const driverLog = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
+    logger?.[level]({ component: 'knex', detail: String(message) }, 'database driver message');
   return {
     entities: [LogEventEntity],
     host: config.host,
@@ -93,6 +96,12 @@ export function ormOptions(config: DatabaseConfig): Options {
     },
     driverOptions: {
       acquireConnectionTimeout: 5000,
+      log: {
+        warn: driverLog('warn'),
+        error: driverLog('error'),
+        deprecate: driverLog('debug'),
+        debug: driverLog('debug'),
+      },
       connection: {
         ssl: sslOptions(config),
         ...(typeof password === 'function' ? { password } : {}),
@@ -116,10 +125,10 @@ export function ormOptions(config: DatabaseConfig): Options {
 }
 
 /** openDatabase connects the ORM; it does not migrate (see Database.migrate). */
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(config));
+    orm = await MikroORM.init(ormOptions(config, logger));
   } catch (err) {
     throw new Error(`cannot open database ${config.name} at ${config.host}:${config.port}`, {
       cause: err,

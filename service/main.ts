@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   }
   const { logger, close: closeLogger } = createLogger(config);
   const { database, embedded } = await resolveDatabase(config, logger);
-  const db = await openDatabase(database);
+  const db = await openDatabase(database, logger);
   if (config.migrateOnStart) {
     const applied = await db.migrate();
     logger.info({ applied }, 'migrations applied');

@@ -10,7 +10,7 @@ async function migrate(): Promise<void> {
   const config = loadConfig();
   const { logger } = createLogger(config);
   const { database, embedded } = await resolveDatabase(config, logger);
-  const db = await openDatabase(database);
+  const db = await openDatabase(database, logger);
   try {
     const applied = await db.migrate();
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'no pending migrations');
