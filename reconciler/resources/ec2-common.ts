@@ -9,7 +9,7 @@ import { isNotFound } from '../aws/errors.ts';
 import { isManagementTag, ownedBy, TAG_STACK, tagMapToList } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
 import type { FieldChange } from '../plan/types.ts';
-import type { FieldRule, ResourceContext, Tags } from './types.ts';
+import type { ResourceContext, Tags } from './types.ts';
 
 /** stackFilters is the EC2 filter selecting every resource tagged for one of ctx.stacks. */
 export function stackFilters(ctx: ResourceContext): Filter[] {
@@ -74,52 +74,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return canonicalJson(a ?? null) === canonicalJson(b ?? null);
 }
 
-/**
- * diffFields compares the properties named in `fields` (skipping `ignore` ones) and returns one
- * change per differing top-level property; a `replace` property forces replacement.
- */
-export function diffFields(
-  desired: Record<string, unknown>,
-  observed: Record<string, unknown>,
-  fields: Record<string, FieldRule>,
-): FieldChange[] {
-  const changes: FieldChange[] = [];
-  for (const [path, rule] of Object.entries(fields)) {
-    if (rule === 'ignore') continue;
-    const before = observed[path] ?? null;
-    const after = desired[path] ?? null;
-    if (sameValue(before, after)) continue;
-    changes.push({ path, before, after, forcesReplacement: rule === 'replace', sensitive: false });
-  }
-  return changes;
-}
-
 /** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, set or removed. */
 export function isAwsTag(key: string): boolean {
   return key.startsWith('aws:');
-}
-
-/**
- * diffTagMaps returns one `tags.<key>` change per tag that is missing, extra or different,
- * ignoring AWS-reserved `aws:` tags. Absent values are null.
- */
-export function diffTagMaps(desiredTags: Tags, observedTags: Tags): FieldChange[] {
-  const keys = new Set([...Object.keys(desiredTags), ...Object.keys(observedTags)]);
-  const changes: FieldChange[] = [];
-  for (const key of [...keys].sort()) {
-    if (isAwsTag(key)) continue;
-    const before = observedTags[key] ?? null;
-    const after = desiredTags[key] ?? null;
-    if (before === after) continue;
-    changes.push({
-      path: `tags.${key}`,
-      before,
-      after,
-      forcesReplacement: false,
-      sensitive: false,
-    });
-  }
-  return changes;
 }
 
 /** hasTagChanges tells whether a change list touches tags. */

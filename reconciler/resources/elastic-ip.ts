@@ -6,12 +6,11 @@ import {
 } from '@aws-sdk/client-ec2';
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   describeError,
-  diffFields,
-  diffTagMaps,
   ownerOf,
   releaseOwnership,
   stackFilters,
@@ -75,8 +74,8 @@ export const elasticIpHandler: ResourceHandler<ElasticIpProperties> = {
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(desired, observed, ELASTIC_IP_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(desired, observed, ELASTIC_IP_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

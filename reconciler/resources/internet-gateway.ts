@@ -8,13 +8,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   changedFields,
   describeError,
-  diffFields,
-  diffTagMaps,
   ignoreNotFound,
   ownerOf,
   paginate,
@@ -105,8 +104,8 @@ export const internetGatewayHandler: ResourceHandler<InternetGatewayProperties> 
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(desired, observed, INTERNET_GATEWAY_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(desired, observed, INTERNET_GATEWAY_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -5,12 +5,11 @@ import {
   type NatGateway,
 } from '@aws-sdk/client-ec2';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   describeError,
-  diffFields,
-  diffTagMaps,
   ignoreNotFound,
   ownerOf,
   paginate,
@@ -109,8 +108,8 @@ export const natGatewayHandler: ResourceHandler<NatGatewayProperties> = {
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(desired, observed, NAT_GATEWAY_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(desired, observed, NAT_GATEWAY_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -12,14 +12,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   canonicalJson,
   changedFields,
   describeError,
-  diffFields,
-  diffTagMaps,
   ignoreNotFound,
   ownerOf,
   paginate,
@@ -295,12 +294,12 @@ export const routeTableHandler: ResourceHandler<RouteTableProperties> = {
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(
+      ...diffProperties(
         normalizeRouteTable(desired),
         normalizeRouteTable(observed),
         ROUTE_TABLE_FIELDS,
       ),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -13,14 +13,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   canonicalJson,
   changedFields,
   describeError,
-  diffFields,
-  diffTagMaps,
   ownerOf,
   paginate,
   releaseOwnership,
@@ -270,12 +269,12 @@ export const securityGroupHandler: ResourceHandler<SecurityGroupProperties> = {
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(
+      ...diffProperties(
         normalizeSecurityGroup(desired),
         normalizeSecurityGroup(observed),
         SECURITY_GROUP_FIELDS,
       ),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

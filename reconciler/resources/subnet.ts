@@ -6,13 +6,12 @@ import {
   type Subnet,
 } from '@aws-sdk/client-ec2';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   changedFields,
   describeError,
-  diffFields,
-  diffTagMaps,
   ignoreNotFound,
   ownerOf,
   paginate,
@@ -89,8 +88,8 @@ export const subnetHandler: ResourceHandler<SubnetProperties> = {
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(desired, observed, SUBNET_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(desired, observed, SUBNET_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

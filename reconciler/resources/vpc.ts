@@ -7,13 +7,12 @@ import {
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { tagListToMap } from '../aws/tags.ts';
+import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   applyTagChanges,
   changedFields,
   describeError,
-  diffFields,
-  diffTagMaps,
   ignoreNotFound,
   ownerOf,
   paginate,
@@ -120,8 +119,8 @@ export const vpcHandler: ResourceHandler<VpcProperties> = {
 
   diff(desired, observed, desiredTags, observedTags): FieldChange[] {
     return [
-      ...diffFields(desired, observed, VPC_FIELDS),
-      ...diffTagMaps(desiredTags, observedTags),
+      ...diffProperties(desired, observed, VPC_FIELDS),
+      ...diffTags(desiredTags, observedTags),
     ];
   },
 

@@ -1,0 +1,466 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  DeleteRouteCommand,
+  DeleteTagsCommand,
+  DescribeRouteTablesCommand,
+  DescribeVpcsCommand,
+  DetachInternetGatewayCommand,
+  DisassociateRouteTableCommand,
+  ModifySubnetAttributeCommand,
+  ModifyVpcAttributeCommand,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
+import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
+import { TAG_ADDRESS, TAG_STACK } from '../reconciler/aws/tags.ts';
+import { addresses } from '../reconciler/graph/addresses.ts';
+import { expandNetwork } from '../reconciler/graph/expand-network.ts';
+import { dependenciesOf } from '../reconciler/graph/order.ts';
+import { handlerFor } from '../reconciler/resources/registry.ts';
+import {
+  type DesiredResource,
+  isRef,
+  type Logger,
+  type ObservedResource,
+  type ResourceContext,
+  type ResourceHandler,
+} from '../reconciler/resources/types.ts';
+import type { Stack } from '../reconciler/spec/types.generated.ts';
+import { type MotoServer, startMoto } from './helpers/moto.ts';
+
+const REGION = 'us-west-2';
+
+const silentLog: Logger = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLog;
+  },
+};
+
+function stackSpec(name: string, overrides: Partial<Stack['network']> = {}): Stack {
+  return {
+    name,
+    region: REGION,
+    environment: 'test',
+    tags: { project: 'network-test' },
+    network: {
+      cidr: '10.0.0.0/16',
+      availabilityZones: ['us-west-2a', 'us-west-2b'],
+      publicSubnets: ['10.0.0.0/24', '10.0.1.0/24'],
+      privateSubnets: ['10.0.10.0/24', '10.0.11.0/24'],
+      natGateways: 'single',
+      ...overrides,
+    },
+    loadBalancer: { listeners: [{ port: 80, protocol: 'HTTP' }], allowedCidrs: ['0.0.0.0/0'] },
+    services: [
+      { name: 'api', image: 'api:1', port: 3000, logGroup: '/api', loadBalancer: {} },
+      { name: 'worker', image: 'worker:1', port: 4000, logGroup: '/worker' },
+    ],
+    database: { engineVersion: '16', instanceClass: 'db.t4g.micro' },
+  };
+}
+
+/** resolveRefs replaces every Ref by the attribute of the already created target. */
+function resolveRefs(value: unknown, created: Map<string, ObservedResource>): unknown {
+  if (isRef(value)) {
+    const target = created.get(value.$ref);
+    const resolved = target?.attributes[value.attr];
+    assert.ok(resolved, `reference to ${value.$ref}.${value.attr} is not resolvable yet`);
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveRefs(item, created));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, resolveRefs(item, created)]),
+    );
+  }
+  return value;
+}
+
+function resolved(resource: DesiredResource, created: Map<string, ObservedResource>) {
+  return {
+    ...resource,
+    properties: resolveRefs(resource.properties, created) as Record<string, unknown>,
+  };
+}
+
+/** withDependencies keeps `address` and everything it depends on, in expansion order. */
+function withDependencies(resources: DesiredResource[], address: string): DesiredResource[] {
+  const byAddress = new Map(resources.map((resource) => [resource.address, resource]));
+  const needed = new Set<string>();
+  const visit = (current: string) => {
+    if (needed.has(current)) return;
+    needed.add(current);
+    for (const dependency of dependenciesOf(byAddress.get(current)!)) visit(dependency);
+  };
+  visit(address);
+  return resources.filter((resource) => needed.has(resource.address));
+}
+
+/**
+ * createAll creates a stack's expanded network in expansion order (every Ref points backwards),
+ * or only what `address` needs.
+ */
+async function createAll(ctx: ResourceContext, stack: Stack, address?: string) {
+  const created = new Map<string, ObservedResource>();
+  const desiredByAddress = new Map<string, DesiredResource>();
+  const all = expandNetwork(stack);
+  for (const resource of address ? withDependencies(all, address) : all) {
+    const concrete = resolved(resource, created);
+    desiredByAddress.set(resource.address, concrete);
+    created.set(resource.address, await handlerFor(resource.kind).create(ctx, concrete));
+  }
+  return { created, desiredByAddress };
+}
+
+function contextFor(clients: AwsClients, stacks: string[]): ResourceContext {
+  return { clients, region: REGION, stacks, log: silentLog };
+}
+
+async function observeOne(ctx: ResourceContext, handler: ResourceHandler, address: string) {
+  const found = (await handler.observeAll(ctx)).filter((resource) => resource.address === address);
+  assert.equal(found.length, 1, `exactly one ${address} observed, got ${found.length}`);
+  return found[0]!;
+}
+
+let moto: MotoServer;
+let clients: AwsClients;
+
+before(async () => {
+  moto = await startMoto();
+});
+after(async () => {
+  clients?.destroy();
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  clients?.destroy();
+  clients = createClients({ region: REGION });
+});
+
+interface LifecycleCase {
+  address: string;
+  reason: string;
+  /** An out-of-band change made with the SDK, and the field paths the diff must then report. */
+  drift: (ec2: AwsClients['ec2'], observed: ObservedResource) => Promise<void>;
+  driftPaths: string[];
+  /** Mutating EC2 calls the update must make, when the case checks that only the change is applied. */
+  updateCalls?: Record<string, number>;
+}
+
+const removeEnvironmentTag = async (ec2: AwsClients['ec2'], observed: ObservedResource) => {
+  await ec2.send(
+    new DeleteTagsCommand({ Resources: [observed.id], Tags: [{ Key: 'environment' }] }),
+  );
+};
+
+const lifecycleCases: LifecycleCase[] = [
+  {
+    address: addresses.vpc(),
+    reason: 'dns host names turned off and a tag removed out of band',
+    drift: async (ec2, observed) => {
+      await ec2.send(
+        new ModifyVpcAttributeCommand({ VpcId: observed.id, EnableDnsHostnames: { Value: false } }),
+      );
+      await removeEnvironmentTag(ec2, observed);
+    },
+    driftPaths: ['enableDnsHostnames', 'tags.environment'],
+  },
+  {
+    address: addresses.subnet('public', 'us-west-2a'),
+    reason: 'public ip mapping turned off out of band',
+    drift: async (ec2, observed) => {
+      await ec2.send(
+        new ModifySubnetAttributeCommand({
+          SubnetId: observed.id,
+          MapPublicIpOnLaunch: { Value: false },
+        }),
+      );
+    },
+    driftPaths: ['mapPublicIpOnLaunch'],
+  },
+  {
+    address: addresses.internetGateway(),
+    reason: 'internet gateway detached out of band',
+    drift: async (ec2, observed) => {
+      await ec2.send(
+        new DetachInternetGatewayCommand({
+          InternetGatewayId: observed.id,
+          VpcId: String(observed.properties.vpcId),
+        }),
+      );
+    },
+    driftPaths: ['vpcId'],
+  },
+  {
+    address: addresses.natElasticIp('us-west-2a'),
+    reason: 'a tag removed and a foreign tag added out of band',
+    drift: async (ec2, observed) => {
+      await removeEnvironmentTag(ec2, observed);
+      await ec2.send(
+        new CreateTagsCommand({ Resources: [observed.id], Tags: [{ Key: 'extra', Value: 'x' }] }),
+      );
+    },
+    driftPaths: ['tags.environment', 'tags.extra'],
+  },
+  {
+    address: addresses.natGateway('us-west-2a'),
+    reason: 'a tag changed out of band',
+    drift: async (ec2, observed) => {
+      await ec2.send(
+        new CreateTagsCommand({
+          Resources: [observed.id],
+          Tags: [{ Key: 'environment', Value: 'prod' }],
+        }),
+      );
+    },
+    driftPaths: ['tags.environment'],
+  },
+  {
+    address: addresses.privateRouteTable('us-west-2a'),
+    reason: 'nat route deleted and subnet disassociated out of band',
+    drift: async (ec2, observed) => {
+      await ec2.send(
+        new DeleteRouteCommand({ RouteTableId: observed.id, DestinationCidrBlock: '0.0.0.0/0' }),
+      );
+      const described = await ec2.send(
+        new DescribeRouteTablesCommand({ RouteTableIds: [observed.id] }),
+      );
+      for (const association of described.RouteTables?.[0]?.Associations ?? []) {
+        await ec2.send(
+          new DisassociateRouteTableCommand({ AssociationId: association.RouteTableAssociationId }),
+        );
+      }
+    },
+    driftPaths: ['routes[0]', 'subnetIds[0]'],
+    updateCalls: { CreateRoute: 1, AssociateRouteTable: 1 },
+  },
+  {
+    address: addresses.serviceSecurityGroup('api'),
+    reason: 'ingress rule revoked and another authorized out of band',
+    drift: async (ec2, observed) => {
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: observed.id,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
+        }),
+      );
+      const [fromLoadBalancer] = observed.properties.ingress as Array<{
+        sourceSecurityGroupId: string;
+      }>;
+      await ec2.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: observed.id,
+          IpPermissions: [
+            {
+              IpProtocol: 'tcp',
+              FromPort: 3000,
+              ToPort: 3000,
+              UserIdGroupPairs: [{ GroupId: fromLoadBalancer!.sourceSecurityGroupId }],
+            },
+          ],
+        }),
+      );
+    },
+    driftPaths: [
+      'ingress[0].cidr',
+      'ingress[0].fromPort',
+      'ingress[0].sourceSecurityGroupId',
+      'ingress[0].toPort',
+    ],
+    updateCalls: { RevokeSecurityGroupIngress: 1, AuthorizeSecurityGroupIngress: 1 },
+  },
+];
+
+describe('network handlers against moto', () => {
+  for (const testCase of lifecycleCases) {
+    test(`${testCase.address}: create, observe, no diff, drift, update, delete (${testCase.reason})`, async () => {
+      const ctx = contextFor(clients, ['net-a']);
+      const { created, desiredByAddress } = await createAll(
+        ctx,
+        stackSpec('net-a'),
+        testCase.address,
+      );
+      const handler = handlerFor(testCase.address.split('.')[0]!);
+      const want = desiredByAddress.get(testCase.address)!;
+      const made = created.get(testCase.address)!;
+
+      const observed = await observeOne(ctx, handler, testCase.address);
+      assert.equal(observed.id, made.id);
+      assert.equal(observed.stack, 'net-a');
+      assert.deepEqual(observed.properties, made.properties);
+      assert.equal(observed.attributes.id, made.id);
+      assert.deepEqual(
+        handler.diff(want.properties, observed.properties, want.tags, observed.tags),
+        [],
+        'no diff right after create',
+      );
+
+      await testCase.drift(clients.ec2, observed);
+      const drifted = await observeOne(ctx, handler, testCase.address);
+      const changes = handler.diff(want.properties, drifted.properties, want.tags, drifted.tags);
+      assert.deepEqual(
+        changes.map((change) => change.path).sort(),
+        [...testCase.driftPaths].sort(),
+      );
+
+      clients.stats.reset();
+      await handler.update(ctx, want, drifted, changes);
+      if (testCase.updateCalls) {
+        const mutations = Object.fromEntries(
+          clients.stats
+            .entries()
+            .filter((call) => !call.operation.startsWith('Describe'))
+            .map((call) => [call.operation, call.count]),
+        );
+        assert.deepEqual(mutations, testCase.updateCalls);
+      }
+      const corrected = await observeOne(ctx, handler, testCase.address);
+      assert.deepEqual(
+        handler.diff(want.properties, corrected.properties, want.tags, corrected.tags),
+        [],
+        'no diff after update',
+      );
+
+      await handler.delete(ctx, corrected, { deletionPolicy: 'delete' });
+      const remaining = (await handler.observeAll(ctx)).filter(
+        (resource) => resource.address === testCase.address,
+      );
+      assert.deepEqual(remaining, []);
+      await handler.delete(ctx, corrected, { deletionPolicy: 'delete' });
+    });
+  }
+});
+
+test('observeAll never returns an untagged VPC, a VPC of another stack or the default VPC', async () => {
+  const ctx = contextFor(clients, ['net-a']);
+  await clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
+  await clients.ec2.send(
+    new CreateVpcCommand({
+      CidrBlock: '10.2.0.0/16',
+      TagSpecifications: [
+        {
+          ResourceType: 'vpc',
+          Tags: [
+            { Key: TAG_STACK, Value: 'net-other' },
+            { Key: TAG_ADDRESS, Value: addresses.vpc() },
+          ],
+        },
+      ],
+    }),
+  );
+  const { created } = await createAll(ctx, stackSpec('net-a'), addresses.vpc());
+  const observed = await handlerFor('vpc').observeAll(ctx);
+  assert.deepEqual(
+    observed.map((vpc) => [vpc.stack, vpc.address, vpc.id]),
+    [['net-a', addresses.vpc(), created.get(addresses.vpc())!.id]],
+  );
+  const all = await clients.ec2.send(new DescribeVpcsCommand({}));
+  assert.equal(all.Vpcs?.length, 4, 'default, untagged, other stack and ours exist');
+});
+
+test('retain removes only the management tags and leaves the resource', async () => {
+  const ctx = contextFor(clients, ['net-a']);
+  const { created } = await createAll(ctx, stackSpec('net-a'), addresses.vpc());
+  const vpc = created.get(addresses.vpc())!;
+  const handler = handlerFor('vpc');
+  await handler.delete(ctx, vpc, { deletionPolicy: 'retain' });
+  assert.deepEqual(await handler.observeAll(ctx), []);
+  const described = await clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc.id] }));
+  const keys = (described.Vpcs?.[0]?.Tags ?? []).map((tag) => tag.Key).sort();
+  assert.deepEqual(keys, ['Name', 'environment', 'project']);
+});
+
+test('an elastic ip still used by a nat gateway is not released; the error says why', async () => {
+  const ctx = contextFor(clients, ['net-a']);
+  const { created } = await createAll(ctx, stackSpec('net-a'), addresses.natGateway('us-west-2a'));
+  const elasticIp = created.get(addresses.natElasticIp('us-west-2a'))!;
+  const natGateway = created.get(addresses.natGateway('us-west-2a'))!;
+  await assert.rejects(
+    handlerFor('elastic-ip').delete(ctx, elasticIp, { deletionPolicy: 'delete' }),
+    /cannot release elastic ip .* still associated .*nat gateway/,
+  );
+  await handlerFor('nat-gateway').delete(ctx, natGateway, { deletionPolicy: 'delete' });
+  assert.deepEqual(await handlerFor('nat-gateway').observeAll(ctx), []);
+});
+
+const OBSERVED_KINDS = [
+  'vpc',
+  'subnet',
+  'internet-gateway',
+  'elastic-ip',
+  'nat-gateway',
+  'route-table',
+  'security-group',
+];
+
+test('observe costs one call per kind, plus two per VPC, for 1 and for 3 stacks; no diff after create', async () => {
+  const stacks = ['count-1', 'count-2', 'count-3'];
+  const desiredByStack = new Map<string, Map<string, DesiredResource>>();
+  for (const [index, name] of stacks.entries()) {
+    const spec =
+      index === 0
+        ? stackSpec(name, { natGateways: 'perAz' })
+        : {
+            ...stackSpec(name, {
+              availabilityZones: ['us-west-2a'],
+              publicSubnets: ['10.0.0.0/24'],
+              privateSubnets: ['10.0.10.0/24'],
+            }),
+            services: [] as Stack['services'],
+            database: undefined,
+          };
+    const { desiredByAddress } = await createAll(contextFor(clients, [name]), spec);
+    desiredByStack.set(name, desiredByAddress);
+  }
+  for (const scope of [stacks.slice(0, 1), stacks]) {
+    const ctx = contextFor(clients, scope);
+    clients.stats.reset();
+    const observed = (
+      await Promise.all(OBSERVED_KINDS.map((kind) => handlerFor(kind).observeAll(ctx)))
+    ).flat();
+    assert.deepEqual(
+      clients.stats.entries().map((call) => [call.operation, call.count]),
+      [
+        ['DescribeAddresses', 1],
+        ['DescribeInternetGateways', 1],
+        ['DescribeNatGateways', 1],
+        ['DescribeRouteTables', 1],
+        ['DescribeSecurityGroups', 1],
+        ['DescribeSubnets', 1],
+        ['DescribeVpcAttribute', 2 * scope.length],
+        ['DescribeVpcs', 1],
+      ],
+      `calls for ${scope.length} stack(s)`,
+    );
+    const expected = scope.flatMap((name) =>
+      [...desiredByStack.get(name)!.keys()].map((address) => `${name} ${address}`),
+    );
+    assert.deepEqual(
+      observed.map((resource) => `${resource.stack} ${resource.address}`).sort(),
+      expected.sort(),
+    );
+    for (const resource of observed) {
+      const want = desiredByStack.get(resource.stack)!.get(resource.address)!;
+      assert.deepEqual(
+        handlerFor(resource.kind).diff(
+          want.properties,
+          resource.properties,
+          want.tags,
+          resource.tags,
+        ),
+        [],
+        `no diff for ${resource.stack} ${resource.address}`,
+      );
+    }
+  }
+});
