@@ -208,7 +208,7 @@ describe('engine: create, no-op, update', () => {
         ['tags.team', undefined, 'core'],
       ],
     );
-    assert.deepStrictEqual(change?.reason, 'drift in retentionDays, tags.team');
+    assert.deepStrictEqual(change?.reason, 'differs: retentionDays, tags.team');
     assert.deepStrictEqual(
       world.cloud.calls.slice(before).map((call) => call.split(' ').slice(0, 2).join(' ')),
       ['update log-group.api'],

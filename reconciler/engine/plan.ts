@@ -1,5 +1,6 @@
 import { dependencyGraph, GraphError, orderGraph } from '../graph/order.ts';
 import { countUnchanged, creationFields } from '../plan/diff.ts';
+import { hasChangesIn } from '../plan/summary.ts';
 import {
   type Action,
   type FieldChange,
@@ -169,7 +170,7 @@ function planDesired(step: DesiredStep): {
     reason = `${listPaths(forcing)} ${forcing.length === 1 ? 'forces' : 'force'} replacement`;
   } else if (fields.length > 0) {
     action = 'update';
-    reason = `drift in ${listPaths(fields)}`;
+    reason = `differs: ${listPaths(fields)}`;
   }
   const pending = primary.status === 'pending';
   if (pending) reason += ' (still pending in AWS)';
@@ -343,6 +344,4 @@ export function planStacks(
 }
 
 /** hasChanges tells whether a plan would do anything. */
-export function hasChanges(plan: Plan): boolean {
-  return plan.stacks.some((stack) => stack.changes.some((change) => change.action !== 'no-op'));
-}
+export const hasChanges = hasChangesIn;
