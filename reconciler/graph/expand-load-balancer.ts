@@ -1,7 +1,140 @@
-import type { DesiredResource } from '../resources/types.ts';
-import type { Stack } from '../spec/types.generated.ts';
+import { shortName } from '../resources/elbv2-common.ts';
+import type { ListenerAction, ListenerProperties, ListenerRule } from '../resources/listener.ts';
+import { NOT_FOUND_ACTION } from '../resources/listener.ts';
+import type { LoadBalancerProperties } from '../resources/load-balancer.ts';
+import type { TargetGroupProperties } from '../resources/target-group.ts';
+import { type DesiredResource, ref } from '../resources/types.ts';
+import type { Listener, LoadBalancer, Service, Stack } from '../spec/types.generated.ts';
+import { addresses } from './addresses.ts';
+import { desired } from './common.ts';
+import type { WithRefs } from './expand-network.ts';
 
-/** expandLoadBalancer returns the stack's load-balancer resources (not implemented yet: none). */
-export function expandLoadBalancer(_stack: Stack): DesiredResource[] {
-  return [];
+/** MAX_ELBV2_NAME is the AWS limit on load balancer and target group names. */
+const MAX_ELBV2_NAME = 32;
+
+/** DEFAULT_SSL_POLICY is the schema default TLS policy of HTTPS listeners. */
+export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/** targetGroupName is `<stack>-<service>`, cut and hashed to 32 characters when longer. */
+export function targetGroupName(stack: string, service: string): string {
+  return shortName(`${stack}-${service}`, MAX_ELBV2_NAME);
+}
+
+/** loadBalancedServices are the services attached to the load balancer, in spec order. */
+export function loadBalancedServices(stack: Stack): Service[] {
+  return ((stack.services ?? []) as Service[]).filter((service) => service.loadBalancer);
+}
+
+function targetGroupArn(service: Service) {
+  return ref(addresses.targetGroup(service.name), 'arn');
+}
+
+/**
+ * pathRules routes each path-routed service; without an explicit priority a service gets
+ * 10, 20, 30, ... in spec order.
+ */
+export function pathRules(services: readonly Service[]): WithRefs<ListenerRule>[] {
+  return services
+    .filter((service) => service.loadBalancer?.pathPatterns)
+    .map((service, index) => ({
+      priority: service.loadBalancer?.priority ?? (index + 1) * 10,
+      pathPatterns: [...(service.loadBalancer?.pathPatterns ?? [])],
+      targetGroupArn: targetGroupArn(service),
+    }))
+    .sort((a, b) => a.priority - b.priority);
+}
+
+function listenerProperties(
+  listener: Listener,
+  services: readonly Service[],
+): WithRefs<ListenerProperties> {
+  const redirect = listener.protocol === 'HTTP' && listener.redirectToHttps === true;
+  const defaultService = services.find((service) => !service.loadBalancer?.pathPatterns);
+  let defaultAction: WithRefs<ListenerAction> = NOT_FOUND_ACTION;
+  if (redirect) {
+    defaultAction = { type: 'redirect', protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' };
+  } else if (defaultService) {
+    defaultAction = { type: 'forward', targetGroupArn: targetGroupArn(defaultService) };
+  }
+  const properties: WithRefs<ListenerProperties> = {
+    loadBalancerArn: ref(addresses.loadBalancer(), 'arn'),
+    protocol: listener.protocol,
+    port: listener.port,
+    defaultAction,
+    rules: redirect ? [] : pathRules(services),
+  };
+  if (listener.protocol === 'HTTPS') {
+    if (listener.certificateArn) properties.certificateArn = listener.certificateArn;
+    properties.sslPolicy = listener.sslPolicy ?? DEFAULT_SSL_POLICY;
+  }
+  return properties;
+}
+
+function loadBalancerProperties(
+  stack: Stack,
+  spec: LoadBalancer,
+): WithRefs<LoadBalancerProperties> {
+  const scheme = spec.scheme ?? 'internet-facing';
+  const tier = scheme === 'internet-facing' ? 'public' : 'private';
+  return {
+    name: spec.name ?? stack.name,
+    scheme,
+    type: 'application',
+    subnets: stack.network.availabilityZones.map((zone) => ref(addresses.subnet(tier, zone))),
+    securityGroups: [ref(addresses.loadBalancerSecurityGroup())],
+    idleTimeoutSeconds: spec.idleTimeoutSeconds ?? 60,
+  };
+}
+
+function targetGroupProperties(
+  stack: Stack,
+  spec: LoadBalancer,
+  service: Service,
+): WithRefs<TargetGroupProperties> {
+  const check = spec.healthCheck ?? {};
+  return {
+    name: targetGroupName(stack.name, service.name),
+    protocol: 'HTTP',
+    port: service.port,
+    targetType: 'ip',
+    vpcId: ref(addresses.vpc()),
+    healthCheck: {
+      path: service.healthCheckPath ?? check.path ?? '/',
+      matcher: check.matcher ?? '200',
+      intervalSeconds: check.intervalSeconds ?? 30,
+      timeoutSeconds: check.timeoutSeconds ?? 5,
+      healthyThreshold: check.healthyThreshold ?? 5,
+      unhealthyThreshold: check.unhealthyThreshold ?? 2,
+    },
+    deregistrationDelaySeconds: spec.deregistrationDelaySeconds ?? 300,
+  };
+}
+
+/**
+ * expandLoadBalancer returns, when the stack declares a load balancer, the ALB
+ * (`load-balancer.main`), one target group per load-balanced service (`target-group.<service>`)
+ * and one listener per spec listener (`listener.<protocol>-<port>`, path rules included).
+ * Values of other resources are Refs: subnets, security group, VPC, target group and ALB ARNs.
+ */
+export function expandLoadBalancer(stack: Stack): DesiredResource[] {
+  const spec = stack.loadBalancer;
+  if (!spec) return [];
+  const services = loadBalancedServices(stack);
+  return [
+    desired(stack, addresses.loadBalancer(), loadBalancerProperties(stack, spec)),
+    ...services.map((service) =>
+      desired(
+        stack,
+        addresses.targetGroup(service.name),
+        targetGroupProperties(stack, spec, service),
+      ),
+    ),
+    ...spec.listeners.map((listener) =>
+      desired(
+        stack,
+        addresses.listener(listener.protocol, listener.port),
+        listenerProperties(listener, services),
+      ),
+    ),
+  ];
 }

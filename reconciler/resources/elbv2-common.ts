@@ -147,3 +147,18 @@ export function shortName(name: string, max: number): string {
 export function wrapError(message: string, err: unknown): Error {
   return new Error(`${message}: ${errorCode(err) ?? String(err)}`, { cause: err });
 }
+
+/**
+ * sortedValues sorts a list of ids for order-independent comparison; values that are not strings
+ * (an unresolved "known after apply" marker) sort after the strings by their JSON text.
+ */
+export function sortedValues<T>(values: readonly T[]): T[] {
+  const key = (value: T) => (typeof value === 'string' ? `0${value}` : `1${JSON.stringify(value)}`);
+  return [...values].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** tagsAfterUpdate is what a resource carries after a tag update: the desired tags plus AWS's own. */
+export function tagsAfterUpdate(desiredTags: Tags, observedTags: Tags): Tags {
+  const awsOwned = Object.entries(observedTags).filter(([key]) => isAwsTag(key));
+  return { ...Object.fromEntries(awsOwned), ...desiredTags };
+}

@@ -20,7 +20,13 @@ import { isNotFound } from '../aws/errors.ts';
 import { isManagementTag, ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
-import { changedFields, hasTagChanges, isAwsTag, tagDelta, wrapError } from './elbv2-common.ts';
+import {
+  changedFields,
+  hasTagChanges,
+  tagDelta,
+  tagsAfterUpdate,
+  wrapError,
+} from './elbv2-common.ts';
 import type {
   DeleteOptions,
   DesiredResource,
@@ -318,10 +324,7 @@ async function update(
           new UntagRoleCommand({ RoleName: roleName, TagKeys: delta.remove }),
         );
       }
-      tags = {
-        ...Object.fromEntries(Object.entries(observed.tags).filter(([key]) => isAwsTag(key))),
-        ...desired.tags,
-      };
+      tags = tagsAfterUpdate(desired.tags, observed.tags);
     }
     return { ...observed, properties, tags };
   } catch (err) {

@@ -15,7 +15,13 @@ import { isNotFound } from '../aws/errors.ts';
 import { isManagementTag, ownedBy, TAG_STACK, tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
-import { changedFields, hasTagChanges, isAwsTag, tagDelta, wrapError } from './elbv2-common.ts';
+import {
+  changedFields,
+  hasTagChanges,
+  tagDelta,
+  tagsAfterUpdate,
+  wrapError,
+} from './elbv2-common.ts';
 import type {
   DeleteOptions,
   DesiredResource,
@@ -225,16 +231,12 @@ async function update(
     let tags = observed.tags;
     if (hasTagChanges(changes)) {
       await updateTags(ctx, observed.attributes.arn!, desired.tags, observed.tags);
-      tags = { ...awsTags(observed.tags), ...desired.tags };
+      tags = tagsAfterUpdate(desired.tags, observed.tags);
     }
     return { ...observed, properties, tags };
   } catch (err) {
     throw wrapError(`cannot update log group ${name} (${observed.address})`, err);
   }
-}
-
-function awsTags(tags: Tags): Tags {
-  return Object.fromEntries(Object.entries(tags).filter(([key]) => isAwsTag(key)));
 }
 
 /**
