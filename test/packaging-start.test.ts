@@ -1,0 +1,272 @@
+/**
+ * `npm start` without the whole system: the target decision, the emulator environment, reading
+ * the daemon's /status, process-group supervision, and the two refusals (credentials without
+ * --target, moto_server missing) run as real processes.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, test } from 'node:test';
+import { groupAlive, spawnManaged } from '../scripts/local/processes.ts';
+import { allReady, progressFromLog, progressLine, readStatus } from '../scripts/local/status.ts';
+import { decideTarget, emulatorEnv } from '../scripts/local/target.ts';
+import { findExecutable } from '../scripts/local/which.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const scratch = mkdtempSync(join(tmpdir(), 'start-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('decideTarget: explicit target wins, credentials without one are refused', () => {
+  const cases = [
+    { reason: 'fresh machine', target: undefined, env: {}, expected: 'local' },
+    {
+      reason: 'empty variables do not count',
+      target: undefined,
+      env: { AWS_PROFILE: ' ' },
+      expected: 'local',
+    },
+    { reason: 'a profile', target: undefined, env: { AWS_PROFILE: 'prod' }, expected: 'refused' },
+    { reason: 'keys', target: undefined, env: { AWS_ACCESS_KEY_ID: 'AKIA' }, expected: 'refused' },
+    {
+      reason: 'another endpoint',
+      target: undefined,
+      env: { AWS_ENDPOINT_URL: 'http://localhost:4566' },
+      expected: 'refused',
+    },
+    {
+      reason: 'local despite a profile',
+      target: 'local',
+      env: { AWS_PROFILE: 'prod' },
+      expected: 'local',
+    },
+    { reason: 'aws explicitly', target: 'aws', env: { AWS_PROFILE: 'prod' }, expected: 'aws' },
+    { reason: 'aws without credentials (instance role)', target: 'aws', env: {}, expected: 'aws' },
+    { reason: 'unknown target', target: 'prod', env: {}, expected: 'refused' },
+  ];
+  for (const { reason, target, env, expected } of cases) {
+    const decision = decideTarget(target, env);
+    assert.equal('refusal' in decision ? 'refused' : decision.target, expected, reason);
+  }
+  const refusal = decideTarget(undefined, { AWS_PROFILE: 'prod', AWS_ENDPOINT_URL: 'http://x' });
+  assert.ok('refusal' in refusal);
+  assert.match(refusal.refusal, /AWS_PROFILE, AWS_ENDPOINT_URL/);
+  assert.match(refusal.refusal, /--target aws/);
+  assert.deepStrictEqual(decideTarget('local', { AWS_PROFILE: 'prod' }), {
+    target: 'local',
+    ignored: ['AWS_PROFILE'],
+  });
+});
+
+test('emulatorEnv drops every AWS variable of the caller and points at the emulator', () => {
+  const env = emulatorEnv(
+    {
+      PATH: '/bin',
+      AWS_PROFILE: 'prod',
+      AWS_SESSION_TOKEN: 't',
+      AWS_CONFIG_FILE: '/x',
+      HOME: '/h',
+    },
+    'http://127.0.0.1:5000',
+  );
+  assert.deepStrictEqual(env, {
+    PATH: '/bin',
+    HOME: '/h',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-west-2',
+    AWS_DEFAULT_REGION: 'us-west-2',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+});
+
+function stack(name: string, ready: string, extra: Record<string, unknown> = {}) {
+  return {
+    name,
+    conditions: [
+      {
+        type: 'Ready',
+        status: ready,
+        reason: ready === 'True' ? 'Available' : 'Pending',
+        message: 'm',
+      },
+      { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', message: 'ok' },
+    ],
+    pending: [],
+    specErrors: [],
+    ...extra,
+  };
+}
+
+test('readStatus and progressLine follow the daemon /status', () => {
+  const cases = [
+    { reason: 'not started', body: { stacks: [] }, lines: [], ready: false },
+    { reason: 'not JSON we know', body: 'nope', lines: [], ready: false },
+    {
+      reason: 'bare list, converging',
+      body: [stack('shop', 'Unknown')],
+      lines: ['shop: converging'],
+      ready: false,
+    },
+    {
+      reason: 'pending resources',
+      body: {
+        stacks: [stack('shop', 'False', { pending: ['nat-gateway.a', 'db-instance.main'] })],
+      },
+      lines: ['shop: converging, waiting for nat-gateway.a, db-instance.main'],
+      ready: false,
+    },
+    {
+      reason: 'one of two ready',
+      body: { stacks: [stack('a', 'True'), stack('b', 'False')] },
+      lines: ['a: Ready (m)', 'b: Pending: m'],
+      ready: false,
+    },
+    {
+      reason: 'reconcile error',
+      body: {
+        stacks: [
+          {
+            ...stack('a', 'False'),
+            conditions: [
+              { type: 'Synced', status: 'False', reason: 'ReconcileError', message: 'x' },
+            ],
+            lastError: { message: 'cannot create vpc.main: boom', at: 'now', terminal: false },
+          },
+        ],
+      },
+      lines: ['a: not synced, ReconcileError: cannot create vpc.main: boom'],
+      ready: false,
+    },
+    {
+      reason: 'invalid spec',
+      body: { stacks: [stack('a', 'False', { specErrors: ['a.yaml:3:1 bad'] })] },
+      lines: ['a: invalid spec: a.yaml:3:1 bad'],
+      ready: false,
+    },
+    {
+      reason: 'all ready',
+      body: { stacks: [stack('a', 'True'), stack('b', 'True')] },
+      lines: ['a: Ready (m)', 'b: Ready (m)'],
+      ready: true,
+    },
+  ];
+  for (const { reason, body, lines, ready } of cases) {
+    const stacks = readStatus(body);
+    assert.deepStrictEqual(
+      { lines: stacks.map(progressLine), ready: allReady(stacks) },
+      { lines, ready },
+      reason,
+    );
+  }
+});
+
+test('progressFromLog shows finished, failed and skipped apply steps from the daemon log', () => {
+  const event = { stack: 'shop', address: 'vpc.main', action: 'create', step: 'create' };
+  const cases = [
+    { reason: 'plain text', line: 'listening', expected: undefined },
+    { reason: 'other JSON', line: '{"msg":"tick"}', expected: undefined },
+    {
+      reason: 'a start is not printed',
+      line: JSON.stringify({ ...event, type: 'start' }),
+      expected: undefined,
+    },
+    {
+      reason: 'a finish at top level',
+      line: JSON.stringify({ ...event, type: 'finish', id: 'vpc-1', elapsedMs: 1200 }),
+      expected: 'shop/vpc.main: created [id=vpc-1] (1.2s)',
+    },
+    {
+      reason: 'a failure nested under progress',
+      line: JSON.stringify({ level: 50, progress: { ...event, type: 'fail', message: 'boom' } }),
+      expected: 'shop/vpc.main: create failed: boom',
+    },
+  ];
+  for (const { reason, line, expected } of cases) {
+    assert.equal(progressFromLog(line), expected, reason);
+  }
+});
+
+test('findExecutable looks only at executable files on the PATH', () => {
+  const dir = join(scratch, 'bin');
+  spawnSync('mkdir', ['-p', join(dir, 'moto_dir')]);
+  writeFileSync(join(dir, 'tool'), '#!/bin/sh\n');
+  chmodSync(join(dir, 'tool'), 0o755);
+  writeFileSync(join(dir, 'plain'), 'x');
+  assert.equal(findExecutable('tool', `/nonexistent:${dir}`), join(dir, 'tool'));
+  assert.equal(findExecutable('plain', dir), undefined);
+  assert.equal(findExecutable('moto_dir', dir), undefined);
+  assert.equal(findExecutable('tool', undefined), undefined);
+});
+
+test('a stopped child takes its whole process group, grandchildren included, with it', async () => {
+  const child = spawnManaged({
+    name: 'tree',
+    command: 'sh',
+    args: ['-c', 'sleep 300 & sleep 300 & echo started; wait'],
+    env: process.env,
+    cwd: scratch,
+    logFile: join(scratch, 'tree.log'),
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok(groupAlive(child.pid));
+  await child.stop(1000);
+  assert.equal(child.running(), false);
+  assert.equal(groupAlive(child.pid), false, 'a grandchild survived');
+  assert.match(readFileSync(join(scratch, 'tree.log'), 'utf8'), /started/);
+});
+
+test('an early exit is reported with the last lines of output', async () => {
+  const child = spawnManaged({
+    name: 'dies',
+    command: 'sh',
+    args: ['-c', 'for i in 1 2 3 4 5; do echo line $i; done; echo oops >&2; exit 3'],
+    env: process.env,
+    cwd: scratch,
+    logFile: join(scratch, 'dies.log'),
+    tailLines: 3,
+  });
+  assert.deepStrictEqual(await child.exited, { code: 3, signal: null });
+  assert.equal(child.tail(), 'line 4\nline 5\noops');
+});
+
+function start(args: string[], env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+function withoutAws(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('AWS_')));
+}
+
+test('npm start refuses to run with AWS credentials and no --target', () => {
+  const result = start([], { ...withoutAws(process.env), AWS_PROFILE: 'production' });
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stderr, /AWS credentials are set in the environment \(AWS_PROFILE\)/);
+  assert.match(result.stderr, /npm start -- --target aws/);
+  assert.equal(result.stdout, '');
+});
+
+test('npm start says how to install moto when moto_server is missing', () => {
+  const result = start([], { ...withoutAws(process.env), PATH: dirname(process.execPath) });
+  assert.equal(result.status, 1, result.stderr);
+  assert.ok(
+    result.stderr.includes("pip install 'moto[server]==5.2.1'"),
+    `no install hint in: ${result.stderr}`,
+  );
+});
+
+test('npm start rejects unknown options and explains itself with --help', () => {
+  const help = start(['--help'], withoutAws(process.env));
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--target local\|aws/);
+  const bad = start(['--port', 'eighty'], withoutAws(process.env));
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--port must be a port number, got 'eighty'/);
+});
