@@ -4,7 +4,9 @@
  * error statuses, OpenAPI, metrics and retention.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { pino } from 'pino';
 import type { Database } from '../service/db.ts';
 import { Limiter } from '../service/limiter.ts';
 import { deleteExpired } from '../service/store/delete-expired.ts';
@@ -422,5 +424,48 @@ describe('retention', () => {
       body.events.map((e) => e.message),
       ['new'],
     );
+  });
+});
+
+describe('request logs', () => {
+  test('one JSON line per request with id, route, status and duration, credentials absent', async () => {
+    const lines: string[] = [];
+    const capture = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        callback();
+      },
+    });
+    const logged = await serveApp({ db, logger: pino({ level: 'info' }, capture) });
+    try {
+      const response = await fetch(`${logged.baseUrl}/v1/logs?service=none`, {
+        headers: { authorization: 'Bearer secret-token', 'x-request-id': 'req-42' },
+      });
+      await response.arrayBuffer();
+      assert.equal(response.headers.get('x-request-id'), 'req-42');
+    } finally {
+      await logged.close();
+    }
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.deepStrictEqual(
+      parsed.map(({ reqId, method, route, status, msg }) => ({
+        reqId,
+        method,
+        route,
+        status,
+        msg,
+      })),
+      [
+        {
+          reqId: 'req-42',
+          method: 'GET',
+          route: '/v1/logs',
+          status: 200,
+          msg: 'request completed',
+        },
+      ],
+    );
+    assert.equal(typeof parsed[0]?.durationMs, 'number');
+    assert.ok(!lines.join('').includes('secret-token'));
   });
 });

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('loadConfig reads the database from DATABASE_URL or from its parts', () => {
+  const cases = [
+    {
+      reason: 'a URL',
+      env: { DATABASE_URL: 'postgres://app:s%40cret@db.internal:6543/logs' },
+      expected: {
+        host: 'db.internal',
+        port: 6543,
+        name: 'logs',
+        user: 'app',
+        password: 's@cret',
+        auth: 'password',
+        ssl: 'off',
+      },
+    },
+    {
+      reason: 'parts with the password from the secret and TLS',
+      env: {
+        DB_HOST: 'rds.example',
+        DB_NAME: 'logs',
+        DB_USER: 'app',
+        DB_PASSWORD: 'pw',
+        DB_SSL: 'true',
+      },
+      expected: {
+        host: 'rds.example',
+        port: 5432,
+        name: 'logs',
+        user: 'app',
+        password: 'pw',
+        auth: 'password',
+        ssl: 'require',
+      },
+    },
+    {
+      reason: 'IAM authentication needs no password',
+      env: {
+        DB_HOST: 'rds.example',
+        DB_PORT: '5433',
+        DB_NAME: 'logs',
+        DB_USER: 'app',
+        DB_AUTH: 'iam',
+        AWS_REGION: 'us-west-2',
+        DB_SSL: 'verify-full',
+      },
+      expected: {
+        host: 'rds.example',
+        port: 5433,
+        name: 'logs',
+        user: 'app',
+        auth: 'iam',
+        ssl: 'verify-full',
+      },
+    },
+  ];
+  for (const { reason, env, expected } of cases) {
+    const database = loadConfig(env).database;
+    assert.ok(database, reason);
+    const { host, port, name, user, password, auth, ssl } = database;
+    const picked = { host, port, name, user, ...(password ? { password } : {}), auth, ssl };
+    assert.deepStrictEqual(picked, expected, reason);
+  }
+});
+
+test('loadConfig has defaults and no database when nothing names one', () => {
+  const config = loadConfig({});
+  assert.deepStrictEqual(
+    [config.port, config.logLevel, config.retentionDays, config.migrateOnStart, config.database],
+    [3000, 'info', 30, true, undefined],
+  );
+});
+
+test('loadConfig lists every problem at once', () => {
+  const cases = [
+    {
+      reason: 'bad numbers and enums',
+      env: { PORT: 'eighty', RETENTION_DAYS: '0', LOG_LEVEL: 'loud', MIGRATE_ON_START: 'maybe' },
+      problems: [
+        "LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, got 'loud'",
+        "PORT must be an integer from 0 to 65535, got 'eighty'",
+        "RETENTION_DAYS must be an integer from 1 to 36500, got '0'",
+        "MIGRATE_ON_START must be true or false, got 'maybe'",
+      ],
+    },
+    {
+      reason: 'incomplete database parts',
+      env: { DB_HOST: 'db' },
+      problems: [
+        'DB_NAME is required when DB_HOST is set',
+        'DB_USER is required when DB_HOST is set',
+        'DB_PASSWORD is required when DB_HOST is set and DB_AUTH is not iam',
+      ],
+    },
+    {
+      reason: 'cloudwatch without a group, a non-postgres URL',
+      env: { LOG_DESTINATION: 'cloudwatch', DATABASE_URL: 'mysql://x/y' },
+      problems: [
+        'LOG_GROUP is required when LOG_DESTINATION is cloudwatch',
+        "DATABASE_URL must start with postgres://, got 'mysql://'",
+      ],
+    },
+  ];
+  for (const { reason, env, problems } of cases) {
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError, reason);
+        assert.deepStrictEqual(err.problems, problems, reason);
+        return true;
+      },
+    );
+  }
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { validateEvents } from './validate-events.ts';
+
+const receivedAt = '2026-11-28T08:00:00.000Z';
+
+test('validateEvents normalizes valid events', () => {
+  const { events, problems } = validateEvents(
+    [
+      { service: 'api', level: 'warn', message: 'm', id: 'abc-1' },
+      {
+        service: 'api',
+        level: 'fatal',
+        message: '',
+        timestamp: '2026-01-01T00:00:00.5+02:00',
+        attributes: { a: [1, { b: 'c' }] },
+      },
+    ],
+    receivedAt,
+  );
+  assert.deepStrictEqual(problems, []);
+  assert.deepStrictEqual(events, [
+    {
+      clientId: 'abc-1',
+      timestamp: receivedAt,
+      service: 'api',
+      level: 3,
+      message: 'm',
+      attributes: null,
+    },
+    {
+      clientId: null,
+      timestamp: '2026-01-01T00:00:00.5+02:00',
+      service: 'api',
+      level: 5,
+      message: '',
+      attributes: '{"a":[1,{"b":"c"}]}',
+    },
+  ]);
+});
+
+test('validateEvents reports each problem with index, field and reason', () => {
+  const deep = { a: { b: { c: { d: { e: { f: { g: { h: { i: 1 } } } } } } } } };
+  const cases = [
+    {
+      reason: 'missing field',
+      value: { service: 'a', level: 'info' },
+      expected: [{ index: 0, field: 'message', reason: 'is required' }],
+    },
+    {
+      reason: 'unknown field',
+      value: { service: 'a', level: 'info', message: 'x', extra: 1 },
+      expected: [{ index: 0, field: 'extra', reason: 'is not a known field' }],
+    },
+    {
+      reason: 'NUL in message',
+      value: { service: 'a', level: 'info', message: 'a\u0000b' },
+      expected: [{ index: 0, field: 'message', reason: 'must not contain NUL characters' }],
+    },
+    {
+      reason: 'lone surrogate',
+      value: { service: 'a', level: 'info', message: 'a\ud800' },
+      expected: [
+        { index: 0, field: 'message', reason: 'must not contain unpaired UTF-16 surrogates' },
+      ],
+    },
+    {
+      reason: 'too deep',
+      value: { service: 'a', level: 'info', message: 'x', attributes: deep },
+      expected: [{ index: 0, field: 'attributes', reason: 'must not nest deeper than 8 levels' }],
+    },
+    {
+      reason: 'too big',
+      value: { service: 'a', level: 'info', message: 'x', attributes: { s: 'x'.repeat(9000) } },
+      expected: [
+        { index: 0, field: 'attributes', reason: 'must not exceed 8192 bytes serialized' },
+      ],
+    },
+    {
+      reason: 'year zero',
+      value: { service: 'a', level: 'info', message: 'x', timestamp: '0000-01-01T00:00:00Z' },
+      expected: [{ index: 0, field: 'timestamp', reason: 'must be a valid RFC 3339 date-time' }],
+    },
+  ];
+  for (const { reason, value, expected } of cases) {
+    const result = validateEvents([value], receivedAt);
+    assert.deepStrictEqual(result, { events: [], problems: expected }, reason);
+  }
+});
