@@ -1,5 +1,250 @@
-/** run is the `reconciler apply` command (not implemented yet). */
-export async function run(_argv: string[]): Promise<number> {
-  console.error('reconciler apply: not implemented yet');
-  return 1;
+/**
+ * `reconciler apply`: plan, show, confirm, then carry out exactly that plan. Shared with
+ * `reconciler destroy`, which plans the deletion of everything the stacks own.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { CallStats } from '../aws/clients.ts';
+import { formatElapsed, formatProgress } from '../engine/progress.ts';
+import { prepareReconcile, type ReconcileResult } from '../engine/reconcile.ts';
+import { renderHuman } from '../plan/render-human.ts';
+import { hasChangesIn } from '../plan/summary.ts';
+import type { Stack } from '../spec/types.generated.ts';
+import {
+  CommandError,
+  formatCallStats,
+  loadSelectedStacks,
+  messageOf,
+  parallelismOf,
+  useColor,
+} from './plan.ts';
+
+const APPLY_HELP = `usage: reconciler apply [paths...] [options]
+
+Plans like \`reconciler plan\`, shows the plan, asks for confirmation, then applies exactly that
+plan: independent operations in parallel, each printed when it starts and when it finishes.
+A failed operation stops only what depends on it; run apply again to resume. Default path: specs/
+
+options:
+      --stack NAME            apply only this stack (repeatable)
+      --auto-approve          do not ask for confirmation (required without a terminal)
+      --parallelism N         at most N operations at once (default 8)
+      --allow-replace ADDRESS allow the guarded replacement of ADDRESS, e.g. db-instance.main (repeatable)
+      --wait                  after applying, observe again until no resource is pending in AWS
+      --wait-timeout SECONDS  give up waiting after this long (default 1800)
+      --wait-interval SECONDS time between observations while waiting (default 10)
+      --stats                 print the AWS calls made, by service and operation, to stderr
+      --no-color              no ANSI colours
+  -h, --help                  show this help
+
+exit status: 0 applied (or nothing to do), 1 error, refused confirmation, or failed operations`;
+
+const DESTROY_HELP = `usage: reconciler destroy [paths...] [options]
+
+Deletes every AWS resource the stacks own (found by their reconciler:stack tag), dependents
+first. Resources with deletionPolicy retain are untagged and left in AWS; a database with
+deletionPolicy snapshot gets a final snapshot. Nothing untagged is ever touched. Default path: specs/
+
+options:
+      --stack NAME            destroy only this stack (repeatable)
+      --auto-approve          do not ask for confirmation (required without a terminal)
+      --parallelism N         at most N operations at once (default 8)
+      --stats                 print the AWS calls made, by service and operation, to stderr
+      --no-color              no ANSI colours
+  -h, --help                  show this help
+
+exit status: 0 destroyed (or nothing to do), 1 error, refused confirmation, or failed operations`;
+
+type Mode = 'apply' | 'destroy';
+
+const PROMPTS: Record<Mode, string> = {
+  apply: "Do you want to perform these actions? Only 'yes' will be accepted:",
+  destroy:
+    "Do you really want to destroy all resources of these stacks? Only 'yes' will be accepted:",
+};
+
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await prompt.question(`\n${question} `);
+    return answer.trim() === 'yes';
+  } finally {
+    prompt.close();
+  }
+}
+
+function secondsOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw new CommandError(`--${name} must be a positive number of seconds, got '${value}'`);
+  }
+  return parsed;
+}
+
+function completion(mode: Mode, result: ReconcileResult): string {
+  let added = 0;
+  let changed = 0;
+  let destroyed = 0;
+  for (const entry of result.applied) {
+    if (entry.action === 'create' || entry.action === 'replace') added += 1;
+    if (entry.action === 'update') changed += 1;
+    if (entry.action === 'delete' || entry.action === 'replace') destroyed += 1;
+  }
+  const verb = mode === 'apply' ? 'Apply' : 'Destroy';
+  const failed = result.failures.length > 0;
+  const head = failed ? `${verb} failed.` : `${verb} complete!`;
+  return mode === 'apply'
+    ? `${head} Resources: ${added} added, ${changed} changed, ${destroyed} destroyed.`
+    : `${head} Resources: ${destroyed} destroyed.`;
+}
+
+function reportProblems(result: ReconcileResult): void {
+  for (const failure of result.failures) {
+    process.stderr.write(`error: ${failure.address} (${failure.action}): ${failure.error}\n`);
+  }
+  if (result.skipped.length > 0) {
+    process.stderr.write(
+      `skipped because something they depend on failed: ${result.skipped.join(', ')}\n`,
+    );
+  }
+  if (result.failures.length > 0) {
+    process.stderr.write('Fix the cause and run the command again: it resumes where it stopped.\n');
+  }
+}
+
+async function waitForPending(
+  stacks: Stack[],
+  initial: string[],
+  options: { timeoutMs: number; intervalMs: number; parallelism?: number; stats: CallStats },
+): Promise<boolean> {
+  const started = Date.now();
+  let pending = initial;
+  while (pending.length > 0) {
+    const elapsed = Date.now() - started;
+    if (elapsed >= options.timeoutMs) {
+      process.stderr.write(
+        `timed out after ${formatElapsed(elapsed)} waiting for: ${pending.join(', ')}\n`,
+      );
+      return false;
+    }
+    console.log(
+      `waiting for ${pending.join(', ')} to become ready... (${formatElapsed(elapsed)} elapsed)`,
+    );
+    const pause = Math.min(options.intervalMs, options.timeoutMs - elapsed);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    const prepared = await prepareReconcile({
+      stacks,
+      mode: 'plan',
+      stats: options.stats,
+      parallelism: options.parallelism,
+    });
+    prepared.close();
+    pending = prepared.pending;
+  }
+  console.log(`all resources ready (${formatElapsed(Date.now() - started)})`);
+  return true;
+}
+
+/** runChange is `reconciler apply` and `reconciler destroy`: plan, show, confirm, apply. */
+export async function runChange(mode: Mode, argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        stack: { type: 'string', multiple: true, default: [] },
+        'auto-approve': { type: 'boolean', default: false },
+        parallelism: { type: 'string' },
+        stats: { type: 'boolean', default: false },
+        'no-color': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        ...(mode === 'apply'
+          ? {
+              'allow-replace': { type: 'string', multiple: true, default: [] },
+              wait: { type: 'boolean', default: false },
+              'wait-timeout': { type: 'string' },
+              'wait-interval': { type: 'string' },
+            }
+          : {}),
+      },
+    });
+    if (values.help) {
+      console.log(mode === 'apply' ? APPLY_HELP : DESTROY_HELP);
+      return 0;
+    }
+    const parallelism = parallelismOf(values.parallelism as string | undefined);
+    const waitTimeoutMs =
+      secondsOption('wait-timeout', values['wait-timeout'] as string | undefined, 1800) * 1000;
+    const waitIntervalMs =
+      secondsOption('wait-interval', values['wait-interval'] as string | undefined, 10) * 1000;
+    const stacks = await loadSelectedStacks(positionals, (values.stack as string[]) ?? []);
+    if (!stacks) return 1;
+    const stats = new CallStats();
+    const withStack = stacks.length > 1;
+    const prepared = await prepareReconcile({
+      stacks,
+      mode,
+      stats,
+      parallelism,
+      allowReplace: (values['allow-replace'] as string[] | undefined) ?? [],
+      onProgress: (event) => console.log(formatProgress(event, { withStack })),
+    });
+    const printStats = () => {
+      if (values.stats) process.stderr.write(`${formatCallStats(stats)}\n`);
+    };
+    try {
+      process.stdout.write(
+        renderHuman(prepared.plan, { color: useColor(values['no-color'] as boolean) }),
+      );
+      let result: ReconcileResult | undefined;
+      if (!hasChangesIn(prepared.plan)) {
+        console.log(mode === 'apply' ? '\nNothing to do.' : '\nNothing to destroy.');
+      } else {
+        if (!values['auto-approve']) {
+          if (!process.stdin.isTTY) {
+            throw new CommandError(
+              `${mode} needs confirmation: run it in a terminal, or pass --auto-approve`,
+            );
+          }
+          if (!(await confirm(PROMPTS[mode]))) {
+            console.log(`\n${mode === 'apply' ? 'Apply' : 'Destroy'} cancelled.`);
+            return 1;
+          }
+        }
+        console.log('');
+        result = await prepared.apply();
+        console.log(`\n${completion(mode, result)}`);
+        reportProblems(result);
+      }
+      const pending = result?.pending ?? prepared.pending;
+      let waited = true;
+      if (mode === 'apply' && pending.length > 0) {
+        if (values.wait && (result?.failures.length ?? 0) === 0) {
+          waited = await waitForPending(stacks, pending, {
+            timeoutMs: waitTimeoutMs,
+            intervalMs: waitIntervalMs,
+            parallelism,
+            stats,
+          });
+        } else {
+          console.log(
+            `Still pending in AWS: ${pending.join(', ')} (apply --wait waits; the daemon requeues)`,
+          );
+        }
+      }
+      printStats();
+      return (result?.failures.length ?? 0) > 0 || !waited ? 1 : 0;
+    } finally {
+      prepared.close();
+    }
+  } catch (err) {
+    console.error(`reconciler ${mode}: ${messageOf(err)}`);
+    return 1;
+  }
+}
+
+/** run is the `reconciler apply` command. */
+export function run(argv: string[]): Promise<number> {
+  return runChange('apply', argv);
 }

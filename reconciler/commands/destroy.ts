@@ -1,5 +1,7 @@
-/** run is the `reconciler destroy` command (not implemented yet). */
-export async function run(_argv: string[]): Promise<number> {
-  console.error('reconciler destroy: not implemented yet');
-  return 1;
+/** `reconciler destroy`: delete everything the stacks own, dependents first, after confirmation. */
+import { runChange } from './apply.ts';
+
+/** run is the `reconciler destroy` command (see `reconciler destroy --help`). */
+export function run(argv: string[]): Promise<number> {
+  return runChange('destroy', argv);
 }

@@ -85,16 +85,32 @@ function planPending(plan: Plan): string[] {
 }
 
 /**
- * reconcile observes the stacks (one batched read per kind and region), plans them, and in
- * `apply` or `destroy` mode carries the plan out. Throws only when nothing could be planned
- * (an observe read failed, a dependency cycle); operation failures are in the result.
+ * PreparedReconcile is an observed and planned pass, not yet applied: the CLI shows the plan,
+ * asks for confirmation, then applies exactly that plan. Call close() when done.
  */
-export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+export interface PreparedReconcile {
+  plan: Plan;
+  /** pending lists resources AWS reported as pending when observed. */
+  pending: string[];
+  /** apply carries out the plan (apply or destroy mode); a plan-mode pass applies nothing. */
+  apply(): Promise<ReconcileResult>;
+  /** close releases the SDK clients created for this pass. */
+  close(): void;
+}
+
+/**
+ * prepareReconcile observes the stacks (one batched read per kind and region) and plans them.
+ * Throws when nothing could be planned (an observe read failed, a dependency cycle).
+ */
+export async function prepareReconcile(options: ReconcileOptions): Promise<PreparedReconcile> {
   const handlers = options.handlers ?? HANDLERS;
   const log = options.log ?? silentLogger;
   const parallelism = Math.max(1, options.parallelism ?? DEFAULT_PARALLELISM);
   const stats = options.stats ?? new CallStats();
   const created: AwsClients[] = [];
+  const close = () => {
+    for (const clients of created.splice(0)) clients.destroy();
+  };
   const clientsFor =
     options.clientsFor ??
     ((region: string) => {
@@ -114,21 +130,43 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
       expand: options.expand ?? expandStack,
       protectedKinds: PROTECTED_KINDS,
     });
-    if (options.mode === 'plan') {
-      return { plan, applied: [], failures: [], skipped: [], pending: planPending(plan) };
-    }
-    const outcome = await applyPlan(work, {
-      contexts,
-      handlers,
-      allowReplace: options.allowReplace ?? [],
-      parallelism,
-      log,
-      onProgress: options.onProgress,
-      beforeOperation: options.beforeOperation,
-      signal: options.signal,
-    });
-    return { plan, ...outcome };
+    const pending = planPending(plan);
+    return {
+      plan,
+      pending,
+      close,
+      async apply() {
+        if (options.mode === 'plan')
+          return { plan, applied: [], failures: [], skipped: [], pending };
+        const outcome = await applyPlan(work, {
+          contexts,
+          handlers,
+          allowReplace: options.allowReplace ?? [],
+          parallelism,
+          log,
+          onProgress: options.onProgress,
+          beforeOperation: options.beforeOperation,
+          signal: options.signal,
+        });
+        return { plan, ...outcome };
+      },
+    };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+/**
+ * reconcile observes the stacks (one batched read per kind and region), plans them, and in
+ * `apply` or `destroy` mode carries the plan out. Throws only when nothing could be planned
+ * (an observe read failed, a dependency cycle); operation failures are in the result.
+ */
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileResult> {
+  const prepared = await prepareReconcile(options);
+  try {
+    return await prepared.apply();
   } finally {
-    for (const clients of created) clients.destroy();
+    prepared.close();
   }
 }
