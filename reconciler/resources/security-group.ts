@@ -93,11 +93,24 @@ export function ruleKey(rule: SecurityGroupRule): string {
   return canonicalJson(identity);
 }
 
+/** compareRules orders rules by protocol, ports (numerically), CIDR sources before group sources. */
+export function compareRules(a: SecurityGroupRule, b: SecurityGroupRule): number {
+  const source = (rule: SecurityGroupRule) =>
+    rule.cidr !== undefined ? `0 ${rule.cidr}` : `1 ${canonicalJson(rule.sourceSecurityGroupId)}`;
+  return (
+    a.protocol.localeCompare(b.protocol) ||
+    a.fromPort - b.fromPort ||
+    a.toPort - b.toPort ||
+    source(a).localeCompare(source(b)) ||
+    (a.description ?? '').localeCompare(b.description ?? '')
+  );
+}
+
 /** normalizeRules normalizes, de-duplicates (by identity) and sorts a rule list. */
 export function normalizeRules(rules: readonly SecurityGroupRule[]): SecurityGroupRule[] {
   const byKey = new Map<string, SecurityGroupRule>();
   for (const rule of rules) byKey.set(ruleKey(rule), normalizeRule(rule));
-  return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, rule]) => rule);
+  return [...byKey.values()].sort(compareRules);
 }
 
 /** normalizeSecurityGroup puts security group properties in their canonical form. */
