@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { AwsClients, CallStats, RequestLimiter } from '../aws/clients.ts';
+import { formatProgress } from '../engine/progress.ts';
 import type { ReconcileOptions, ReconcileResult } from '../engine/reconcile.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import type { Logger } from '../resources/types.ts';
@@ -328,6 +329,11 @@ export class Controller {
     return { ok, checks: { loop: { ok, message: `last tick ${ageMs} ms ago` } } };
   }
 
+  /** queueDepth counts stacks waiting to run now. */
+  queueDepth(): number {
+    return this.#queue.depth();
+  }
+
   /** leader tells whether this replica reconciles. */
   get leader(): boolean {
     return this.#leader;
@@ -430,6 +436,12 @@ export class Controller {
         parallelism: this.#options.parallelism,
         log,
         signal: this.#abort.signal,
+        onProgress: (event) => {
+          const line = formatProgress(event);
+          if (event.type === 'start') log.debug({ progress: event }, line);
+          else if (event.type === 'fail') log.warn({ progress: event }, line);
+          else log.info({ progress: event }, line);
+        },
         beforeOperation: fence
           ? async () => {
               try {

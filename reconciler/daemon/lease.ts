@@ -108,7 +108,6 @@ export class DynamoLease {
           AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
           KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
           BillingMode: 'PAY_PER_REQUEST',
-          Tags: [{ Key: 'reconciler:managed-by', Value: 'reconciler' }],
         }),
       );
       this.#options.log.info({ table }, 'created lease table');
@@ -331,30 +330,42 @@ export interface LeaseLoopOptions {
 }
 
 /**
- * runLeaseLoop keeps trying to acquire or renew every intervalMs and reports changes of
- * leadership. An AWS error keeps the previous state; the lease then lapses by itself at its
- * expiry (state().held turns false), which the next iteration reports.
+ * runLeaseLoop tries to acquire or renew every intervalMs and reports changes of leadership.
+ * The timer keeps running while an attempt hangs (a slow endpoint): a lease whose renewal did
+ * not come back before its expiry is reported lost at the next tick, not when the call returns.
+ * An AWS error keeps the previous state until the lease lapses by itself.
  */
 export function runLeaseLoop(options: LeaseLoopOptions): { stop(): void; tick(): Promise<void> } {
   let held = false;
   let stopped = false;
+  let attempt: Promise<void> | undefined;
   let timer: ReturnType<Clock['setTimer']> | undefined;
-  const tick = async (): Promise<void> => {
-    try {
-      await options.lease.tryAcquire();
-    } catch (err) {
-      options.log.warn({ err }, 'lease attempt failed');
-    }
+  const report = (): void => {
     const now = options.lease.state().held;
     if (now !== held && !stopped) {
       held = now;
       options.onChange(held);
     }
   };
+  const tick = (): Promise<void> => {
+    attempt ??= options.lease
+      .tryAcquire()
+      .then(
+        () => undefined,
+        (err: unknown) => options.log.warn({ err }, 'lease attempt failed'),
+      )
+      .finally(() => {
+        attempt = undefined;
+        report();
+      });
+    report();
+    return attempt;
+  };
   const loop = (): void => {
     if (stopped) return;
     timer = options.clock.setTimer(() => {
-      void tick().finally(loop);
+      void tick();
+      loop();
     }, options.intervalMs);
   };
   loop();
