@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { createAjv } from './ajv-options.ts';
+import { GENERATED_VALIDATOR_URL, generateValidatorSource } from './gen-validator.ts';
 import { stackSchema, stackValidator } from './schema.ts';
 
 type Node = Record<string, unknown>;
@@ -58,4 +61,36 @@ test('the validator compiles in strict mode and fills in defaults', () => {
       paused: (value as Node).paused,
     },
   );
+});
+
+test('the generated validator is up to date with the schema', () => {
+  const committed = readFileSync(GENERATED_VALIDATOR_URL, 'utf8');
+  assert.ok(
+    committed === generateValidatorSource(),
+    'reconciler/spec/stack-validator.generated.ts is stale: run `node --import tsx reconciler/spec/gen-validator.ts`',
+  );
+});
+
+test('the generated validator reports what a freshly compiled schema reports', async () => {
+  const compiled = createAjv().compile(stackSchema());
+  const { readdir } = await import('node:fs/promises');
+  const { parseSpecSource } = await import('./load.ts');
+  const dir = new URL('../../test/fixtures/invalid/', import.meta.url);
+  for (const entry of (await readdir(dir)).filter((name) => name.endsWith('.yaml'))) {
+    const parsed = parseSpecSource(readFileSync(new URL(entry, dir), 'utf8'));
+    if (!parsed.ok) continue;
+    const forGenerated = structuredClone(parsed.spec.value);
+    const forCompiled = structuredClone(parsed.spec.value);
+    const generated = stackValidator();
+    assert.equal(generated(forGenerated), compiled(forCompiled), entry);
+    const strip = (errors: typeof compiled.errors) =>
+      (errors ?? []).map(({ instancePath, schemaPath, keyword, params }) => ({
+        instancePath,
+        schemaPath,
+        keyword,
+        params,
+      }));
+    assert.deepStrictEqual(strip(generated.errors), strip(compiled.errors), entry);
+    assert.deepStrictEqual(forGenerated, forCompiled, `${entry}: defaults`);
+  }
 });

@@ -1,10 +1,11 @@
 /**
- * The stack schema (schemas/stack.schema.json) and its compiled ajv validator, built once per process.
+ * The stack schema (schemas/stack.schema.json) and its validator. At run time the validator is the
+ * schema compiled ahead of time (stack-validator.generated.ts), so starting the CLI loads neither
+ * ajv's compiler nor the schema file; tests compile the schema with ajv to check it is not stale.
  */
 import { readFileSync } from 'node:fs';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsPlugin from 'ajv-formats';
+import generatedValidator from './stack-validator.generated.ts';
 import type { Stack } from './types.generated.ts';
 
 /** JsonSchema is a JSON Schema object as read from the schema file. */
@@ -17,7 +18,6 @@ const SCHEMA_CANDIDATES = [
 ];
 
 let cachedSchema: JsonSchema | undefined;
-let cachedValidator: ValidateFunction<Stack> | undefined;
 
 /** stackSchema returns the parsed stack schema, read once from schemas/stack.schema.json. */
 export function stackSchema(): JsonSchema {
@@ -36,21 +36,12 @@ export function stackSchema(): JsonSchema {
   });
 }
 
-// ajv-formats is CommonJS; its default export arrives wrapped or bare depending on the loader.
-type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
-const addFormats = ((addFormatsPlugin as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsPlugin) as unknown as FormatsPlugin;
-
 /**
- * stackValidator returns the compiled validator: all errors (never only the first), strict schema
- * checking, and defaults applied to the validated value in place (`useDefaults`).
+ * stackValidator returns the stack validator: all errors (never only the first), defaults applied
+ * to the validated value in place, every error with its data and parent schema (see AJV_OPTIONS).
  */
 export function stackValidator(): ValidateFunction<Stack> {
-  if (cachedValidator) return cachedValidator;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true, verbose: true });
-  addFormats(ajv);
-  cachedValidator = ajv.compile<Stack>(stackSchema());
-  return cachedValidator;
+  return generatedValidator as unknown as ValidateFunction<Stack>;
 }
 
 /** SchemaError is an ajv error with the parent schema and data kept (`verbose`). */
