@@ -177,3 +177,16 @@ test('observe makes the same two calls for one stack and for three', async () =>
   }
   assert.deepEqual(counts, [2, 2]);
 });
+
+test('more than 20 stacks still take one tagging call, and other stacks stay out', async () => {
+  const stacks = Array.from({ length: 21 }, (_, index) => `s${index + 1}`);
+  for (const stack of ['s1', 's21', 'outsider']) {
+    for (const group of desiredGroups(stackWithLogGroups(stack, [`/${stack}/a`]))) {
+      await logGroupHandler.create(context([stack]), group);
+    }
+  }
+  clients.stats.reset();
+  const observed = await logGroupHandler.observeAll(context(stacks));
+  assert.deepEqual(observed.map((resource) => resource.stack).sort(), ['s1', 's21']);
+  assert.equal(clients.stats.total(), 2);
+});

@@ -5,7 +5,14 @@ import {
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorCode } from '../aws/errors.ts';
-import { isManagementTag, ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
+import {
+  isManagementTag,
+  ownedBy,
+  TAG_ADDRESS,
+  TAG_STACK,
+  tagListToMap,
+  tagMapToList,
+} from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
 import type { ResourceContext, Tags } from './types.ts';
 
@@ -161,4 +168,25 @@ export function sortedValues<T>(values: readonly T[]): T[] {
 export function tagsAfterUpdate(desiredTags: Tags, observedTags: Tags): Tags {
   const awsOwned = Object.entries(observedTags).filter(([key]) => isAwsTag(key));
   return { ...Object.fromEntries(awsOwned), ...desiredTags };
+}
+
+/** ELBV2_PAGE_SIZE is the largest page DescribeLoadBalancers and DescribeTargetGroups return. */
+export const ELBV2_PAGE_SIZE = 400;
+
+/**
+ * confirmCreated reads the tags of a resource ELBv2 just returned from a create. ELBv2 creates are
+ * idempotent for identical settings: a create matching an existing resource returns that one,
+ * which may belong to someone else. Only a resource tagged with our stack and address is ours.
+ */
+export async function confirmCreated(
+  ctx: ResourceContext,
+  arn: string,
+  owner: { stack: string; address: string },
+): Promise<void> {
+  const tags = (await describeElbv2Tags(ctx, [arn])).get(arn) ?? {};
+  if (tags[TAG_STACK] !== owner.stack || tags[TAG_ADDRESS] !== owner.address) {
+    throw new Error(
+      `${arn} already exists and is not owned by ${owner.address} of stack ${owner.stack}`,
+    );
+  }
 }

@@ -64,6 +64,9 @@ export const IAM_ROLE_FIELDS: Record<string, FieldRule> = {
   maxSessionDuration: 'update',
 };
 
+/** IAM_PAGE_SIZE is the largest page the IAM list calls return. */
+const IAM_PAGE_SIZE = 1000;
+
 /** ROLE_PATH_PREFIX is the path every reconciler role lives under (`/reconciler/<stack>/`). */
 export const ROLE_PATH_PREFIX = '/reconciler/';
 
@@ -135,6 +138,7 @@ async function readAuthorizationDetails(ctx: ResourceContext): Promise<RoleDetai
     const page = await ctx.clients.iam.send(
       new GetAccountAuthorizationDetailsCommand({
         Filter: ['Role'],
+        MaxItems: IAM_PAGE_SIZE,
         ...(marker ? { Marker: marker } : {}),
       }),
     );
@@ -150,7 +154,11 @@ async function readListedRoles(ctx: ResourceContext): Promise<Map<string, Role>>
   let marker: string | undefined;
   do {
     const page = await ctx.clients.iam.send(
-      new ListRolesCommand({ PathPrefix: ROLE_PATH_PREFIX, ...(marker ? { Marker: marker } : {}) }),
+      new ListRolesCommand({
+        PathPrefix: ROLE_PATH_PREFIX,
+        MaxItems: IAM_PAGE_SIZE,
+        ...(marker ? { Marker: marker } : {}),
+      }),
     );
     for (const role of page.Roles ?? []) {
       if (role.RoleName) roles.set(role.RoleName, role);

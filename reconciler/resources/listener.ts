@@ -17,6 +17,7 @@ import { deepEqual, diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   changedFields,
+  confirmCreated,
   describeElbv2Tags,
   hasTagChanges,
   ownedArns,
@@ -346,6 +347,7 @@ async function create(
     );
     const arn = created.Listeners?.[0]?.ListenerArn;
     if (!arn) throw new Error('CreateListener returned no listener');
+    await confirmCreated(ctx, arn, desired);
     await syncRules(ctx, arn, properties.rules, []);
     return toObserved(arn, properties, desired, desired.tags);
   } catch (err) {

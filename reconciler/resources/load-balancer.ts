@@ -15,7 +15,9 @@ import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   changedFields,
+  confirmCreated,
   describeElbv2Tags,
+  ELBV2_PAGE_SIZE,
   hasTagChanges,
   type OwnedArn,
   ownedArns,
@@ -120,7 +122,10 @@ export async function describeAllLoadBalancers(ctx: ResourceContext): Promise<Lo
   let marker: string | undefined;
   do {
     const page = await ctx.clients.elbv2.send(
-      new DescribeLoadBalancersCommand(marker ? { Marker: marker } : {}),
+      new DescribeLoadBalancersCommand({
+        PageSize: ELBV2_PAGE_SIZE,
+        ...(marker ? { Marker: marker } : {}),
+      }),
     );
     balancers.push(...(page.LoadBalancers ?? []));
     marker = page.NextMarker;
@@ -213,6 +218,7 @@ async function create(
     );
     const balancer = created.LoadBalancers?.[0];
     if (!balancer?.LoadBalancerArn) throw new Error('CreateLoadBalancer returned no load balancer');
+    await confirmCreated(ctx, balancer.LoadBalancerArn, desired);
     await setIdleTimeout(ctx, balancer.LoadBalancerArn, properties.idleTimeoutSeconds);
     return toObserved(balancer, properties, desired, desired.tags);
   } catch (err) {

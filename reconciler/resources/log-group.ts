@@ -79,10 +79,14 @@ function toObserved(
   };
 }
 
+/** TAG_FILTER_MAX_VALUES is the most values one tagging API tag filter accepts. */
+const TAG_FILTER_MAX_VALUES = 20;
+
 /**
  * readOwnedTags reads the tags of every log group owned by ctx.stacks with one paginated
- * Resource Groups Tagging API call. The type filter is the service (`logs`), which AWS and
- * moto both accept; entries that are not log groups are dropped by ARN.
+ * Resource Groups Tagging API call. The filter names the stacks (with more than 20 stacks,
+ * any value of the stack tag, filtered here). The type filter is the service (`logs`), which
+ * AWS and moto both accept; entries that are not log groups are dropped by ARN.
  */
 async function readOwnedTags(ctx: ResourceContext): Promise<Map<string, Tags>> {
   const tagsByArn = new Map<string, Tags>();
@@ -90,8 +94,13 @@ async function readOwnedTags(ctx: ResourceContext): Promise<Map<string, Tags>> {
   do {
     const page = await ctx.clients.tagging.send(
       new GetResourcesCommand({
-        TagFilters: [{ Key: TAG_STACK, Values: [...ctx.stacks] }],
+        TagFilters: [
+          ctx.stacks.length <= TAG_FILTER_MAX_VALUES
+            ? { Key: TAG_STACK, Values: [...ctx.stacks] }
+            : { Key: TAG_STACK },
+        ],
         ResourceTypeFilters: ['logs'],
+        ResourcesPerPage: 100,
         ...(token ? { PaginationToken: token } : {}),
       }),
     );
@@ -113,6 +122,7 @@ async function describeAllLogGroups(
   do {
     const page = await ctx.clients.logs.send(
       new DescribeLogGroupsCommand({
+        limit: 50,
         ...(namePrefix ? { logGroupNamePrefix: namePrefix } : {}),
         ...(token ? { nextToken: token } : {}),
       }),

@@ -14,7 +14,9 @@ import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
   changedFields,
+  confirmCreated,
   describeElbv2Tags,
+  ELBV2_PAGE_SIZE,
   hasTagChanges,
   ownedArns,
   removeElbv2ManagementTags,
@@ -119,7 +121,10 @@ async function describeAllTargetGroups(ctx: ResourceContext): Promise<TargetGrou
   let marker: string | undefined;
   do {
     const page = await ctx.clients.elbv2.send(
-      new DescribeTargetGroupsCommand(marker ? { Marker: marker } : {}),
+      new DescribeTargetGroupsCommand({
+        PageSize: ELBV2_PAGE_SIZE,
+        ...(marker ? { Marker: marker } : {}),
+      }),
     );
     groups.push(...(page.TargetGroups ?? []));
     marker = page.NextMarker;
@@ -208,6 +213,7 @@ async function create(
     );
     const arn = created.TargetGroups?.[0]?.TargetGroupArn;
     if (!arn) throw new Error('CreateTargetGroup returned no target group');
+    await confirmCreated(ctx, arn, desired);
     await setDeregistrationDelay(ctx, arn, properties.deregistrationDelaySeconds);
     return toObserved(arn, properties, desired, desired.tags);
   } catch (err) {
