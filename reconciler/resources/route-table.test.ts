@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RouteTable } from '@aws-sdk/client-ec2';
+import { UNKNOWN } from '../plan/types.ts';
 import {
+  normalizeSubnetIds,
   type Route,
   type RouteTableProperties,
   routesFromAws,
@@ -108,5 +110,24 @@ const awsCases: Array<{ reason: string; table: RouteTable; want: Route[] }> = [
 for (const { reason, table, want } of awsCases) {
   test(`route table from aws: ${reason}`, () => {
     assert.deepStrictEqual(routesFromAws(table), want);
+  });
+}
+
+const subnetIdCases: Array<{ reason: string; subnetIds: string[]; want: unknown[] }> = [
+  {
+    reason: 'sorted and de-duplicated',
+    subnetIds: ['subnet-b', 'subnet-a', 'subnet-b'],
+    want: ['subnet-a', 'subnet-b'],
+  },
+  {
+    reason: 'ids not known yet are kept apart, after the known ones',
+    subnetIds: [UNKNOWN as unknown as string, 'subnet-a', UNKNOWN as unknown as string],
+    want: ['subnet-a', UNKNOWN, UNKNOWN],
+  },
+];
+
+for (const { reason, subnetIds, want } of subnetIdCases) {
+  test(`route table subnet ids: ${reason}`, () => {
+    assert.deepStrictEqual(normalizeSubnetIds(subnetIds), want);
   });
 }

@@ -13,7 +13,7 @@ import {
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
+import { type FieldChange, isUnknown } from '../plan/types.ts';
 import {
   applyTagChanges,
   canonicalJson,
@@ -69,7 +69,13 @@ export function normalizeRoutes(routes: readonly Route[]): Route[] {
 
 /** normalizeSubnetIds sorts and de-duplicates associated subnet ids. */
 export function normalizeSubnetIds(subnetIds: readonly string[]): string[] {
-  const unique = new Map(subnetIds.map((subnetId) => [canonicalJson(subnetId), subnetId]));
+  // Ids not known yet (planned before the subnet exists) are never merged.
+  const unique = new Map(
+    subnetIds.map((subnetId, index) => [
+      isUnknown(subnetId) ? `~unknown ${index}` : canonicalJson(subnetId),
+      subnetId,
+    ]),
+  );
   return [...unique.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, id]) => id);
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IpPermission } from '@aws-sdk/client-ec2';
+import { UNKNOWN } from '../plan/types.ts';
 import {
   ALLOW_ALL_EGRESS,
   normalizeRules,
@@ -202,4 +203,9 @@ for (const { reason, rule, want } of permissionCases) {
 
 test('security group rules: duplicates collapse to one rule', () => {
   assert.deepStrictEqual(normalizeRules([fromLb, http, { ...http }]), [http, fromLb]);
+});
+
+test('security group rules: sources not known yet are never merged', () => {
+  const unknownSource = { ...fromLb, sourceSecurityGroupId: UNKNOWN as unknown as string };
+  assert.deepStrictEqual(normalizeRules([unknownSource, unknownSource]).length, 2);
 });

@@ -14,7 +14,7 @@ import {
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
+import { type FieldChange, isUnknown } from '../plan/types.ts';
 import {
   applyTagChanges,
   canonicalJson,
@@ -109,7 +109,11 @@ export function compareRules(a: SecurityGroupRule, b: SecurityGroupRule): number
 /** normalizeRules normalizes, de-duplicates (by identity) and sorts a rule list. */
 export function normalizeRules(rules: readonly SecurityGroupRule[]): SecurityGroupRule[] {
   const byKey = new Map<string, SecurityGroupRule>();
-  for (const rule of rules) byKey.set(ruleKey(rule), normalizeRule(rule));
+  for (const [index, rule] of rules.entries()) {
+    // Rules whose source is not known yet (planned before the group exists) are never merged.
+    const key = isUnknown(rule.sourceSecurityGroupId) ? `unknown ${index}` : ruleKey(rule);
+    byKey.set(key, normalizeRule(rule));
+  }
   return [...byKey.values()].sort(compareRules);
 }
 
