@@ -27,8 +27,8 @@ export class HttpError extends Error {
   }
 }
 
-/** databaseErrorCodes are SQLSTATE classes and socket codes that mean "database unreachable". */
-const unavailableSqlStates = ['08', '53', '57P01', '57P02', '57P03'];
+/** unavailableSqlStates are SQLSTATEs meaning unreachable, overloaded or timed out: a 503. */
+const unavailableSqlStates = ['08', '53', '57014', '57P01', '57P02', '57P03'];
 const unavailableSocketCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -4,8 +4,10 @@
  */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128000000 } from './migration-20261128000000-log-event.ts';
+import { Migration20261128000100 } from './migration-20261128000100-error-indexes.ts';
 
 /** migrationsList is passed to MikroORM's migrator; names are recorded in mikro_orm_migrations. */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
+  { name: 'Migration20261128000100', class: Migration20261128000100 },
 ];

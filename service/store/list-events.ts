@@ -56,7 +56,8 @@ export async function listEvents(
   };
   if (filter.service !== undefined) conditions.push(`service = ${param(filter.service)}`);
   if (filter.minLevel !== undefined && filter.minLevel > 0) {
-    conditions.push(`level >= ${param(filter.minLevel)}`);
+    // a literal (a checked integer 1-5), so the planner can match the partial error indexes
+    conditions.push(`level >= ${Math.trunc(Math.min(5, filter.minLevel))}`);
   }
   if (filter.since !== undefined) conditions.push(`ts >= ${param(filter.since)}::timestamptz`);
   if (filter.until !== undefined) conditions.push(`ts < ${param(filter.until)}::timestamptz`);
