@@ -1,0 +1,151 @@
+/**
+ * The real CLI (`reconciler plan | apply`) against moto, for the network part of a stack:
+ * apply from empty converges, the next plan has no changes, invalid specs never reach AWS,
+ * and the observe cost (`--stats`) is fixed per kind: ten stacks cost what one costs.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type MotoServer, startMoto } from './helpers/moto.ts';
+
+/** FAMILIES is the one read that still grows with the number of stacks (see the todo test). */
+const FAMILIES = 'ecs ListTaskDefinitionFamilies ok';
+const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
+
+function networkSpec(name: string): string {
+  return `name: ${name}
+region: us-west-2
+tags:
+  project: cli-plan-test
+network:
+  cidr: 10.30.0.0/16
+  availabilityZones: [us-west-2a, us-west-2b]
+  publicSubnets: [10.30.0.0/24, 10.30.1.0/24]
+  privateSubnets: [10.30.10.0/24, 10.30.11.0/24]
+  natGateways: single
+logGroups:
+  - name: /${name}/app
+    retentionDays: 7
+`;
+}
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** callTable parses the `--stats` table from stderr into `service operation outcome` -> count. */
+function callTable(stderr: string): Record<string, number> {
+  const start = stderr.indexOf('AWS calls:');
+  assert.notEqual(start, -1, `no --stats table in:\n${stderr}`);
+  const table: Record<string, number> = {};
+  for (const line of stderr.slice(start).split('\n').slice(2)) {
+    const cells = line.trim().split(/\s+/);
+    if (cells[0] === 'total' || cells.length !== 4) continue;
+    table[cells.slice(0, 3).join(' ')] = Number(cells[3]);
+  }
+  return table;
+}
+
+describe('reconciler plan / apply against moto', { timeout: 120_000 }, () => {
+  let moto: MotoServer;
+  let dir: string;
+  let oneTable: Record<string, number> = {};
+  let tenTable: Record<string, number> = {};
+
+  before(async () => {
+    moto = await startMoto();
+    dir = mkdtempSync(join(tmpdir(), 'cli-plan-'));
+    mkdirSync(join(dir, 'one'));
+    mkdirSync(join(dir, 'ten'));
+    mkdirSync(join(dir, 'invalid'));
+    writeFileSync(join(dir, 'one', 'net.yaml'), networkSpec('net'));
+    writeFileSync(join(dir, 'ten', 'net.yaml'), networkSpec('net'));
+    for (let index = 1; index < 10; index += 1) {
+      writeFileSync(join(dir, 'ten', `net-${index}.yaml`), networkSpec(`net-${index}`));
+    }
+    writeFileSync(
+      join(dir, 'invalid', 'bad.yaml'),
+      networkSpec('bad').replace('cidr: 10.30.0.0/16', 'cidr: 10.30.0.0/99'),
+    );
+  });
+
+  after(async () => {
+    await moto?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses invalid specs and unconfirmed applies without changing AWS', async () => {
+    const unreachable = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+    const [invalid, unconfirmed] = await Promise.all([
+      runCli(['plan', join(dir, 'invalid')], unreachable),
+      runCli(['apply', join(dir, 'one')]),
+    ]);
+    assert.equal(invalid.code, 1, invalid.stderr);
+    assert.match(invalid.stderr, /bad\.yaml:\d+:\d+: .*cidr/);
+    assert.match(invalid.stderr, /nothing was sent to AWS/);
+    assert.equal(unconfirmed.code, 1, unconfirmed.stderr);
+    assert.match(
+      unconfirmed.stderr,
+      /apply needs confirmation: run it in a terminal, or pass --auto-approve/,
+    );
+    assert.match(unconfirmed.stdout, /Plan: \d+ to add, 0 to change, 0 to destroy\./);
+  });
+
+  it('applies from empty, then plans no changes with a fixed number of reads per kind', async () => {
+    const applied = await runCli(['apply', join(dir, 'one'), '--auto-approve']);
+    assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
+    assert.match(applied.stdout, /vpc\.main: created \[id=vpc-[0-9a-f]+\] \(\d+\.\d+s\)/);
+    assert.match(applied.stdout, /Apply complete! Resources: 12 added, 0 changed, 0 destroyed\./);
+
+    const [one, ten] = await Promise.all([
+      runCli(['plan', join(dir, 'one'), '--detailed-exitcode', '--stats', '--output', 'json']),
+      runCli(['plan', join(dir, 'ten'), '--detailed-exitcode', '--stats']),
+    ]);
+    assert.equal(one.code, 0, `${one.stdout}\n${one.stderr}`);
+    const plan = JSON.parse(one.stdout) as { hasChanges: boolean; summary: { noOp: number } };
+    assert.deepStrictEqual([plan.hasChanges, plan.summary.noOp], [false, 12]);
+    assert.equal(ten.code, 2, ten.stderr);
+    assert.match(ten.stdout, /Plan: 108 to add, 0 to change, 0 to destroy\./);
+    oneTable = callTable(one.stderr);
+    tenTable = callTable(ten.stderr);
+    assert.ok(Object.keys(oneTable).length >= 15, JSON.stringify(oneTable));
+    for (const [call, count] of Object.entries(oneTable)) {
+      assert.match(call, /^\S+ (Describe|List|Get)\S* ok$/, `${call} is a successful read`);
+      assert.ok(count <= 2, `${call}: ${count} calls`);
+    }
+    const { [FAMILIES]: _families, ...tenOthers } = tenTable;
+    const { [FAMILIES]: _oneFamilies, ...oneOthers } = oneTable;
+    assert.deepStrictEqual(tenOthers, oneOthers, 'ten stacks cost what one costs');
+  });
+
+  it('ten stacks cost what one costs for task definitions too', {
+    todo: 'task-definition observeAll lists families once per stack',
+  }, () => {
+    assert.deepStrictEqual(tenTable[FAMILIES], oneTable[FAMILIES]);
+  });
+});
