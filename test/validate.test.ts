@@ -147,6 +147,16 @@ test('every spec under specs/ and specs/examples/ is valid', async () => {
   ]);
 });
 
+test('the valid fixtures load: aliases, secret references, HTTPS-only internal load balancer', async () => {
+  const { stacks, errors } = await loadStacks(['test/fixtures/valid']);
+  assert.deepStrictEqual(errors.map(formatSpecError), []);
+  const byName = new Map(stacks.map((stack) => [stack.spec.name, stack.spec] as const));
+  assert.deepStrictEqual([...byName.keys()].sort(), ['anchors', 'internal', 'references']);
+  const [web, worker] = byName.get('anchors')!.services ?? [];
+  assert.deepStrictEqual(worker?.environment, web?.environment, 'an alias expands to its anchor');
+  assert.equal(byName.get('internal')!.paused, true);
+});
+
 test('a folder loads only its own files, not its subfolders', async () => {
   const { stacks } = await loadStacks(['specs/']);
   assert.deepStrictEqual(
