@@ -3,7 +3,7 @@
  * (defaults applied) and located errors out. Invalid input never throws.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { compareSpecErrors, formatPath, type SpecError } from './errors.ts';
 import { isPlainObject, MAX_SPEC_BYTES, parseSpecSource } from './load.ts';
 import type { Stack } from './types.generated.ts';
@@ -91,14 +91,21 @@ async function specFilesIn(
     try {
       info = await stat(path);
     } catch (error) {
-      errors.push(fileError(path, 'cannot read spec path: no such file or folder', error));
+      const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
+      errors.push(
+        fileError(path, missing ? 'no such file or folder' : 'cannot read spec path', error),
+      );
       continue;
     }
     if (info.isDirectory()) {
       let entries: string[];
       try {
         entries = (await readdir(path, { withFileTypes: true }))
-          .filter((entry) => entry.isFile() && isSpecFileName(entry.name))
+          // Symbolic links count too (mounted config folders are made of them); a link to a
+          // folder fails later as an unreadable file.
+          .filter(
+            (entry) => (entry.isFile() || entry.isSymbolicLink()) && isSpecFileName(entry.name),
+          )
           .map((entry) => entry.name)
           .sort();
       } catch (error) {
@@ -107,7 +114,7 @@ async function specFilesIn(
       }
       files.push(...entries.map((name) => join(path, name)));
     } else {
-      files.push(path);
+      files.push(normalize(path));
     }
   }
   return { files: [...new Set(files)], errors };
