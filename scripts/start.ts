@@ -38,6 +38,7 @@ options:
   --port N            the service's port (default 3000, or a free port when 3000 is taken)
   --status-port N     the daemon's status port (default 9464, or a free port)
   --verbose           also print every line the emulator, service and daemon log
+  --log-dir DIR       where each process's log goes (default .data/logs)
   -h, --help          this help
 
 Logs of each process: .data/logs/. Stop with Ctrl-C.`;
@@ -48,9 +49,11 @@ interface Options {
   port: number | undefined;
   statusPort: number | undefined;
   verbose: boolean;
+  logDir: string;
 }
 
 const GRACE_MS: Record<string, number> = { reconciler: 15_000, service: 15_000, moto: 5_000 };
+const FIRST_TO_STOP = new Set(['reconciler', 'plan']);
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -136,10 +139,14 @@ class Supervisor {
     if (this.#stopping) return;
     this.#stopping = true;
     const running = this.children.filter((child) => child.running());
-    if (running.length > 0)
+    if (running.length > 0) {
       say(dim(`stopping ${running.map((child) => child.name).join(', ')}...`));
-    for (const child of [...this.children].reverse()) {
-      await child.stop(GRACE_MS[child.name] ?? 5_000);
+    }
+    // The reconciler first (no AWS call after the emulator is gone), then the rest together.
+    const first = this.children.filter((child) => FIRST_TO_STOP.has(child.name));
+    const rest = this.children.filter((child) => !FIRST_TO_STOP.has(child.name));
+    for (const group of [first, rest]) {
+      await Promise.all(group.map((child) => child.stop(GRACE_MS[child.name] ?? 5_000)));
     }
     this.#resolveDone(code);
   }
@@ -160,6 +167,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       port: { type: 'string' },
       'status-port': { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      'log-dir': { type: 'string', default: '.data/logs' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     allowPositionals: true,
@@ -180,6 +188,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     port: port('--port', values.port),
     statusPort: port('--status-port', values['status-port']),
     verbose: values.verbose ?? false,
+    logDir: resolve(root, values['log-dir'] ?? '.data/logs'),
   };
 }
 
@@ -210,18 +219,31 @@ function printLines(prefix: string): (line: string) => void {
   return (line) => say(`${prefix}${line}`);
 }
 
-/** runPlan prints the first plan; 0 (no changes) and 2 (changes) are both fine. */
-async function runPlan(supervisor: Supervisor, options: Options, env: NodeJS.ProcessEnv) {
-  say(bold(`Plan of ${options.specs}:`));
+/**
+ * startPlan runs `reconciler plan` and collects its output; printPlan shows it once it is done.
+ * Exit codes 0 (no changes) and 2 (changes) are both fine.
+ */
+function startPlan(supervisor: Supervisor, options: Options, env: NodeJS.ProcessEnv) {
+  const lines: string[] = [];
   const plan = supervisor.start({
     name: 'plan',
     args: ['--import', 'tsx', 'reconciler/cli.ts', 'plan', options.specs, '--detailed-exitcode'],
     env,
-    onLine: printLines('  '),
+    onLine: (line) => lines.push(line),
     oneShot: true,
   });
-  const exit = await plan.exited;
+  return { plan, lines };
+}
+
+async function printPlan(
+  supervisor: Supervisor,
+  options: Options,
+  started: ReturnType<typeof startPlan>,
+): Promise<void> {
+  const exit = await started.plan.exited;
   supervisor.check();
+  say(bold(`Plan of ${options.specs}:`));
+  for (const line of started.lines) say(`  ${line}`);
   if (exit.code !== 0 && exit.code !== 2) {
     throw new Error(`reconciler plan ${options.specs} failed (exit code ${exit.code})`);
   }
@@ -235,6 +257,7 @@ async function startDaemon(
   supervisor: Supervisor,
   options: Options,
   env: NodeJS.ProcessEnv,
+  extraArgs: string[],
 ): Promise<{ statusUrl: string; seconds: number }> {
   const statusPort = options.statusPort ?? (await preferredPort(9464));
   const statusUrl = `http://127.0.0.1:${statusPort}`;
@@ -253,6 +276,7 @@ async function startDaemon(
       options.specs,
       '--listen',
       `127.0.0.1:${statusPort}`,
+      ...extraArgs,
     ],
     env,
     onLine: (line) => {
@@ -343,6 +367,8 @@ async function runLocal(
 
   await waitHttp(supervisor, motoChild, `${endpoint}/moto-api/`, 60_000);
   say(`  ${green('✓')} AWS emulator (moto) at ${endpoint}`);
+  // The plan needs only the emulator: it runs while the service is still starting.
+  const plan = startPlan(supervisor, options, awsEnv);
   await waitHttp(supervisor, serviceChild, `http://127.0.0.1:${servicePort}/healthz`, 180_000);
   const database = databaseUrl
     ? `DATABASE_URL ${new URL(databaseUrl).host}`
@@ -350,8 +376,15 @@ async function runLocal(
   say(`  ${green('✓')} service at http://127.0.0.1:${servicePort} (${database})`);
   say();
 
-  await runPlan(supervisor, options, awsEnv);
-  const { statusUrl, seconds } = await startDaemon(supervisor, options, awsEnv);
+  await printPlan(supervisor, options, plan);
+  // The emulator's states are instant and its request budget is this machine: re-check pending
+  // resources after 2 s instead of AWS's 15 s, and allow more requests per second.
+  const { statusUrl, seconds } = await startDaemon(supervisor, options, awsEnv, [
+    '--pending-requeue',
+    '2s',
+    '--aws-rps',
+    '50',
+  ]);
   const api = `http://127.0.0.1:${servicePort}`;
   say();
   say(green(bold(`Ready: ${options.specs} converged on the emulator in ${seconds.toFixed(1)} s.`)));
@@ -372,8 +405,8 @@ async function runAws(supervisor: Supervisor, options: Options): Promise<void> {
   say(bold('Target: the real AWS account of the current credentials') + dim(' (--target aws)'));
   say(dim('Only the reconciler daemon runs; no emulator and no local service.'));
   say();
-  await runPlan(supervisor, options, process.env);
-  const { statusUrl, seconds } = await startDaemon(supervisor, options, process.env);
+  await printPlan(supervisor, options, startPlan(supervisor, options, process.env));
+  const { statusUrl, seconds } = await startDaemon(supervisor, options, process.env, []);
   say();
   say(green(bold(`Ready: ${options.specs} converged in ${seconds.toFixed(1)} s.`)));
   say(`  reconciler       ${statusUrl}/status`);
@@ -401,9 +434,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const target: Target = decision.target;
-  const logDir = join(root, '.data', 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const supervisor = new Supervisor(logDir);
+  mkdirSync(options.logDir, { recursive: true });
+  const supervisor = new Supervisor(options.logDir);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;

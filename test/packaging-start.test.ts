@@ -79,6 +79,7 @@ test('emulatorEnv drops every AWS variable of the caller and points at the emula
     AWS_REGION: 'us-west-2',
     AWS_DEFAULT_REGION: 'us-west-2',
     AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 });
 
@@ -174,8 +175,16 @@ test('progressFromLog shows finished, failed and skipped apply steps from the da
       expected: undefined,
     },
     {
-      reason: 'a finish at top level',
+      reason: 'the flat copy of an event is not printed twice',
       line: JSON.stringify({ ...event, type: 'finish', id: 'vpc-1', elapsedMs: 1200 }),
+      expected: undefined,
+    },
+    {
+      reason: 'a finish',
+      line: JSON.stringify({
+        msg: 'x',
+        progress: { ...event, type: 'finish', id: 'vpc-1', elapsedMs: 1200 },
+      }),
       expected: 'shop/vpc.main: created [id=vpc-1] (1.2s)',
     },
     {

@@ -90,7 +90,10 @@ export function progressLine(stack: StackProgress): string {
   return `${stack.name}: ${stack.ready.reason}: ${stack.ready.message}`;
 }
 
-/** progressFromLog renders a daemon log line that carries an apply progress event, if it does. */
+/**
+ * progressFromLog renders a daemon log line that carries an apply progress event under
+ * `progress` (the daemon's progress log lines), if it does.
+ */
 export function progressFromLog(line: string): string | undefined {
   if (!line.startsWith('{')) return undefined;
   let parsed: unknown;
@@ -101,7 +104,8 @@ export function progressFromLog(line: string): string | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const fields = parsed as Record<string, unknown>;
-  const candidate = (record(fields.progress) ?? fields) as Partial<ProgressEvent>;
+  const candidate = record(fields.progress) as Partial<ProgressEvent> | undefined;
+  if (!candidate) return undefined;
   const isEvent =
     typeof candidate.address === 'string' &&
     typeof candidate.stack === 'string' &&

@@ -67,5 +67,7 @@ export function emulatorEnv(env: NodeJS.ProcessEnv, endpoint: string): NodeJS.Pr
     AWS_REGION: EMULATOR_REGION,
     AWS_DEFAULT_REGION: EMULATOR_REGION,
     AWS_EC2_METADATA_DISABLED: 'true',
+    // The emulator needs no notice about which Node versions future SDK releases support.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
