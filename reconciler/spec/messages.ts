@@ -128,12 +128,18 @@ export function translateError(error: ErrorObject, data: unknown): SpecIssue | u
         message: `unknown key '${unknownKey}'${hint}`,
       };
     }
-    case 'type':
+    case 'type': {
+      // YAML reads 3000, true and 16.4 as a number or boolean; a string field needs quotes.
+      const quoteHint =
+        params.type === 'string' && (typeof value === 'number' || typeof value === 'boolean')
+          ? ` (quote it in YAML: "${String(value)}")`
+          : '';
       return {
         path,
         target: 'value',
-        message: `must be ${typeName(params.type)}, got ${describeValue(value)}`,
+        message: `must be ${typeName(params.type)}, got ${describeValue(value)}${quoteHint}`,
       };
+    }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
       const suggestion =

@@ -148,7 +148,8 @@ const networkRules: Rule[] = [
   },
   function zonesInRegion(stack) {
     const region = text(stack.region);
-    if (!region) return [];
+    // A malformed region is the schema's error; comparing zones with it would only add noise.
+    if (!region || !/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/.test(region)) return [];
     const issues: SpecIssue[] = [];
     list(map(stack.network)?.availabilityZones).forEach((zone, index) => {
       if (typeof zone !== 'string') return;
@@ -324,7 +325,8 @@ const serviceRules: Rule[] = [
   },
   function targetGroupNames(stack) {
     const stackName = text(stack.name);
-    if (stackName === undefined) return [];
+    // A stack name the schema rejects is reported there; its derived names would only add noise.
+    if (stackName === undefined || stackName.length > 24) return [];
     return services(stack)
       .filter(
         ({ service }) => service.loadBalancer !== undefined && typeof service.name === 'string',
