@@ -10,7 +10,11 @@ import {
 } from '../reconciler/engine/fake-cloud.ts';
 import { hasChanges } from '../reconciler/engine/plan.ts';
 import type { ProgressEvent } from '../reconciler/engine/progress.ts';
-import { type ReconcileOptions, reconcile } from '../reconciler/engine/reconcile.ts';
+import {
+  prepareReconcile,
+  type ReconcileOptions,
+  reconcile,
+} from '../reconciler/engine/reconcile.ts';
 import { type Action, UNKNOWN } from '../reconciler/plan/types.ts';
 import { HANDLERS } from '../reconciler/resources/registry.ts';
 import { type DesiredResource, type FieldRule, ref } from '../reconciler/resources/types.ts';
@@ -26,7 +30,7 @@ const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
   'target-group': { vpcId: 'replace', port: 'replace' },
   listener: {},
   'task-definition': {},
-  'ecs-service': {},
+  'ecs-service': { pinnedTaskDefinition: 'replace' },
   'db-instance': { engine: 'replace' },
 };
 
@@ -623,6 +627,54 @@ describe('engine: concurrency, pending, scale', () => {
     const stopped = await world.run('apply', { signal: controller.signal });
     assert.deepStrictEqual(stopped.applied, []);
     assert.ok(stopped.skipped.length > 0);
+  });
+});
+
+describe('engine: plan versus apply', () => {
+  it('applies the plan it showed: a change that now forces a replacement fails as stale', async () => {
+    const world = new World();
+    const spec = (image: string) => [
+      desiredOf('demo', 'task-definition.api', { image }),
+      desiredOf('demo', 'ecs-service.api', {
+        pinnedTaskDefinition: ref('task-definition.api', 'arn'),
+      }),
+    ];
+    world.specs.set('demo', spec('api:1'));
+    await applied(world);
+    world.specs.set('demo', spec('api:2'));
+    const prepared = await prepareReconcile({
+      stacks: world.stacks,
+      mode: 'apply',
+      handlers: world.handlers,
+      expand: (stack) => world.specs.get(stack.name) ?? [],
+      clientsFor: () => fakeClients,
+    });
+    assert.deepStrictEqual(actions(prepared), { 'task-definition.api': 'update' });
+    const [service] = world.cloud.byAddress('ecs-service.api');
+    const result = await prepared.apply();
+    prepared.close();
+    assert.deepStrictEqual(
+      result.failures.map((failure) => failure.error),
+      ['plan is stale: ecs-service.api now needs replacement (pinnedTaskDefinition); plan again'],
+    );
+    assert.deepStrictEqual(world.cloud.byAddress('ecs-service.api'), [service], 'not replaced');
+  });
+
+  it('observes once per kind and region', async () => {
+    const world = new World([
+      testStack('west'),
+      testStack('east', { region: 'us-east-1' }),
+      testStack('west-2'),
+    ]);
+    const regions: string[] = [];
+    await world.run('plan', {
+      clientsFor: (region) => {
+        regions.push(region);
+        return fakeClients;
+      },
+    });
+    assert.deepStrictEqual(regions.sort(), ['us-east-1', 'us-west-2']);
+    assert.ok([...world.cloud.observeCalls.values()].every((count) => count === 2));
   });
 });
 

@@ -170,3 +170,4 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRes
     prepared.close();
   }
 }
+export type { ProgressEvent } from './progress.ts';
