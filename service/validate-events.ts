@@ -63,30 +63,78 @@ function reasonOf(error: ErrorObject): string {
   return error.message ?? error.keyword;
 }
 
-/** checkStrings walks a value without recursion (deep input cannot overflow the stack). */
-function checkAttributes(attributes: Record<string, unknown>): string | undefined {
-  const stack: Array<{ value: unknown; depth: number }> = [{ value: attributes, depth: 1 }];
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return 'must not contain NUL characters';
-      if (unpairedSurrogate.test(value)) return 'must not contain unpaired UTF-16 surrogates';
-      continue;
-    }
+/**
+ * escapedForbidden finds what JSON.stringify escapes when it meets a NUL or an unpaired
+ * surrogate (`\u0000`, `\ud800`...), skipping escaped backslashes so user text such as a
+ * literal backslash-u is not mistaken for one.
+ */
+const escapedForbidden = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/i;
+
+/** depthExceeds walks a value without recursion (deep input cannot overflow the stack). */
+function depthExceeds(root: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [root];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const value = values.pop();
+    const depth = depths.pop()!;
     if (value === null || typeof value !== 'object') continue;
-    if (depth > maxAttributesDepth) return `must not nest deeper than ${maxAttributesDepth} levels`;
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push({ value: item, depth: depth + 1 });
-      continue;
-    }
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000') || unpairedSurrogate.test(key)) {
-        return 'keys must not contain NUL characters or unpaired surrogates';
-      }
-      stack.push({ value: item, depth: depth + 1 });
+    if (depth > maxDepth) return true;
+    for (const item of Array.isArray(value) ? value : Object.values(value)) {
+      values.push(item);
+      depths.push(depth + 1);
     }
   }
-  return undefined;
+  return false;
+}
+
+/** containerCount counts `{` and `[` in text, stopping at limit. */
+function containerCount(text: string, limit: number): number {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (
+      let at = text.indexOf(bracket);
+      at >= 0 && count < limit;
+      at = text.indexOf(bracket, at + 1)
+    ) {
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * serializeAttributes returns the JSON text of attributes or the reason it is refused. The
+ * cheap checks run on the serialized text; the exact depth walk only runs when the text has
+ * enough brackets to be too deep.
+ */
+function serializeAttributes(attributes: Record<string, unknown>): {
+  json?: string;
+  reason?: string;
+} {
+  let json: string;
+  try {
+    json = JSON.stringify(attributes);
+  } catch {
+    return { reason: `must not nest deeper than ${maxAttributesDepth} levels` };
+  }
+  if (
+    json.length > maxAttributesBytes ||
+    (json.length * 3 > maxAttributesBytes && Buffer.byteLength(json) > maxAttributesBytes)
+  ) {
+    if (Buffer.byteLength(json) > maxAttributesBytes) {
+      return { reason: `must not exceed ${maxAttributesBytes} bytes serialized` };
+    }
+  }
+  if (escapedForbidden.test(json)) {
+    return { reason: 'must not contain NUL characters or unpaired UTF-16 surrogates' };
+  }
+  if (
+    containerCount(json, maxAttributesDepth + 1) > maxAttributesDepth &&
+    depthExceeds(attributes, maxAttributesDepth)
+  ) {
+    return { reason: `must not nest deeper than ${maxAttributesDepth} levels` };
+  }
+  return { json };
 }
 
 function checkEvent(
@@ -114,19 +162,9 @@ function checkEvent(
   }
   let attributes: string | null = null;
   if (event.attributes !== undefined) {
-    const reason = checkAttributes(event.attributes as Record<string, unknown>);
-    if (reason) {
-      problems.push({ index, field: 'attributes', reason });
-    } else {
-      attributes = JSON.stringify(event.attributes);
-      if (Buffer.byteLength(attributes) > maxAttributesBytes) {
-        problems.push({
-          index,
-          field: 'attributes',
-          reason: `must not exceed ${maxAttributesBytes} bytes serialized`,
-        });
-      }
-    }
+    const { json, reason } = serializeAttributes(event.attributes as Record<string, unknown>);
+    if (reason) problems.push({ index, field: 'attributes', reason });
+    else attributes = json ?? null;
   }
   if (problems.length > before) return undefined;
   return {
