@@ -6,6 +6,7 @@ import {
   ModifyVpcAttributeCommand,
   type Vpc,
 } from '@aws-sdk/client-ec2';
+import { isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
@@ -112,7 +113,15 @@ export const vpcHandler: ResourceHandler<VpcProperties> = {
       (vpc) => vpc.VpcId && ownerOf(ctx, KIND, tagListToMap(vpc.Tags)) !== undefined,
     );
     const observed = await Promise.all(
-      owned.map(async (vpc) => toObserved(ctx, vpc, await describeDns(ctx, vpc.VpcId!))),
+      owned.map(async (vpc) => {
+        try {
+          return toObserved(ctx, vpc, await describeDns(ctx, vpc.VpcId!));
+        } catch (err) {
+          // Deleted between the two reads: it is gone, not an error.
+          if (isNotFound(err)) return undefined;
+          throw describeError(`cannot read dns attributes of vpc ${vpc.VpcId}`, err);
+        }
+      }),
     );
     return observed.filter((resource) => resource !== undefined);
   },
