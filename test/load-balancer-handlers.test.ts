@@ -10,6 +10,7 @@ import {
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
+  ModifyListenerCommand,
   ModifyLoadBalancerAttributesCommand,
   ModifyRuleCommand,
   ModifyTargetGroupCommand,
@@ -90,7 +91,9 @@ let clients: AwsClients;
 let live: Map<string, Record<string, string>>;
 
 before(async () => {
-  moto = await startMoto({ env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' } });
+  moto = await startMoto({
+    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'false', MOTO_EC2_LOAD_DEFAULT_AMIS: 'false' },
+  });
 });
 after(async () => {
   await moto?.stop();
@@ -129,8 +132,8 @@ function context(stacks: string[]): ResourceContext {
 }
 
 /** resolved expands a stack and resolves its Refs from `live`, as the engine does before create. */
-function resolved<P>(stack: string, address: string): DesiredResource<P> {
-  const resource = expandLoadBalancer(stackSpec(stack)).find((item) => item.address === address);
+function resolved<P>(stack: string, address: string, spec = stackSpec(stack)): DesiredResource<P> {
+  const resource = expandLoadBalancer(spec).find((item) => item.address === address);
   assert.ok(resource, `${address} is expanded`);
   const properties = resolveRefs(resource.properties, (target) => {
     const value = live.get(target.$ref)?.[target.attr];
@@ -298,6 +301,45 @@ test('the redirect listener has no rules and no drift right after create', async
   assert.deepEqual(
     listenerHandler.diff(desired.properties, observed.properties, desired.tags, observed.tags),
     [],
+  );
+});
+
+/** requestCertificate asks moto's ACM for a certificate (no ACM client is installed: raw JSON protocol). */
+async function requestCertificate(): Promise<string> {
+  const response = await fetch(`${moto.endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': 'CertificateManager.RequestCertificate',
+      Authorization: `AWS4-HMAC-SHA256 Credential=testing/20260101/${region}/acm/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify({ DomainName: 'app.example.com' }),
+  });
+  assert.equal(response.status, 200);
+  return ((await response.json()) as { CertificateArn: string }).CertificateArn;
+}
+
+test('an HTTPS listener carries its certificate and TLS policy; a changed policy is corrected', async () => {
+  await createAll('alpha');
+  const certificateArn = await requestCertificate();
+  const spec = stackSpec('alpha');
+  spec.loadBalancer!.listeners = [{ port: 443, protocol: 'HTTPS', certificateArn }];
+  const desired = resolved<ListenerProperties>('alpha', 'listener.https-443', spec);
+  assert.equal(desired.properties.sslPolicy, 'ELBSecurityPolicy-TLS13-1-2-2021-06');
+  const created = await listenerHandler.create(context(['alpha']), desired);
+  await lifecycle(
+    listenerHandler,
+    desired,
+    created,
+    async (observed) => {
+      await clients.elbv2.send(
+        new ModifyListenerCommand({
+          ListenerArn: observed.id,
+          SslPolicy: 'ELBSecurityPolicy-2016-08',
+        }),
+      );
+    },
+    ['sslPolicy'],
   );
 });
 
