@@ -8,6 +8,7 @@ import {
   UntagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { CreateTargetGroupCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
 import { TAG_STACK } from '../reconciler/aws/tags.ts';
 import { addresses } from '../reconciler/graph/addresses.ts';
@@ -224,7 +225,7 @@ test('create, then a batched observe finds exactly one of each and the diff is e
   );
 });
 
-test('drift (desired count, security group, tag) is corrected; an image bump registers a new revision and prunes old ones', async () => {
+test('drift (desired count, security group, tag) is corrected; an image bump registers a new revision and prunes old ones; a target group moves in place', async () => {
   const stack = ecsStack();
   const attributes = await fixtures(stack);
   const created = await createAll(stack, attributes);
@@ -338,6 +339,35 @@ test('drift (desired count, security group, tag) is corrected; an image bump reg
     new DescribeServicesCommand({ cluster: 'demo', services: ['api'] }),
   );
   assert.equal(described.services?.[0]?.taskDefinition, lastArn);
+
+  // another target group is an in-place UpdateService, not a replacement
+  const otherGroup = await clients.elbv2.send(
+    new CreateTargetGroupCommand({
+      Name: 'demo-api-blue',
+      Protocol: 'HTTP',
+      Port: 3000,
+      VpcId: attributes.get('vpc.main')?.id,
+      TargetType: 'ip',
+    }),
+  );
+  const otherGroupArn = otherGroup.TargetGroups?.[0]?.TargetGroupArn ?? '';
+  const movedService = {
+    ...bumpedService,
+    properties: {
+      ...bumpedService.properties,
+      loadBalancers: [{ targetGroupArn: otherGroupArn, containerName: 'api', containerPort: 3000 }],
+    },
+  };
+  const beforeMove = await observeOne(ecsServiceHandler, addresses.ecsService('api'));
+  const moveChanges = diffOf(ecsServiceHandler, movedService, beforeMove);
+  assert.deepEqual(
+    moveChanges.map((change) => [change.path, change.after, change.forcesReplacement]),
+    [['loadBalancers[0].targetGroupArn', otherGroupArn, false]],
+  );
+  await ecsServiceHandler.update(ctx, movedService, beforeMove, moveChanges);
+  const moved = await observeOne(ecsServiceHandler, addresses.ecsService('api'));
+  assert.equal(moved.id, beforeMove.id, 'the same service');
+  assert.deepEqual(diffOf(ecsServiceHandler, movedService, moved), []);
 });
 
 test('delete: service then task definition then cluster, each idempotent; retain only untags', async () => {
