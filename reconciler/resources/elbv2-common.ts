@@ -170,6 +170,9 @@ export function tagsAfterUpdate(desiredTags: Tags, observedTags: Tags): Tags {
   return { ...Object.fromEntries(awsOwned), ...desiredTags };
 }
 
+/** PER_RESOURCE_READS is how many per-resource reads (attributes, listeners, rules) run at once. */
+export const PER_RESOURCE_READS = 8;
+
 /** ELBV2_PAGE_SIZE is the largest page DescribeLoadBalancers and DescribeTargetGroups return. */
 export const ELBV2_PAGE_SIZE = 400;
 

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
+import { mapBounded } from '../engine/pool.ts';
 import { deepEqual, diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
@@ -21,6 +22,7 @@ import {
   describeElbv2Tags,
   hasTagChanges,
   ownedArns,
+  PER_RESOURCE_READS,
   removeElbv2ManagementTags,
   tagsAfterUpdate,
   wrapError,
@@ -229,30 +231,36 @@ async function describeRules(ctx: ResourceContext, listenerArn: string): Promise
  * balancer DescribeListeners, one DescribeTags per 20 listeners, and per owned listener DescribeRules.
  */
 async function observeAll(ctx: ResourceContext): Promise<ObservedResource<ListenerProperties>[]> {
-  const listeners = new Map<string, Listener>();
-  for (const balancer of await ownedLoadBalancers(ctx)) {
-    try {
-      for (const listener of await describeListeners(ctx, balancer.arn)) {
-        if (listener.ListenerArn) listeners.set(listener.ListenerArn, listener);
+  const perBalancer = await mapBounded(
+    await ownedLoadBalancers(ctx),
+    PER_RESOURCE_READS,
+    async (balancer) => {
+      try {
+        return await describeListeners(ctx, balancer.arn);
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
       }
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    },
+  );
+  const listeners = new Map<string, Listener>();
+  for (const listener of perBalancer.flat()) {
+    if (listener.ListenerArn) listeners.set(listener.ListenerArn, listener);
   }
   const arns = [...listeners.keys()];
-  const observed: ObservedResource<ListenerProperties>[] = [];
-  for (const owned of ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks)) {
+  const owned = ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks);
+  const observed = await mapBounded(owned, PER_RESOURCE_READS, async (listener) => {
     let rules: Rule[];
     try {
-      rules = await describeRules(ctx, owned.arn);
+      rules = await describeRules(ctx, listener.arn);
     } catch (err) {
-      if (isNotFound(err)) continue;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
-    const properties = observedListenerProperties(listeners.get(owned.arn)!, rules);
-    observed.push(toObserved(owned.arn, properties, owned, owned.tags));
-  }
-  return observed;
+    const properties = observedListenerProperties(listeners.get(listener.arn)!, rules);
+    return toObserved(listener.arn, properties, listener, listener.tags);
+  });
+  return observed.filter((resource) => resource !== undefined);
 }
 
 function normalize(properties: ListenerProperties): ListenerProperties {

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
+import { mapBounded } from '../engine/pool.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
@@ -21,6 +22,7 @@ import {
   hasTagChanges,
   type OwnedArn,
   ownedArns,
+  PER_RESOURCE_READS,
   removeElbv2ManagementTags,
   sortedValues,
   tagsAfterUpdate,
@@ -155,19 +157,22 @@ async function readAttributes(ctx: ResourceContext, arn: string): Promise<LoadBa
 async function observeAll(
   ctx: ResourceContext,
 ): Promise<ObservedResource<LoadBalancerProperties>[]> {
-  const observed: ObservedResource<LoadBalancerProperties>[] = [];
-  for (const owned of await ownedLoadBalancers(ctx)) {
-    let attributes: LoadBalancerAttribute[];
-    try {
-      attributes = await readAttributes(ctx, owned.arn);
-    } catch (err) {
-      if (isNotFound(err)) continue;
-      throw err;
-    }
-    const properties = observedLoadBalancerProperties(owned.balancer, attributes);
-    observed.push(toObserved(owned.balancer, properties, owned, owned.tags));
-  }
-  return observed;
+  const observed = await mapBounded(
+    await ownedLoadBalancers(ctx),
+    PER_RESOURCE_READS,
+    async (owned) => {
+      let attributes: LoadBalancerAttribute[];
+      try {
+        attributes = await readAttributes(ctx, owned.arn);
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+      const properties = observedLoadBalancerProperties(owned.balancer, attributes);
+      return toObserved(owned.balancer, properties, owned, owned.tags);
+    },
+  );
+  return observed.filter((resource) => resource !== undefined);
 }
 
 function normalize(properties: LoadBalancerProperties): LoadBalancerProperties {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
+import { mapBounded } from '../engine/pool.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
@@ -19,6 +20,7 @@ import {
   ELBV2_PAGE_SIZE,
   hasTagChanges,
   ownedArns,
+  PER_RESOURCE_READS,
   removeElbv2ManagementTags,
   tagsAfterUpdate,
   wrapError,
@@ -139,22 +141,22 @@ async function observeAll(
   const groups = await describeAllTargetGroups(ctx);
   const byArn = new Map(groups.map((group) => [group.TargetGroupArn ?? '', group]));
   const arns = [...byArn.keys()].filter(Boolean);
-  const observed: ObservedResource<TargetGroupProperties>[] = [];
-  for (const owned of ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks)) {
+  const owned = ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks);
+  const observed = await mapBounded(owned, PER_RESOURCE_READS, async (group) => {
     let attributes: TargetGroupAttribute[];
     try {
       const described = await ctx.clients.elbv2.send(
-        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: owned.arn }),
+        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.arn }),
       );
       attributes = described.Attributes ?? [];
     } catch (err) {
-      if (isNotFound(err)) continue;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
-    const properties = observedTargetGroupProperties(byArn.get(owned.arn)!, attributes);
-    observed.push(toObserved(owned.arn, properties, owned, owned.tags));
-  }
-  return observed;
+    const properties = observedTargetGroupProperties(byArn.get(group.arn)!, attributes);
+    return toObserved(group.arn, properties, group, group.tags);
+  });
+  return observed.filter((resource) => resource !== undefined);
 }
 
 function diff(
