@@ -54,7 +54,12 @@ async function createStack(): Promise<Attributes> {
 
 function fakeClock() {
   let current = 0;
-  return { now: () => current, sleep: async (ms: number) => void (current += ms) };
+  return {
+    now: () => current,
+    sleep: async (ms: number) => {
+      current += ms;
+    },
+  };
 }
 
 test('waitForStable: ok once deployments completed, targets healthy and the database available', async () => {

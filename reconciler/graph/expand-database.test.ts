@@ -105,5 +105,7 @@ test('expandDatabase properties: managed password, encryption, private, protecti
     copyTagsToSnapshot: true,
   });
   const deletable = expandDatabase(stack({ ...base, deletionPolicy: 'delete' }));
-  assert.equal((deletable.at(-1)?.properties as DbInstanceProperties).deletionProtection, false);
+  const deletableInstance = deletable.at(-1);
+  assert.ok(deletableInstance);
+  assert.equal((deletableInstance.properties as DbInstanceProperties).deletionProtection, false);
 });

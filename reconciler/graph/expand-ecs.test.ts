@@ -129,8 +129,9 @@ test('expandEcs task definition: family, roles, secrets by reference, sorted env
 
   const withoutDatabase = expandEcs(stack({ database: undefined }));
   const worker = withoutDatabase.find((resource) => resource.address === 'task-definition.worker');
+  assert.ok(worker);
   assert.deepStrictEqual(
-    (worker?.properties as TaskDefinitionProperties).containerDefinitions[0]?.environment,
+    (worker.properties as TaskDefinitionProperties).containerDefinitions[0]?.environment,
     [],
     'no DB_* variables without a database',
   );
