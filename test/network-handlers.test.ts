@@ -464,3 +464,35 @@ test('observe costs one call per kind, plus two per VPC, for 1 and for 3 stacks;
     }
   }
 });
+
+test('a create that fails halfway leaves a tagged resource that the next observe finds', async () => {
+  const ctx = contextFor(clients, ['net-a']);
+  const { created, desiredByAddress } = await createAll(
+    ctx,
+    stackSpec('net-a'),
+    addresses.internetGateway(),
+  );
+  const handler = handlerFor('internet-gateway');
+  await handler.delete(ctx, created.get(addresses.internetGateway())!, {
+    deletionPolicy: 'delete',
+  });
+  const want = desiredByAddress.get(addresses.internetGateway())!;
+  // the attach step fails after the gateway exists: it must not be lost
+  await assert.rejects(
+    handler.create(ctx, { ...want, properties: { vpcId: 'vpc-00000000000000000' } }),
+    /cannot attach internet gateway igw-\w+ to vpc-00000000000000000/,
+  );
+  const found = await observeOne(ctx, handler, addresses.internetGateway());
+  assert.deepEqual(found.properties, { vpcId: null });
+  const changes = handler.diff(want.properties, found.properties, want.tags, found.tags);
+  assert.deepEqual(
+    changes.map((change) => change.path),
+    ['vpcId'],
+  );
+  await handler.update(ctx, want, found, changes);
+  const converged = await observeOne(ctx, handler, addresses.internetGateway());
+  assert.deepEqual(
+    handler.diff(want.properties, converged.properties, want.tags, converged.tags),
+    [],
+  );
+});
