@@ -200,7 +200,14 @@ export async function startEmbeddedPostgres(
       'unix_socket_directories=',
       ...(options.postgresFlags ?? []),
     ],
-    { ...owner, env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      ...owner,
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // its own process group: a Ctrl+C in the terminal reaches the service, which finishes
+      // in-flight requests and then stops the database itself
+      detached: true,
+    },
   );
   let output = '';
   let exitDescription: string | undefined;
