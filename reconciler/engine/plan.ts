@@ -198,9 +198,14 @@ function planDesired(step: DesiredStep): {
   };
 }
 
-function stackGraph(stack: Stack, desiredResources: readonly DesiredResource[]): string[][] {
+/** stackGraph validates and orders a stack's desired graph; errors name the stack. */
+function stackGraph(
+  stack: Stack,
+  desiredResources: readonly DesiredResource[],
+): { graph: Map<string, string[]>; waves: string[][] } {
   try {
-    return orderGraph(dependencyGraph(desiredResources));
+    const graph = dependencyGraph(desiredResources);
+    return { graph, waves: orderGraph(graph) };
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
     throw new GraphError(`cannot plan stack ${stack.name}: ${err.message}`, { cause: err });
@@ -215,8 +220,7 @@ function planStack(
   rank: (kind: string) => number,
 ): StackWork {
   const desiredResources = options.expand(stack);
-  const waves = stackGraph(stack, desiredResources);
-  const graph = dependencyGraph(desiredResources);
+  const { graph, waves } = stackGraph(stack, desiredResources);
   const desiredByAddress = new Map(
     desiredResources.map((resource) => [resource.address, resource]),
   );

@@ -50,7 +50,12 @@ function diffLines(change: ResourceChange): string[] {
 
 function stackSection(stack: StackPlan): string[] {
   const changed = stack.changes.filter((change) => change.action !== 'no-op');
+  const pending = stack.changes.filter((change) => change.action === 'no-op' && change.pending);
   const lines = [`### Stack \`${stack.name}\` (${stack.region})`, ''];
+  if (pending.length > 0) {
+    const names = pending.map((change) => `\`${change.address}\``).join(', ');
+    lines.push(`Still pending in AWS: ${names}`, '');
+  }
   if (changed.length === 0) {
     lines.push('No changes.', '');
     return lines;
