@@ -52,7 +52,8 @@ interface Options {
   logDir: string;
 }
 
-const GRACE_MS: Record<string, number> = { reconciler: 15_000, service: 15_000, moto: 5_000 };
+// The daemon finishes the operations in flight for up to 30 s (its --shutdown-timeout).
+const GRACE_MS: Record<string, number> = { reconciler: 35_000, service: 15_000, moto: 5_000 };
 const FIRST_TO_STOP = new Set(['reconciler', 'plan']);
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 
@@ -233,6 +233,57 @@ for (const { file, healthPath, entry } of [
       assert.ok(existsSync(join(root, source)), `${file} copies ${source}, which does not exist`);
       assert.ok(!ignored.has(source), `${file} copies ${source}, which .dockerignore excludes`);
     }
+  });
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return /\.ts$/.test(entry.name) && !/\.(test|stress)\.ts$/.test(entry.name) ? [path] : [];
+  });
+}
+
+/** imageFiles lists the files the build context puts in the runtime image, as paths under WORKDIR. */
+function imageFiles(dockerfile: string): Set<string> {
+  const files = new Set<string>();
+  const runtime = parseDockerfile(readFileSync(join(root, dockerfile), 'utf8')).at(-1);
+  for (const copy of runtime?.instructions.filter((i) => i.keyword === 'COPY') ?? []) {
+    if (copy.args.startsWith('--from=')) continue;
+    const [source = '', destination = ''] = copy.args.split(/\s+/);
+    const walk = (path: string): string[] =>
+      statSync(join(root, path)).isDirectory()
+        ? readdirSync(join(root, path)).flatMap((name) => walk(join(path, name)))
+        : [path];
+    for (const file of walk(source)) {
+      files.add(normalize(join(destination, relative(source, file) || file)).replace(/^\.\//, ''));
+    }
+  }
+  return files;
+}
+
+for (const { file, sources } of [
+  { file: 'Dockerfile.service', sources: 'service' },
+  { file: 'Dockerfile.reconciler', sources: 'reconciler' },
+]) {
+  test(`${file}: every JSON file the compiled ${sources}/ reads at run time is in the image`, () => {
+    const inImage = imageFiles(file);
+    const missing: string[] = [];
+    let reads = 0;
+    for (const source of sourceFiles(sources)) {
+      if (/(^|\/)gen-[^/]*\.ts$/.test(source)) continue; // build-time generators
+      const text = readFileSync(join(root, source), 'utf8');
+      const candidates = [...text.matchAll(/new URL\('(\.[^']+\.json)', import\.meta\.url\)/g)].map(
+        (match) => normalize(join('dist', dirname(source), match[1] ?? '')),
+      );
+      if (candidates.length === 0) continue;
+      reads += 1;
+      if (!candidates.some((candidate) => inImage.has(candidate))) {
+        missing.push(`${source} reads one of ${candidates.join(', ')}`);
+      }
+    }
+    assert.ok(reads > 0, `no run-time JSON reads found under ${sources}/: the scan is broken`);
+    assert.deepStrictEqual(missing, []);
   });
 }
 
