@@ -190,3 +190,22 @@ test('more than 20 stacks still take one tagging call, and other stacks stay out
   assert.deepEqual(observed.map((resource) => resource.stack).sort(), ['s1', 's21']);
   assert.equal(clients.stats.total(), 2);
 });
+
+test('a create that finds its own group (tagging index lagging) carries on; a foreign one fails', async () => {
+  const ctx = context(['alpha']);
+  const [group] = desiredGroups(stackWithLogGroups('alpha', ['/alpha/api']));
+  await logGroupHandler.create(ctx, group!);
+  await clients.logs.send(
+    new PutRetentionPolicyCommand({ logGroupName: '/alpha/api', retentionInDays: 90 }),
+  );
+  const again = await logGroupHandler.create(ctx, group!);
+  assert.deepEqual(again.properties, group!.properties);
+  assert.equal((await logGroupHandler.observeAll(ctx)).length, 1);
+
+  await clients.logs.send(new CreateLogGroupCommand({ logGroupName: '/taken', tags: { a: 'b' } }));
+  const [taken] = desiredGroups(stackWithLogGroups('alpha', ['/taken']));
+  await assert.rejects(logGroupHandler.create(ctx, taken!), {
+    message:
+      'cannot create log group /taken (log-group.taken): log group /taken already exists and is not owned by log-group.taken of stack alpha',
+  });
+});

@@ -150,9 +150,12 @@ export function shortName(name: string, max: number): string {
   return `${head}-${hash}`;
 }
 
-/** wrapError wraps an SDK error with what failed, keeping the AWS error code in the message. */
+/** wrapError wraps an error with what failed; an AWS error keeps its code and message. */
 export function wrapError(message: string, err: unknown): Error {
-  return new Error(`${message}: ${errorCode(err) ?? String(err)}`, { cause: err });
+  const text = err instanceof Error ? err.message : String(err);
+  const code = errorCode(err);
+  const detail = code && !text.startsWith(code) ? `${code}: ${text}` : text;
+  return new Error(`${message}: ${detail}`, { cause: err });
 }
 
 /**

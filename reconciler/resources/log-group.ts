@@ -5,14 +5,15 @@ import {
   DeleteRetentionPolicyCommand,
   DescribeLogGroupsCommand,
   DisassociateKmsKeyCommand,
+  ListTagsForResourceCommand,
   type LogGroup,
   PutRetentionPolicyCommand,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
-import { isNotFound } from '../aws/errors.ts';
-import { isManagementTag, ownedBy, TAG_STACK, tagListToMap } from '../aws/tags.ts';
+import { errorCode, isNotFound } from '../aws/errors.ts';
+import { isManagementTag, ownedBy, TAG_ADDRESS, TAG_STACK, tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
@@ -159,32 +160,67 @@ function diff(
   ];
 }
 
+/**
+ * readExisting reads a log group that CreateLogGroup says exists. The tagging API that observe
+ * reads is eventually consistent, so a group this stack created moments ago may be missing from
+ * it: when the group carries our stack and address tags it is ours and the create carries on;
+ * otherwise it belongs to someone else and the create fails.
+ */
+async function readExisting(
+  ctx: ResourceContext,
+  desired: DesiredResource<LogGroupProperties>,
+): Promise<Tags> {
+  const name = desired.properties.name;
+  const existing = (await describeAllLogGroups(ctx, name)).find(
+    (group) => group.logGroupName === name,
+  );
+  const tags = existing
+    ? ((
+        await ctx.clients.logs.send(
+          new ListTagsForResourceCommand({ resourceArn: logGroupArn(existing) }),
+        )
+      ).tags ?? {})
+    : {};
+  if (tags[TAG_STACK] !== desired.stack || tags[TAG_ADDRESS] !== desired.address) {
+    throw new Error(
+      `log group ${name} already exists and is not owned by ${desired.address} of stack ${desired.stack}`,
+    );
+  }
+  return tags;
+}
+
 async function create(
   ctx: ResourceContext,
   desired: DesiredResource<LogGroupProperties>,
 ): Promise<ObservedResource<LogGroupProperties>> {
   const { name, retentionDays, kmsKeyArn } = desired.properties;
   try {
-    await ctx.clients.logs.send(
-      new CreateLogGroupCommand({
-        logGroupName: name,
-        tags: desired.tags,
-        ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}),
-      }),
-    );
+    let tags = desired.tags;
+    try {
+      await ctx.clients.logs.send(
+        new CreateLogGroupCommand({
+          logGroupName: name,
+          tags: desired.tags,
+          ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}),
+        }),
+      );
+    } catch (err) {
+      if (errorCode(err) !== 'ResourceAlreadyExistsException') throw err;
+      tags = await readExisting(ctx, desired);
+    }
     if (retentionDays !== undefined) {
       await ctx.clients.logs.send(
         new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: retentionDays }),
       );
     }
+    const created = (await describeAllLogGroups(ctx, name)).find(
+      (group) => group.logGroupName === name,
+    );
+    if (!created) throw new Error(`log group ${name} is missing right after its creation`);
+    return toObserved(created, desired, tags);
   } catch (err) {
     throw wrapError(`cannot create log group ${name} (${desired.address})`, err);
   }
-  const created = (await describeAllLogGroups(ctx, name)).find(
-    (group) => group.logGroupName === name,
-  );
-  if (!created) throw new Error(`cannot find log group ${name} right after creating it`);
-  return toObserved(created, desired, desired.tags);
 }
 
 async function updateTags(
