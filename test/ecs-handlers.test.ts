@@ -336,7 +336,7 @@ test('drift (desired count, security group, tag) is corrected; an image bump reg
   );
   await ecsServiceHandler.update(ctx, bumpedService, service, serviceChanges);
   const described = await clients.ecs.send(
-    new DescribeServicesCommand({ cluster: 'demo', services: ['api'] }),
+    new DescribeServicesCommand({ cluster: 'demo', services: ['api'], include: ['TAGS'] }),
   );
   assert.equal(described.services?.[0]?.taskDefinition, lastArn);
 
