@@ -148,7 +148,7 @@ const cases: Array<{ reason: string; change: (stack: Loose) => void; expected: s
       firstService(stack).environment = { 'LOG-LEVEL': 'info' };
     },
     expected: [
-      "spec.services[0].environment[\"LOG-LEVEL\"]: key 'LOG-LEVEL' is not allowed: must be letters, digits and underscores, not starting with a digit, got string 'LOG-LEVEL'",
+      'spec.services[0].environment["LOG-LEVEL"]: key \'LOG-LEVEL\' is not valid: must be letters, digits and underscores, not starting with a digit',
     ],
   },
 ];

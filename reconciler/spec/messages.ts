@@ -95,7 +95,8 @@ export function translateError(error: ErrorObject, data: unknown): SpecIssue | u
     return {
       path: [...path, propertyName],
       target: 'key',
-      message: `key '${propertyName}' is not allowed: ${inner?.message ?? error.message ?? 'invalid key'}`,
+      // The key is named once; the inner message's ", got string '<key>'" would repeat it.
+      message: `key '${propertyName}' is not valid: ${(inner?.message ?? error.message ?? 'invalid key').replace(/, got .*$/s, '')}`,
     };
   }
   switch (error.keyword) {
