@@ -437,13 +437,16 @@ export async function main(argv: string[]): Promise<number> {
   const target: Target = decision.target;
   mkdirSync(options.logDir, { recursive: true });
   const supervisor = new Supervisor(options.logDir);
-  let signals = 0;
+  // Under `npm start` one Ctrl-C can arrive twice (from the terminal, and forwarded by npm):
+  // only a signal more than a second after the first one forces the stop.
+  let firstSignalAt: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals === 1) {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now();
       say(dim(`\n${signal}: shutting down (again to force)`));
       void supervisor.shutdown(0);
-    } else {
+    } else if (Date.now() - firstSignalAt > 1000) {
+      say(dim(`${signal}: killing everything now`));
       supervisor.killAll();
     }
   };
