@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { AwsClients, CallStats, RequestLimiter } from '../aws/clients.ts';
-import { formatProgress } from '../engine/progress.ts';
 import type { ReconcileOptions, ReconcileResult } from '../engine/reconcile.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import type { Logger } from '../resources/types.ts';
@@ -436,12 +435,6 @@ export class Controller {
         parallelism: this.#options.parallelism,
         log,
         signal: this.#abort.signal,
-        onProgress: (event) => {
-          const line = formatProgress(event);
-          if (event.type === 'start') log.debug({ progress: event }, line);
-          else if (event.type === 'fail') log.warn({ progress: event }, line);
-          else log.info({ progress: event }, line);
-        },
         beforeOperation: fence
           ? async () => {
               try {
