@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateTagsCommand,
@@ -130,19 +130,12 @@ async function observeOne(ctx: ResourceContext, handler: ResourceHandler, addres
 }
 
 let moto: MotoServer;
-let clients: AwsClients;
 
 before(async () => {
   moto = await startMoto();
 });
 after(async () => {
-  clients?.destroy();
   await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  clients?.destroy();
-  clients = createClients({ region: REGION });
 });
 
 interface LifecycleCase {
@@ -281,13 +274,20 @@ const lifecycleCases: LifecycleCase[] = [
   },
 ];
 
-describe('network handlers against moto', () => {
-  for (const testCase of lifecycleCases) {
-    test(`${testCase.address}: create, observe, no diff, drift, update, delete (${testCase.reason})`, async () => {
-      const ctx = contextFor(clients, ['net-a']);
+// Each lifecycle works on its own stack with its own clients, so the cases run concurrently.
+describe('network handler lifecycles against moto', { concurrency: true }, () => {
+  before(async () => {
+    await moto.reset();
+  });
+  for (const [index, testCase] of lifecycleCases.entries()) {
+    test(`${testCase.address}: create, observe, no diff, drift, update, delete (${testCase.reason})`, async (t) => {
+      const stackName = `life-${index}`;
+      const clients = createClients({ region: REGION });
+      t.after(() => clients.destroy());
+      const ctx = contextFor(clients, [stackName]);
       const { created, desiredByAddress } = await createAll(
         ctx,
-        stackSpec('net-a'),
+        stackSpec(stackName),
         testCase.address,
       );
       const handler = handlerFor(testCase.address.split('.')[0]!);
@@ -296,7 +296,7 @@ describe('network handlers against moto', () => {
 
       const observed = await observeOne(ctx, handler, testCase.address);
       assert.equal(observed.id, made.id);
-      assert.equal(observed.stack, 'net-a');
+      assert.equal(observed.stack, stackName);
       assert.deepEqual(observed.properties, made.properties);
       assert.equal(observed.attributes.id, made.id);
       assert.deepEqual(
@@ -341,158 +341,188 @@ describe('network handlers against moto', () => {
   }
 });
 
-test('observeAll never returns an untagged VPC, a VPC of another stack or the default VPC', async () => {
-  const ctx = contextFor(clients, ['net-a']);
-  await clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
-  await clients.ec2.send(
-    new CreateVpcCommand({
-      CidrBlock: '10.2.0.0/16',
-      TagSpecifications: [
-        {
-          ResourceType: 'vpc',
-          Tags: [
-            { Key: TAG_STACK, Value: 'net-other' },
-            { Key: TAG_ADDRESS, Value: addresses.vpc() },
-          ],
-        },
-      ],
-    }),
-  );
-  const { created } = await createAll(ctx, stackSpec('net-a'), addresses.vpc());
-  const observed = await handlerFor('vpc').observeAll(ctx);
-  assert.deepEqual(
-    observed.map((vpc) => [vpc.stack, vpc.address, vpc.id]),
-    [['net-a', addresses.vpc(), created.get(addresses.vpc())!.id]],
-  );
-  const all = await clients.ec2.send(new DescribeVpcsCommand({}));
-  assert.equal(all.Vpcs?.length, 4, 'default, untagged, other stack and ours exist');
-});
-
-test('retain removes only the management tags and leaves the resource', async () => {
-  const ctx = contextFor(clients, ['net-a']);
-  const { created } = await createAll(ctx, stackSpec('net-a'), addresses.vpc());
-  const vpc = created.get(addresses.vpc())!;
-  const handler = handlerFor('vpc');
-  await handler.delete(ctx, vpc, { deletionPolicy: 'retain' });
-  assert.deepEqual(await handler.observeAll(ctx), []);
-  const described = await clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc.id] }));
-  const keys = (described.Vpcs?.[0]?.Tags ?? []).map((tag) => tag.Key).sort();
-  assert.deepEqual(keys, ['Name', 'environment', 'project']);
-});
-
-test('an elastic ip still used by a nat gateway is not released; the error says why', async () => {
-  const ctx = contextFor(clients, ['net-a']);
-  const { created } = await createAll(ctx, stackSpec('net-a'), addresses.natGateway('us-west-2a'));
-  const elasticIp = created.get(addresses.natElasticIp('us-west-2a'))!;
-  const natGateway = created.get(addresses.natGateway('us-west-2a'))!;
-  await assert.rejects(
-    handlerFor('elastic-ip').delete(ctx, elasticIp, { deletionPolicy: 'delete' }),
-    /cannot release elastic ip .* still associated .*nat gateway/,
-  );
-  await handlerFor('nat-gateway').delete(ctx, natGateway, { deletionPolicy: 'delete' });
-  assert.deepEqual(await handlerFor('nat-gateway').observeAll(ctx), []);
-});
-
-const OBSERVED_KINDS = [
-  'vpc',
-  'subnet',
-  'internet-gateway',
-  'elastic-ip',
-  'nat-gateway',
-  'route-table',
-  'security-group',
-];
-
-test('observe costs one call per kind, plus two per VPC, for 1 and for 3 stacks; no diff after create', async () => {
-  const stacks = ['count-1', 'count-2', 'count-3'];
-  const desiredByStack = new Map<string, Map<string, DesiredResource>>();
-  for (const [index, name] of stacks.entries()) {
-    const spec =
-      index === 0
-        ? stackSpec(name, { natGateways: 'perAz' })
-        : {
-            ...stackSpec(name, {
-              availabilityZones: ['us-west-2a'],
-              publicSubnets: ['10.0.0.0/24'],
-              privateSubnets: ['10.0.10.0/24'],
-            }),
-            services: [] as Stack['services'],
-            database: undefined,
-          };
-    const { desiredByAddress } = await createAll(contextFor(clients, [name]), spec);
-    desiredByStack.set(name, desiredByAddress);
-  }
-  for (const scope of [stacks.slice(0, 1), stacks]) {
-    const ctx = contextFor(clients, scope);
-    clients.stats.reset();
-    const observed = (
-      await Promise.all(OBSERVED_KINDS.map((kind) => handlerFor(kind).observeAll(ctx)))
-    ).flat();
-    assert.deepEqual(
-      clients.stats.entries().map((call) => [call.operation, call.count]),
-      [
-        ['DescribeAddresses', 1],
-        ['DescribeInternetGateways', 1],
-        ['DescribeNatGateways', 1],
-        ['DescribeRouteTables', 1],
-        ['DescribeSecurityGroups', 1],
-        ['DescribeSubnets', 1],
-        ['DescribeVpcAttribute', 2 * scope.length],
-        ['DescribeVpcs', 1],
-      ],
-      `calls for ${scope.length} stack(s)`,
-    );
-    const expected = scope.flatMap((name) =>
-      [...desiredByStack.get(name)!.keys()].map((address) => `${name} ${address}`),
-    );
-    assert.deepEqual(
-      observed.map((resource) => `${resource.stack} ${resource.address}`).sort(),
-      expected.sort(),
-    );
-    for (const resource of observed) {
-      const want = desiredByStack.get(resource.stack)!.get(resource.address)!;
-      assert.deepEqual(
-        handlerFor(resource.kind).diff(
-          want.properties,
-          resource.properties,
-          want.tags,
-          resource.tags,
-        ),
-        [],
-        `no diff for ${resource.stack} ${resource.address}`,
-      );
-    }
-  }
-});
-
-test('a create that fails halfway leaves a tagged resource that the next observe finds', async () => {
-  const ctx = contextFor(clients, ['net-a']);
-  const { created, desiredByAddress } = await createAll(
-    ctx,
-    stackSpec('net-a'),
-    addresses.internetGateway(),
-  );
-  const handler = handlerFor('internet-gateway');
-  await handler.delete(ctx, created.get(addresses.internetGateway())!, {
-    deletionPolicy: 'delete',
+// Every test uses its own stack names and clients, so they run concurrently too.
+describe('observe scope, retain, errors and cost against moto', { concurrency: true }, () => {
+  before(async () => {
+    await moto.reset();
   });
-  const want = desiredByAddress.get(addresses.internetGateway())!;
-  // the attach step fails after the gateway exists: it must not be lost
-  await assert.rejects(
-    handler.create(ctx, { ...want, properties: { vpcId: 'vpc-00000000000000000' } }),
-    /cannot attach internet gateway igw-\w+ to vpc-00000000000000000/,
-  );
-  const found = await observeOne(ctx, handler, addresses.internetGateway());
-  assert.deepEqual(found.properties, { vpcId: null });
-  const changes = handler.diff(want.properties, found.properties, want.tags, found.tags);
-  assert.deepEqual(
-    changes.map((change) => change.path),
-    ['vpcId'],
-  );
-  await handler.update(ctx, want, found, changes);
-  const converged = await observeOne(ctx, handler, addresses.internetGateway());
-  assert.deepEqual(
-    handler.diff(want.properties, converged.properties, want.tags, converged.tags),
-    [],
-  );
+
+  test('observeAll never returns an untagged VPC, a VPC of another stack or the default VPC', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const ctx = contextFor(clients, ['scope-a']);
+    await clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
+    await clients.ec2.send(
+      new CreateVpcCommand({
+        CidrBlock: '10.2.0.0/16',
+        TagSpecifications: [
+          {
+            ResourceType: 'vpc',
+            Tags: [
+              { Key: TAG_STACK, Value: 'net-other' },
+              { Key: TAG_ADDRESS, Value: addresses.vpc() },
+            ],
+          },
+        ],
+      }),
+    );
+    const { created } = await createAll(ctx, stackSpec('scope-a'), addresses.vpc());
+    const observed = await handlerFor('vpc').observeAll(ctx);
+    assert.deepEqual(
+      observed.map((vpc) => [vpc.stack, vpc.address, vpc.id]),
+      [['scope-a', addresses.vpc(), created.get(addresses.vpc())!.id]],
+    );
+    const all = await clients.ec2.send(new DescribeVpcsCommand({}));
+    assert.deepEqual(
+      ['10.1.0.0/16', '10.2.0.0/16'].map(
+        (cidr) => all.Vpcs?.filter((vpc) => vpc.CidrBlock === cidr).length,
+      ),
+      [1, 1],
+      'the untagged and the other stack VPC exist',
+    );
+    assert.ok(all.Vpcs?.some((vpc) => vpc.IsDefault));
+  });
+
+  test('retain removes only the management tags and leaves the resource', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const ctx = contextFor(clients, ['retain-a']);
+    const { created } = await createAll(ctx, stackSpec('retain-a'), addresses.vpc());
+    const vpc = created.get(addresses.vpc())!;
+    const handler = handlerFor('vpc');
+    await handler.delete(ctx, vpc, { deletionPolicy: 'retain' });
+    assert.deepEqual(await handler.observeAll(ctx), []);
+    const described = await clients.ec2.send(new DescribeVpcsCommand({ VpcIds: [vpc.id] }));
+    const keys = (described.Vpcs?.[0]?.Tags ?? []).map((tag) => tag.Key).sort();
+    assert.deepEqual(keys, ['Name', 'environment', 'project']);
+  });
+
+  test('an elastic ip still used by a nat gateway is not released; the error says why', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const ctx = contextFor(clients, ['eip-a']);
+    const { created } = await createAll(
+      ctx,
+      stackSpec('eip-a'),
+      addresses.natGateway('us-west-2a'),
+    );
+    const elasticIp = created.get(addresses.natElasticIp('us-west-2a'))!;
+    const natGateway = created.get(addresses.natGateway('us-west-2a'))!;
+    await assert.rejects(
+      handlerFor('elastic-ip').delete(ctx, elasticIp, { deletionPolicy: 'delete' }),
+      /cannot release elastic ip .* still associated .*nat gateway/,
+    );
+    await handlerFor('nat-gateway').delete(ctx, natGateway, { deletionPolicy: 'delete' });
+    assert.deepEqual(await handlerFor('nat-gateway').observeAll(ctx), []);
+  });
+
+  const OBSERVED_KINDS = [
+    'vpc',
+    'subnet',
+    'internet-gateway',
+    'elastic-ip',
+    'nat-gateway',
+    'route-table',
+    'security-group',
+  ];
+
+  test('observe costs one call per kind, plus two per VPC, for 1 and for 3 stacks; no diff after create', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const stacks = ['count-1', 'count-2', 'count-3'];
+    const desiredByStack = new Map<string, Map<string, DesiredResource>>();
+    await Promise.all(
+      stacks.map(async (name, index) => {
+        const spec =
+          index === 0
+            ? stackSpec(name, { natGateways: 'perAz' })
+            : {
+                ...stackSpec(name, {
+                  availabilityZones: ['us-west-2a'],
+                  publicSubnets: ['10.0.0.0/24'],
+                  privateSubnets: ['10.0.10.0/24'],
+                }),
+                services: [] as Stack['services'],
+                database: undefined,
+              };
+        const { desiredByAddress } = await createAll(contextFor(clients, [name]), spec);
+        desiredByStack.set(name, desiredByAddress);
+      }),
+    );
+    for (const scope of [stacks.slice(0, 1), stacks]) {
+      const ctx = contextFor(clients, scope);
+      clients.stats.reset();
+      const observed = (
+        await Promise.all(OBSERVED_KINDS.map((kind) => handlerFor(kind).observeAll(ctx)))
+      ).flat();
+      assert.deepEqual(
+        clients.stats.entries().map((call) => [call.operation, call.count]),
+        [
+          ['DescribeAddresses', 1],
+          ['DescribeInternetGateways', 1],
+          ['DescribeNatGateways', 1],
+          ['DescribeRouteTables', 1],
+          ['DescribeSecurityGroups', 1],
+          ['DescribeSubnets', 1],
+          ['DescribeVpcAttribute', 2 * scope.length],
+          ['DescribeVpcs', 1],
+        ],
+        `calls for ${scope.length} stack(s)`,
+      );
+      const expected = scope.flatMap((name) =>
+        [...desiredByStack.get(name)!.keys()].map((address) => `${name} ${address}`),
+      );
+      assert.deepEqual(
+        observed.map((resource) => `${resource.stack} ${resource.address}`).sort(),
+        expected.sort(),
+      );
+      for (const resource of observed) {
+        const want = desiredByStack.get(resource.stack)!.get(resource.address)!;
+        assert.deepEqual(
+          handlerFor(resource.kind).diff(
+            want.properties,
+            resource.properties,
+            want.tags,
+            resource.tags,
+          ),
+          [],
+          `no diff for ${resource.stack} ${resource.address}`,
+        );
+      }
+    }
+  });
+
+  test('a create that fails halfway leaves a tagged resource that the next observe finds', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const ctx = contextFor(clients, ['half-a']);
+    const { created, desiredByAddress } = await createAll(
+      ctx,
+      stackSpec('half-a'),
+      addresses.internetGateway(),
+    );
+    const handler = handlerFor('internet-gateway');
+    await handler.delete(ctx, created.get(addresses.internetGateway())!, {
+      deletionPolicy: 'delete',
+    });
+    const want = desiredByAddress.get(addresses.internetGateway())!;
+    // the attach step fails after the gateway exists: it must not be lost
+    await assert.rejects(
+      handler.create(ctx, { ...want, properties: { vpcId: 'vpc-00000000000000000' } }),
+      /cannot attach internet gateway igw-\w+ to vpc-00000000000000000/,
+    );
+    const found = await observeOne(ctx, handler, addresses.internetGateway());
+    assert.deepEqual(found.properties, { vpcId: null });
+    const changes = handler.diff(want.properties, found.properties, want.tags, found.tags);
+    assert.deepEqual(
+      changes.map((change) => change.path),
+      ['vpcId'],
+    );
+    await handler.update(ctx, want, found, changes);
+    const converged = await observeOne(ctx, handler, addresses.internetGateway());
+    assert.deepEqual(
+      handler.diff(want.properties, converged.properties, want.tags, converged.tags),
+      [],
+    );
+  });
 });
