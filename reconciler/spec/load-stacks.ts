@@ -31,7 +31,24 @@ interface StackName {
   column: number;
 }
 
-function loadSource(file: string, source: string): StackSourceResult & { name?: StackName } {
+type SourceResult = StackSourceResult & { name?: StackName };
+
+/** loadSource never throws: a failure of the loader itself is reported as an error of the file. */
+function loadSource(file: string, source: string): SourceResult {
+  try {
+    return loadSourceUnguarded(file, source);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      stack: undefined,
+      errors: [
+        { file, line: 1, column: 1, path: 'spec', message: `cannot validate spec: ${reason}` },
+      ],
+    };
+  }
+}
+
+function loadSourceUnguarded(file: string, source: string): SourceResult {
   const parsed = parseSpecSource(source);
   if (!parsed.ok) {
     const errors = parsed.issues.map((issue) => ({
