@@ -31,7 +31,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
-describe('reconciler apply with the reference stack against moto', { timeout: 150_000 }, () => {
+describe('reconciler apply with the reference stack against moto', { timeout: 300_000 }, () => {
   let moto: MotoServer;
 
   before(async () => {

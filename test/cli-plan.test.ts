@@ -71,7 +71,7 @@ function callTable(stderr: string): Record<string, number> {
   return table;
 }
 
-describe('reconciler plan / apply against moto', { timeout: 120_000 }, () => {
+describe('reconciler plan / apply against moto', { timeout: 300_000 }, () => {
   let moto: MotoServer;
   let dir: string;
   let oneTable: Record<string, number> = {};
