@@ -78,6 +78,7 @@ export interface StackStatus {
   revision: string;
   conditions: Condition[];
   lastAppliedRevision?: string;
+  lastPlanSummary?: { add: number; change: number; destroy: number; replace: number; noOp: number };
   specErrors: string[];
 }
 /** StatusBody is the part of /status the suites read. */
