@@ -660,6 +660,28 @@ describe('engine: plan versus apply', () => {
     assert.deepStrictEqual(world.cloud.byAddress('ecs-service.api'), [service], 'not replaced');
   });
 
+  it('plans nothing when the graph has a cycle or an observe read fails', async () => {
+    const world = new World();
+    world.specs.set('demo', [
+      desiredOf('demo', 'security-group.a', { peer: ref('security-group.b') }),
+      desiredOf('demo', 'security-group.b', { peer: ref('security-group.a') }),
+    ]);
+    await assert.rejects(world.run('apply'), {
+      message:
+        'cannot plan stack demo: dependency cycle: security-group.a -> security-group.b -> security-group.a',
+    });
+    world.specs.set('demo', network());
+    const broken = world.handlers.map((handler) =>
+      handler.kind === 'subnet'
+        ? { ...handler, observeAll: async () => Promise.reject(new Error('Throttling: slow down')) }
+        : handler,
+    );
+    await assert.rejects(world.run('apply', { handlers: broken }), {
+      message: 'cannot observe subnet in us-west-2: Throttling: slow down',
+    });
+    assert.deepStrictEqual(world.cloud.calls, []);
+  });
+
   it('observes once per kind and region', async () => {
     const world = new World([
       testStack('west'),
