@@ -78,7 +78,7 @@ class StartAborted extends Error {}
 
 /**
  * Supervisor owns every child: a child that exits on its own stops the rest and fails the run;
- * a signal stops them all in reverse start order; a second signal kills them at once.
+ * a signal stops them all (the reconciler first); a second signal kills them at once.
  */
 class Supervisor {
   readonly children: ManagedProcess[] = [];
@@ -102,6 +102,7 @@ class Supervisor {
     if (this.#stopping) throw new StartAborted('stopping');
   }
 
+  /** start spawns a supervised child; its unexpected exit shuts everything down. */
   start(options: {
     name: string;
     args: string[];
@@ -135,7 +136,7 @@ class Supervisor {
     return child;
   }
 
-  /** shutdown stops every child (newest first) and then settles `done` with the exit code. */
+  /** shutdown stops every child (the reconciler, then the rest) and settles `done` with the exit code. */
   async shutdown(code: number): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
