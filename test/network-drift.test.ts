@@ -5,7 +5,9 @@ import {
   DeleteRouteCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
+  DescribeAddressesCommand,
   DetachInternetGatewayCommand,
+  DisassociateAddressCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
@@ -37,7 +39,7 @@ let moto: MotoServer;
 let ec2: EC2Client;
 let stack: Stack;
 
-function run(mode: 'plan' | 'apply') {
+function run(mode: 'plan' | 'apply' | 'destroy') {
   return reconcile({ stacks: [stack], mode, handlers: networkHandlers, expand: expandNetwork });
 }
 
@@ -222,4 +224,26 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
       assert.deepEqual(changed((await run('plan')).plan), [], 'converged after apply');
     });
   }
+
+  test('destroy removes the whole network; the NAT address is released on the next run', async () => {
+    const elasticIp = (await live()).get(addresses.natElasticIp(zoneA))!;
+    const first = await run('destroy');
+    assert.deepEqual(
+      first.failures.map((failure) => failure.address),
+      [addresses.natElasticIp(zoneA)],
+    );
+    assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
+    assert.deepEqual([...(await live()).keys()], [addresses.natElasticIp(zoneA)]);
+    // AWS releases a NAT gateway's address once the gateway is gone; moto keeps the
+    // association forever, so the test does what AWS would do.
+    const described = await ec2.send(
+      new DescribeAddressesCommand({ AllocationIds: [elasticIp.id] }),
+    );
+    const associationId = described.Addresses?.[0]?.AssociationId;
+    assert.ok(associationId, 'moto keeps the address of the deleted NAT gateway associated');
+    await ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }));
+    const second = await run('destroy');
+    assert.deepEqual(second.failures, []);
+    assert.deepEqual([...(await live()).keys()], []);
+  });
 });
