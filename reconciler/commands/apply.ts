@@ -65,9 +65,13 @@ const PROMPTS: Record<Mode, string> = {
 
 async function confirm(question: string): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  const cancel = new AbortController();
+  prompt.on('SIGINT', () => cancel.abort());
   try {
-    const answer = await prompt.question(`\n${question} `);
+    const answer = await prompt.question(`\n${question} `, { signal: cancel.signal });
     return answer.trim() === 'yes';
+  } catch {
+    return false;
   } finally {
     prompt.close();
   }
@@ -182,7 +186,16 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
     if (!stacks) return 1;
     const stats = new CallStats();
     const withStack = stacks.length > 1;
+    const interrupt = new AbortController();
+    const onInterrupt = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort();
+      process.stderr.write(
+        '\nInterrupt received: no new operation starts, running ones finish. Press Ctrl-C again to quit now.\n',
+      );
+    };
     const prepared = await prepareReconcile({
+      signal: interrupt.signal,
       stacks,
       mode,
       stats,
@@ -193,6 +206,7 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
     const printStats = () => {
       if (values.stats) process.stderr.write(`${formatCallStats(stats)}\n`);
     };
+    process.on('SIGINT', onInterrupt);
     try {
       process.stdout.write(
         renderHuman(prepared.plan, { color: useColor(values['no-color'] as boolean) }),
@@ -236,6 +250,7 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
       printStats();
       return (result?.failures.length ?? 0) > 0 || !waited ? 1 : 0;
     } finally {
+      process.off('SIGINT', onInterrupt);
       prepared.close();
     }
   } catch (err) {
