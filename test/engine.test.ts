@@ -486,7 +486,7 @@ describe('engine: failures, duplicates, guards, policies', () => {
         [
           'db-instance.main',
           'replace',
-          'refusing to replace db-instance.main: destroys its data; apply refuses unless --allow-replace=db-instance.main',
+          'refusing to replace db-instance.main: it destroys its data; allow it with --allow-replace=db-instance.main',
         ],
       ],
     );

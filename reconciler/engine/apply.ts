@@ -230,7 +230,7 @@ export async function applyPlan(
     const { planned } = op;
     if (planned.change.guarded && !allowed(op)) {
       throw new Error(
-        `refusing to replace ${op.address}: ${planned.change.guarded.replace(/^replacing \S+ /, '')}`,
+        `refusing to replace ${op.address}: it destroys its data; allow it with --allow-replace=${op.address}`,
       );
     }
     const { ctx, handler } = contextFor(op);
