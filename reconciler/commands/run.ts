@@ -4,11 +4,8 @@
  * with --lease-table lets several replicas run while only one applies. SIGTERM or SIGINT stops
  * taking work, lets operations in flight finish, releases the lease and exits 0.
  */
-import pino from 'pino';
-import { systemClock } from '../daemon/clock.ts';
-import { startDaemon } from '../daemon/daemon.ts';
+import type { Daemon } from '../daemon/daemon.ts';
 import { parseRunArgs, RUN_USAGE } from '../daemon/options.ts';
-import { reconcile } from '../engine/reconcile.ts';
 
 /** run is the `reconciler run` command; it resolves with the exit code once the daemon stopped. */
 export async function run(argv: string[]): Promise<number> {
@@ -23,12 +20,19 @@ export async function run(argv: string[]): Promise<number> {
     console.log(RUN_USAGE);
     return 0;
   }
+  // loaded only now, so `run --help` and flag errors do not load the AWS SDK
+  const [{ default: pino }, { systemClock }, { startDaemon }, { reconcile }] = await Promise.all([
+    import('pino'),
+    import('../daemon/clock.ts'),
+    import('../daemon/daemon.ts'),
+    import('../engine/reconcile.ts'),
+  ]);
   const log = pino({
     level: options.logLevel,
     base: { replica: options.replicaId },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
-  let daemon: Awaited<ReturnType<typeof startDaemon>>;
+  let daemon: Daemon;
   try {
     daemon = await startDaemon(options, { clock: systemClock(), log, reconcile });
   } catch (err) {

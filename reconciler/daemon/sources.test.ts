@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FakeClock } from './clock.ts';
+import { FakeClock, systemClock } from './clock.ts';
 import { contentHash, DirectorySource, type SpecSnapshot } from './sources.ts';
 import { memoryLogger } from './test-logger.ts';
 
@@ -96,4 +96,27 @@ test('a missing path makes the source unhealthy but still emits the others', asy
   assert.equal(source.health().ok, false);
   assert.match(source.health().message, /cannot read spec path .*missing/);
   source.stop();
+});
+
+test('a folder source follows file events, debounced', async () => {
+  const folder = join(dir, 'watched');
+  await mkdir(folder);
+  const source = new DirectorySource({
+    paths: [folder],
+    clock: systemClock(),
+    log: memoryLogger(),
+    debounceMs: 50,
+    pollMs: 3_600_000,
+  });
+  const snapshots: SpecSnapshot[] = [];
+  await source.start((snapshot) => snapshots.push(snapshot));
+  for (let i = 0; i < 5; i++) await writeFile(join(folder, 'w.yaml'), `name: w${i}\n`);
+  for (let i = 0; i < 100 && snapshots.length < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  source.stop();
+  assert.deepStrictEqual(summary(snapshots.at(-1)), [
+    ['watched/w.yaml', contentHash('name: w4\n')],
+  ]);
+  assert.ok(snapshots.length <= 3, `a burst of writes is debounced: ${snapshots.length} snapshots`);
 });

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ReconcileResult } from '../engine/reconcile.ts';
+import type { ResourceChange } from '../plan/types.ts';
+import { resourceKey } from './metrics.ts';
+import { isTerminalFailure, redactFields, resourceCounts } from './report.ts';
+
+test('isTerminalFailure', () => {
+  const coded = (name: string) => Object.assign(new Error('x'), { name });
+  const cases = [
+    { reason: 'access denied', error: coded('AccessDeniedException'), terminal: true },
+    { reason: 'throttling', error: coded('ThrottlingException'), terminal: false },
+    {
+      reason: 'in the cause chain',
+      error: new Error('observe failed', { cause: coded('UnauthorizedOperation') }),
+      terminal: true,
+    },
+    {
+      reason: 'named in a message',
+      error: 'cannot create subnet: InvalidParameterValue: bad cidr',
+      terminal: true,
+    },
+    { reason: 'a plain message', error: 'connection reset', terminal: false },
+    { reason: 'a word that is no code', error: new Error('Validation pending'), terminal: false },
+  ];
+  for (const { reason, error, terminal } of cases) {
+    assert.equal(isTerminalFailure(error), terminal, reason);
+  }
+});
+
+test('redactFields hides sensitive values only', () => {
+  assert.deepStrictEqual(
+    redactFields([
+      { path: 'retentionDays', before: 7, after: 14, forcesReplacement: false, sensitive: false },
+      { path: 'secrets.DB', before: 'a', after: 'b', forcesReplacement: false, sensitive: true },
+    ]),
+    [
+      { path: 'retentionDays', before: 7, after: 14 },
+      { path: 'secrets.DB', before: '(sensitive)', after: '(sensitive)' },
+    ],
+  );
+});
+
+test('resourceCounts: applied changes are in sync, deletes vanish, pending and failures show', () => {
+  const change = (address: string, action: ResourceChange['action']): ResourceChange => ({
+    address,
+    kind: address.split('.')[0] ?? '',
+    action,
+    reason: 'test',
+    fields: [],
+  });
+  const changes = [
+    change('vpc.main', 'no-op'),
+    change('subnet.a', 'create'),
+    change('subnet.b', 'create'),
+    change('nat-gateway.a', 'create'),
+    change('log-group.old', 'delete'),
+    change('route-table.public', 'update'),
+  ];
+  const result: ReconcileResult = {
+    plan: {
+      formatVersion: '1.0',
+      stacks: [{ name: 'web', region: 'us-west-2', changes }],
+      summary: { add: 3, change: 1, destroy: 1, replace: 0, noOp: 1 },
+    },
+    applied: ['subnet.a', 'nat-gateway.a', 'log-group.old'].map((address) => ({
+      address,
+      action: 'create',
+      elapsedMs: 1,
+    })),
+    failures: [{ address: 'subnet.b', action: 'create', error: 'boom' }],
+    skipped: ['route-table.public'],
+    pending: ['nat-gateway.a'],
+  };
+  assert.deepStrictEqual(
+    resourceCounts(result),
+    new Map([
+      [resourceKey('vpc', 'in-sync'), 1],
+      [resourceKey('subnet', 'in-sync'), 1],
+      [resourceKey('subnet', 'missing'), 1],
+      [resourceKey('nat-gateway', 'pending'), 1],
+      [resourceKey('route-table', 'drifted'), 1],
+    ]),
+  );
+});
