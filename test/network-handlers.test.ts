@@ -525,4 +525,36 @@ describe('observe scope, retain, errors and cost against moto', { concurrency: t
       [],
     );
   });
+
+  test('a rule whose description alone changed is re-described, not revoked and re-added', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const ctx = contextFor(clients, ['describe-a']);
+    const address = addresses.loadBalancerSecurityGroup();
+    const { created, desiredByAddress } = await createAll(ctx, stackSpec('describe-a'), address);
+    const handler = handlerFor('security-group');
+    const base = desiredByAddress.get(address)!;
+    const [rule] = base.properties.ingress as Array<Record<string, unknown>>;
+    const want = {
+      ...base,
+      properties: { ...base.properties, ingress: [{ ...rule, description: 'public http' }] },
+    };
+    const observed = created.get(address)!;
+    const changes = handler.diff(want.properties, observed.properties, want.tags, observed.tags);
+    assert.deepEqual(
+      changes.map((change) => change.path),
+      ['ingress[0].description'],
+    );
+    clients.stats.reset();
+    await handler.update(ctx, want, observed, changes);
+    assert.deepEqual(
+      clients.stats.entries().map((call) => call.operation),
+      ['UpdateSecurityGroupRuleDescriptionsIngress'],
+    );
+    const corrected = await observeOne(ctx, handler, address);
+    assert.deepEqual(
+      handler.diff(want.properties, corrected.properties, want.tags, corrected.tags),
+      [],
+    );
+  });
 });
