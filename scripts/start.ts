@@ -54,7 +54,7 @@ interface Options {
 
 // The daemon finishes the operations in flight for up to 30 s (its --shutdown-timeout).
 const GRACE_MS: Record<string, number> = { reconciler: 35_000, service: 15_000, moto: 5_000 };
-const FIRST_TO_STOP = new Set(['reconciler', 'plan']);
+const FIRST_TO_STOP = new Set(['reconciler', 'plan', 'validate']);
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code: string, text: string) => (color ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -222,6 +222,27 @@ function printLines(prefix: string): (line: string) => void {
 }
 
 /**
+ * validateSpecs checks the specs while the emulator and the service start (it needs neither),
+ * so an invalid spec stops everything within seconds, with its file:line:col errors.
+ */
+async function validateSpecs(supervisor: Supervisor, options: Options, env: NodeJS.ProcessEnv) {
+  const lines: string[] = [];
+  const validate = supervisor.start({
+    name: 'validate',
+    args: ['--import', 'tsx', 'reconciler/cli.ts', 'validate', options.specs],
+    env,
+    onLine: (line) => lines.push(line),
+    oneShot: true,
+  });
+  const exit = await validate.exited;
+  supervisor.check();
+  if (exit.code !== 0) {
+    for (const line of lines) complain(`  ${line}`);
+    throw new Error(`the specs in ${options.specs} are invalid (reconciler validate)`);
+  }
+}
+
+/**
  * startPlan runs `reconciler plan` and collects its output; printPlan shows it once it is done.
  * Exit codes 0 (no changes) and 2 (changes) are both fine.
  */
@@ -366,6 +387,7 @@ async function runLocal(
     env: serviceEnv,
     ...(options.verbose ? { onLine: printLines(dim('  [service] ')) } : {}),
   });
+  await validateSpecs(supervisor, options, awsEnv);
 
   await waitHttp(supervisor, motoChild, `${endpoint}/moto-api/`, 60_000);
   say(`  ${green('✓')} AWS emulator (moto) at ${endpoint}`);
