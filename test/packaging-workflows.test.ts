@@ -227,12 +227,24 @@ const sandbox = mkdtempSync(join(tmpdir(), 'plan-step-'));
 after(() => rmSync(sandbox, { recursive: true, force: true }));
 
 /** runStep runs a step's script in bash the way the runner does, with a fake `node` on PATH. */
-function runStep(step: Step, options: { nodeExit: number; env?: Record<string, string> }) {
+function runStep(
+  step: Step,
+  options: { nodeExit: number; validateExit?: number; env?: Record<string, string> },
+) {
   const bin = join(sandbox, 'bin');
   spawnSync('mkdir', ['-p', bin]);
   writeFileSync(
     join(bin, 'node'),
-    `#!/bin/sh\necho '### plan output'\necho 'fake failure' >&2\nexit ${options.nodeExit}\n`,
+    [
+      '#!/bin/sh',
+      'if [ "$2" = validate ]; then',
+      `  echo 'specs/a.yaml:3:5: spec.name: invalid'; exit ${options.validateExit ?? 0}`,
+      'fi',
+      "echo '### plan output'",
+      "echo 'fake failure' >&2",
+      `exit ${options.nodeExit}`,
+      '',
+    ].join('\n'),
   );
   chmodSync(join(bin, 'node'), 0o755);
   const output = join(sandbox, 'output');
@@ -260,20 +272,21 @@ function runStep(step: Step, options: { nodeExit: number; env?: Record<string, s
   };
 }
 
-test('the plan job passes on exit code 0 and 2 and fails on 1', () => {
+test('the plan job passes on exit code 0 and 2 and fails on 1 or an invalid spec', () => {
   const planStep = stepNamed('plan.yml', 'plan');
   const failStep = stepNamed('plan.yml', 'Fail on a plan error');
   const cases = [
-    { reason: 'no changes', nodeExit: 0, summary: '### plan output', jobFails: false },
-    { reason: 'changes', nodeExit: 2, summary: '### plan output', jobFails: false },
-    { reason: 'plan error', nodeExit: 1, summary: 'fake failure', jobFails: true },
+    { reason: 'no changes', nodeExit: 0, validateExit: 0, code: 0, summary: '### plan output' },
+    { reason: 'changes', nodeExit: 2, validateExit: 0, code: 2, summary: '### plan output' },
+    { reason: 'plan error', nodeExit: 1, validateExit: 0, code: 1, summary: 'fake failure' },
+    { reason: 'invalid spec', nodeExit: 0, validateExit: 1, code: 1, summary: 'specs/a.yaml:3:5' },
   ];
-  for (const { reason, nodeExit, summary, jobFails } of cases) {
-    const planned = runStep(planStep, { nodeExit });
+  for (const { reason, nodeExit, validateExit, code, summary } of cases) {
+    const planned = runStep(planStep, { nodeExit, validateExit });
     assert.equal(planned.status, 0, `${reason}: the plan step itself must not fail`);
-    assert.equal(planned.output, `exit-code=${nodeExit}\n`, reason);
+    assert.equal(planned.output, `exit-code=${code}\n`, reason);
     assert.ok(planned.summary.includes(summary), `${reason}: summary ${planned.summary}`);
-    const checked = runStep(failStep, { nodeExit, env: { PLAN_EXIT_CODE: String(nodeExit) } });
-    assert.deepStrictEqual({ reason, fails: checked.status !== 0 }, { reason, fails: jobFails });
+    const checked = runStep(failStep, { nodeExit, env: { PLAN_EXIT_CODE: String(code) } });
+    assert.deepStrictEqual({ reason, fails: checked.status !== 0 }, { reason, fails: code === 1 });
   }
 });
