@@ -290,3 +290,81 @@ test('the plan job passes on exit code 0 and 2 and fails on 1 or an invalid spec
     assert.deepStrictEqual({ reason, fails: checked.status !== 0 }, { reason, fails: code === 1 });
   }
 });
+
+test('deploy.yml converges exactly the stacks a push changed', () => {
+  const changedStep = stepNamed('deploy.yml', 'Changed stacks');
+  const repo = join(sandbox, 'repo');
+  const git = (...args: string[]) => {
+    const result = spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    assert.equal(result.status, 0, `git ${args.join(' ')}: ${result.stderr}`);
+    return result.stdout.trim();
+  };
+  spawnSync('mkdir', ['-p', join(repo, 'specs'), join(repo, 'reconciler')]);
+  git('init', '-q');
+  git('config', 'user.email', 'ci@example.com');
+  git('config', 'user.name', 'ci');
+  const commit = (files: Record<string, string | null>) => {
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) git('rm', '-q', path);
+      else {
+        writeFileSync(join(repo, path), content);
+        git('add', path);
+      }
+    }
+    git('commit', '-q', '-m', 'change');
+    return git('rev-parse', 'HEAD');
+  };
+  const base = commit({
+    'specs/a.yaml': 'a',
+    'specs/b.yaml': 'b',
+    'reconciler/x.ts': 'x',
+    'README.md': 'r',
+  });
+  const specA = commit({ 'specs/a.yaml': 'a2' });
+  const readme = commit({ 'README.md': 'r2' });
+  const code = commit({ 'reconciler/x.ts': 'x2' });
+  const deleted = commit({ 'specs/b.yaml': null });
+  const run = (before: string, sha: string, ref = 'refs/heads/main') => {
+    const output = join(sandbox, 'changed-output');
+    writeFileSync(output, '');
+    const result = spawnSync(
+      'bash',
+      ['--noprofile', '--norc', '-eo', 'pipefail', '-c', changedStep.run ?? ''],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH,
+          GITHUB_OUTPUT: output,
+          BEFORE: before,
+          GITHUB_SHA: sha,
+          GITHUB_REF: ref,
+        },
+      },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    return readFileSync(output, 'utf8');
+  };
+  const cases = [
+    { reason: 'one spec changed', before: base, sha: specA, expected: 'stacks=specs/a.yaml \n' },
+    { reason: 'nothing relevant changed', before: specA, sha: readme, expected: 'stacks=\n' },
+    { reason: 'the reconciler changed', before: readme, sha: code, expected: 'stacks=specs/\n' },
+    {
+      reason: 'a spec was deleted (destroy is explicit)',
+      before: code,
+      sha: deleted,
+      expected: 'stacks=\n',
+    },
+    { reason: 'a new branch', before: '0'.repeat(40), sha: specA, expected: 'stacks=specs/\n' },
+    {
+      reason: 'an unknown base (force push)',
+      before: 'f'.repeat(40),
+      sha: specA,
+      expected: 'stacks=specs/\n',
+    },
+  ];
+  for (const { reason, before, sha, expected } of cases) {
+    assert.equal(run(before, sha), expected, reason);
+  }
+  assert.equal(run(base, specA, 'refs/tags/v1.2.0'), 'stacks=specs/\n', 'a version tag');
+});
