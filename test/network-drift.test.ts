@@ -71,6 +71,21 @@ async function live(): Promise<Map<string, ObservedResource>> {
   }
 }
 
+/**
+ * releaseNatAddress does what AWS does once a deleted NAT gateway is gone: it frees the gateway's
+ * elastic IP. moto keeps the address associated with the deleted gateway forever.
+ */
+async function releaseNatAddress(): Promise<void> {
+  const described = await ec2.send(
+    new DescribeAddressesCommand({
+      Filters: [{ Name: 'tag:reconciler:address', Values: [addresses.natElasticIp('us-west-2a')] }],
+    }),
+  );
+  const associationId = described.Addresses?.[0]?.AssociationId;
+  assert.ok(associationId, 'moto keeps the address of the deleted NAT gateway associated');
+  await ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }));
+}
+
 before(async () => {
   moto = await startMoto();
   ec2 = new EC2Client({ region: 'us-west-2', endpoint: moto.endpoint });
@@ -234,8 +249,55 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
     });
   }
 
+  test('a new vpc cidr replaces the vpc and everything in it, and converges', async () => {
+    const original = stack;
+    stack = {
+      ...stack,
+      network: {
+        ...stack.network,
+        cidr: '10.1.0.0/16',
+        publicSubnets: ['10.1.0.0/24', '10.1.1.0/24'],
+        privateSubnets: ['10.1.10.0/24', '10.1.11.0/24'],
+      },
+    };
+    try {
+      const planned = changed((await run('plan')).plan).map((line) =>
+        line.split(' ').slice(0, 2).join(' '),
+      );
+      assert.deepEqual(planned.sort(), [
+        'internet-gateway.main update',
+        'nat-gateway.a replace',
+        'route-table.private-a replace',
+        'route-table.private-b replace',
+        'route-table.public replace',
+        'security-group.database replace',
+        'security-group.load-balancer replace',
+        'security-group.service-api replace',
+        'subnet.private-a replace',
+        'subnet.private-b replace',
+        'subnet.public-a replace',
+        'subnet.public-b replace',
+        'vpc.main replace',
+      ]);
+      const first = await run('apply');
+      // The new NAT gateway reuses the elastic IP, which AWS frees only once the old gateway's
+      // asynchronous deletion completes: the create fails and the next run retries it.
+      assert.deepEqual(
+        first.failures.map((failure) => failure.address),
+        [addresses.natGateway(zoneA)],
+      );
+      assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
+      await releaseNatAddress();
+      const second = await run('apply');
+      assert.deepEqual(second.failures, []);
+      assert.deepEqual(changed((await run('plan')).plan), [], 'converged after the retry');
+      assert.equal((await live()).get(addresses.vpc())?.properties.cidrBlock, '10.1.0.0/16');
+    } finally {
+      stack = original;
+    }
+  });
+
   test('destroy removes the whole network; the NAT address is released on the next run', async () => {
-    const elasticIp = (await live()).get(addresses.natElasticIp(zoneA))!;
     const first = await run('destroy');
     assert.deepEqual(
       first.failures.map((failure) => failure.address),
@@ -243,14 +305,7 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
     );
     assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
     assert.deepEqual([...(await live()).keys()], [addresses.natElasticIp(zoneA)]);
-    // AWS releases a NAT gateway's address once the gateway is gone; moto keeps the
-    // association forever, so the test does what AWS would do.
-    const described = await ec2.send(
-      new DescribeAddressesCommand({ AllocationIds: [elasticIp.id] }),
-    );
-    const associationId = described.Addresses?.[0]?.AssociationId;
-    assert.ok(associationId, 'moto keeps the address of the deleted NAT gateway associated');
-    await ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }));
+    await releaseNatAddress();
     const second = await run('destroy');
     assert.deepEqual(second.failures, []);
     assert.deepEqual([...(await live()).keys()], []);

@@ -557,4 +557,21 @@ describe('observe scope, retain, errors and cost against moto', { concurrency: t
       [],
     );
   });
+
+  test('deleting a vpc first detaches the stack internet gateway still attached to it', async (t) => {
+    const clients = createClients({ region: REGION });
+    t.after(() => clients.destroy());
+    const ctx = contextFor(clients, ['detach-a']);
+    const { created } = await createAll(ctx, stackSpec('detach-a'), addresses.internetGateway());
+    await handlerFor('vpc').delete(ctx, created.get(addresses.vpc())!, {
+      deletionPolicy: 'delete',
+    });
+    assert.deepEqual(await handlerFor('vpc').observeAll(ctx), []);
+    const gateway = await observeOne(
+      ctx,
+      handlerFor('internet-gateway'),
+      addresses.internetGateway(),
+    );
+    assert.deepEqual(gateway.properties, { vpcId: null });
+  });
 });

@@ -4,6 +4,7 @@ import {
   DescribeNatGatewaysCommand,
   type NatGateway,
 } from '@aws-sdk/client-ec2';
+import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
@@ -139,10 +140,14 @@ export const natGatewayHandler: ResourceHandler<NatGatewayProperties> = {
         attributes: { id: gateway.NatGatewayId },
       };
     } catch (err) {
-      throw describeError(
-        `cannot create nat gateway ${desired.address} in subnet ${properties.subnetId}`,
-        err,
-      );
+      const action = `cannot create nat gateway ${desired.address} in subnet ${properties.subnetId}`;
+      if (errorCode(err) === 'Resource.AlreadyAssociated') {
+        throw describeError(
+          `${action}: elastic ip ${properties.allocationId} is still associated (a replaced nat gateway keeps it until its deletion completes); retry on the next run`,
+          err,
+        );
+      }
+      throw describeError(action, err);
     }
   },
 

@@ -1,13 +1,15 @@
 import {
   CreateVpcCommand,
   DeleteVpcCommand,
+  DescribeInternetGatewaysCommand,
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
+  DetachInternetGatewayCommand,
   ModifyVpcAttributeCommand,
   type Vpc,
 } from '@aws-sdk/client-ec2';
-import { isNotFound } from '../aws/errors.ts';
-import { tagListToMap } from '../aws/tags.ts';
+import { errorCode, isNotFound } from '../aws/errors.ts';
+import { TAG_STACK, tagListToMap } from '../aws/tags.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {
@@ -90,6 +92,47 @@ async function modifyDns(
       ? { VpcId: vpcId, EnableDnsSupport: { Value: value } }
       : { VpcId: vpcId, EnableDnsHostnames: { Value: value } };
   await ctx.clients.ec2.send(new ModifyVpcAttributeCommand(input));
+}
+
+/**
+ * detachOwnInternetGateways detaches the stack's internet gateways from a VPC about to be deleted.
+ * When the VPC is replaced (new CIDR) the gateway is only updated (moved to the new VPC), which
+ * happens after the old VPC is deleted; AWS refuses to delete a VPC with a gateway attached, so
+ * the delete detaches it first. Gateways of anyone else are left alone.
+ */
+async function detachOwnInternetGateways(
+  ctx: ResourceContext,
+  vpcId: string,
+  stack: string,
+): Promise<void> {
+  try {
+    const described = await ctx.clients.ec2.send(
+      new DescribeInternetGatewaysCommand({
+        Filters: [
+          { Name: 'attachment.vpc-id', Values: [vpcId] },
+          { Name: `tag:${TAG_STACK}`, Values: [stack] },
+        ],
+      }),
+    );
+    for (const gateway of described.InternetGateways ?? []) {
+      if (!gateway.InternetGatewayId) continue;
+      try {
+        await ctx.clients.ec2.send(
+          new DetachInternetGatewayCommand({
+            InternetGatewayId: gateway.InternetGatewayId,
+            VpcId: vpcId,
+          }),
+        );
+      } catch (err) {
+        if (errorCode(err) !== 'Gateway.NotAttached' && !isNotFound(err)) throw err;
+      }
+    }
+  } catch (err) {
+    throw describeError(
+      `cannot detach internet gateways from vpc ${vpcId} before deleting it`,
+      err,
+    );
+  }
 }
 
 /**
@@ -201,6 +244,7 @@ export const vpcHandler: ResourceHandler<VpcProperties> = {
       await releaseOwnership(ctx, observed.id, observed.tags);
       return;
     }
+    await detachOwnInternetGateways(ctx, observed.id, observed.stack);
     try {
       await ignoreNotFound(() =>
         ctx.clients.ec2.send(new DeleteVpcCommand({ VpcId: observed.id })),
