@@ -54,6 +54,12 @@ export function createApp(deps: AppDeps): ServiceApp {
       logger: deps.logger,
       quietReqLogger: true,
       quietResLogger: true,
+      // pino-http binds the request to a child logger even when quiet; keep that binding to
+      // the id so no headers are serialized and redacted on every request
+      serializers: {
+        req: (req: { id?: unknown }) => ({ id: req.id }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      },
       genReqId: (req, res) => {
         const given = req.headers['x-request-id'];
         const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
