@@ -4,8 +4,8 @@
  * --target, moto_server missing) run as real processes.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
@@ -278,4 +278,79 @@ test('npm start rejects unknown options and explains itself with --help', () => 
   const bad = start(['--port', 'eighty'], withoutAws(process.env));
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--port must be a port number, got 'eighty'/);
+});
+
+/** processesWithMarker lists the live processes whose environment holds MARKER=value. */
+function processesWithMarker(value: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (state !== 'Z' && environ.split('\0').includes(`START_TEST_MARKER=${value}`)) {
+        found.push(
+          `${entry} ${readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ')}`,
+        );
+      }
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+test('processesWithMarker sees a live process by its environment', async () => {
+  const marker = `probe-${process.pid}-${Date.now()}`;
+  const sleeper = spawn('sleep', ['30'], { env: { ...process.env, START_TEST_MARKER: marker } });
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    assert.equal(processesWithMarker(marker).length, 1);
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});
+
+test('a child that dies early stops the others and fails with its last output', async () => {
+  const bin = join(scratch, 'fake-moto');
+  spawnSync('mkdir', ['-p', bin]);
+  writeFileSync(
+    join(bin, 'moto_server'),
+    '#!/bin/sh\necho "starting moto"\necho "OSError: [Errno 98] Address already in use" >&2\nexit 3\n',
+  );
+  chmodSync(join(bin, 'moto_server'), 0o755);
+  const marker = `early-${process.pid}-${Date.now()}`;
+  const dataDir = join(scratch, 'early-pg');
+  chmodSync(scratch, 0o755);
+  const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/start.ts', '--log-dir', join(scratch, 'early-logs')],
+      {
+        cwd: root,
+        env: {
+          ...withoutAws(process.env),
+          PATH: `${bin}:${process.env.PATH}`,
+          DATABASE_URL: '',
+          DATA_DIR: dataDir,
+          START_TEST_MARKER: marker,
+          NO_COLOR: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+  assert.equal(result.code, 1, result.output);
+  assert.match(result.output, /moto exited unexpectedly \(code 3\)\. Its last output:/);
+  assert.match(result.output, /Address already in use/);
+  assert.match(result.output, /stopping .*service/);
+  assert.deepStrictEqual(processesWithMarker(marker), [], 'processes left behind');
 });
