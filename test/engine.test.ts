@@ -16,6 +16,7 @@ import {
   reconcile,
 } from '../reconciler/engine/reconcile.ts';
 import { type Action, UNKNOWN } from '../reconciler/plan/types.ts';
+import { diffEngineVersion } from '../reconciler/resources/db-instance.ts';
 import { HANDLERS } from '../reconciler/resources/registry.ts';
 import { type DesiredResource, type FieldRule, ref } from '../reconciler/resources/types.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
@@ -219,8 +220,104 @@ describe('engine: create, no-op, update', () => {
     );
   });
 
-  it('a dependent planned as no-op is diffed again when its dependency changes an attribute', async () => {
+  it('a new image plans the task definition update and the service update, and applies exactly those', async () => {
     const world = new World();
+    const spec = (image: string, desiredCount = 2) => [
+      desiredOf('demo', 'task-definition.api', { image }),
+      desiredOf('demo', 'ecs-service.api', {
+        taskDefinition: ref('task-definition.api', 'arn'),
+        desiredCount,
+      }),
+    ];
+    world.specs.set('demo', spec('api:1'));
+    await applied(world);
+    world.specs.set('demo', spec('api:2'));
+    const prepared = await prepareReconcile({
+      stacks: world.stacks,
+      mode: 'apply',
+      handlers: world.handlers,
+      expand: (stack) => world.specs.get(stack.name) ?? [],
+      clientsFor: () => fakeClients,
+    });
+    assert.deepStrictEqual(actions(prepared), {
+      'task-definition.api': 'update',
+      'ecs-service.api': 'update',
+    });
+    const beforeArn = world.cloud.byAddress('task-definition.api')[0]?.attributes.arn;
+    const service = prepared.plan.stacks[0]?.changes.find(
+      (change) => change.address === 'ecs-service.api',
+    );
+    assert.deepStrictEqual(
+      [service?.reason, service?.fields],
+      [
+        'differs: taskDefinition',
+        [
+          {
+            path: 'taskDefinition',
+            before: beforeArn,
+            after: UNKNOWN,
+            forcesReplacement: false,
+            sensitive: false,
+          },
+        ],
+      ],
+    );
+    const result = await prepared.apply();
+    prepared.close();
+    assert.deepStrictEqual(result.failures, []);
+    const [taskDefinition] = world.cloud.byAddress('task-definition.api');
+    const [updated] = world.cloud.byAddress('ecs-service.api');
+    assert.notEqual(taskDefinition?.attributes.arn, beforeArn, 'a new revision');
+    assert.deepStrictEqual(updated?.properties.taskDefinition, taskDefinition?.attributes.arn);
+    assert.deepStrictEqual(
+      result.applied.map((entry) => [entry.address, entry.action]),
+      [
+        ['task-definition.api', 'update'],
+        ['ecs-service.api', 'update'],
+      ],
+    );
+    const again = await world.run('plan');
+    assert.equal(hasChanges(again.plan), false, 'the next plan has no changes');
+
+    world.specs.set('demo', spec('api:2', 5));
+    const scaled = await world.run('apply');
+    assert.deepStrictEqual(actions(scaled), { 'ecs-service.api': 'update' });
+    assert.deepStrictEqual(
+      scaled.applied.map((entry) => [entry.address, entry.action]),
+      [['ecs-service.api', 'update']],
+    );
+    assert.deepStrictEqual(
+      scaled.plan.stacks[0]?.changes
+        .find((change) => change.address === 'ecs-service.api')
+        ?.fields.map((field) => [field.path, field.before, field.after]),
+      [['desiredCount', 2, 5]],
+    );
+  });
+
+  it('a tags-only update of a task definition keeps Refs to its arn known', async () => {
+    const world = new World();
+    const spec = (team: string) => [
+      desiredOf('demo', 'task-definition.api', { image: 'api:1' }, { tags: { team } }),
+      desiredOf('demo', 'ecs-service.api', { taskDefinition: ref('task-definition.api', 'arn') }),
+    ];
+    world.specs.set('demo', spec('a'));
+    await applied(world);
+    world.specs.set('demo', spec('b'));
+    const result = await world.run('apply');
+    assert.deepStrictEqual(actions(result), { 'task-definition.api': 'update' });
+    assert.deepStrictEqual(
+      result.applied.map((entry) => entry.address),
+      ['task-definition.api'],
+    );
+  });
+
+  it('a dependent planned as no-op is still diffed again when an undeclared attribute changed', async () => {
+    const world = new World();
+    const handlers = world.handlers.map((handler) =>
+      handler.kind === 'task-definition'
+        ? { ...handler, attributesChangedByUpdate: undefined }
+        : handler,
+    );
     const spec = (image: string) => [
       desiredOf('demo', 'task-definition.api', { image }),
       desiredOf('demo', 'ecs-service.api', { taskDefinition: ref('task-definition.api', 'arn') }),
@@ -228,7 +325,7 @@ describe('engine: create, no-op, update', () => {
     world.specs.set('demo', spec('api:1'));
     await applied(world);
     world.specs.set('demo', spec('api:2'));
-    const result = await world.run('apply');
+    const result = await world.run('apply', { handlers });
     assert.deepStrictEqual(actions(result), { 'task-definition.api': 'update' });
     const [taskDefinition] = world.cloud.byAddress('task-definition.api');
     const [service] = world.cloud.byAddress('ecs-service.api');
@@ -642,10 +739,16 @@ describe('engine: plan versus apply', () => {
     world.specs.set('demo', spec('api:1'));
     await applied(world);
     world.specs.set('demo', spec('api:2'));
+    // a handler that does not declare the attribute its update changes: the plan cannot show it
+    const handlers = world.handlers.map((handler) =>
+      handler.kind === 'task-definition'
+        ? { ...handler, attributesChangedByUpdate: undefined }
+        : handler,
+    );
     const prepared = await prepareReconcile({
       stacks: world.stacks,
       mode: 'apply',
-      handlers: world.handlers,
+      handlers,
       expand: (stack) => world.specs.get(stack.name) ?? [],
       clientsFor: () => fakeClients,
     });
@@ -741,5 +844,174 @@ describe('engine: destroy', () => {
         ['vpc', undefined],
       ],
     );
+  });
+});
+
+describe('engine: reasons, and Refs to attributes not reported yet', () => {
+  it('uses the reason a handler attaches to a field change', async () => {
+    const world = new World();
+    const handlers = world.handlers.map((handler) =>
+      handler.kind === 'db-instance'
+        ? {
+            ...handler,
+            diff: (
+              desired: Record<string, unknown>,
+              observed: Record<string, unknown>,
+              desiredTags: Record<string, string>,
+              observedTags: Record<string, string>,
+            ) => {
+              const { engineVersion, ...rest } = desired;
+              const { engineVersion: observedVersion, ...observedRest } = observed;
+              return [
+                ...diffEngineVersion(String(engineVersion), String(observedVersion)),
+                ...handler.diff(rest, observedRest, desiredTags, observedTags),
+              ];
+            },
+          }
+        : handler,
+    );
+    const spec = (engineVersion: string, instanceClass: string, engine = 'postgres') => [
+      desiredOf('demo', 'db-instance.main', { engine, engineVersion, instanceClass }),
+    ];
+    world.specs.set('demo', spec('16.4', 'db.t4g.micro'));
+    await applied(world);
+    const cases: {
+      reason: string;
+      spec: DesiredResource[];
+      expected: [Action | undefined, string | undefined];
+    }[] = [
+      {
+        reason: 'a major version bump replaces, and says why',
+        spec: spec('17.1', 'db.t4g.micro'),
+        expected: ['replace', 'engine major version 16 -> 17 forces replacement'],
+      },
+      {
+        reason: 'a forcing field without a reason is named after the explained one',
+        spec: spec('17.1', 'db.t4g.micro', 'mysql'),
+        expected: [
+          'replace',
+          'engine major version 16 -> 17 forces replacement; engine forces replacement',
+        ],
+      },
+      {
+        reason: 'an in-place change lists the paths, then the reason',
+        spec: spec('16.6', 'db.t4g.small'),
+        expected: [
+          'update',
+          'differs: engineVersion, instanceClass (engine minor version upgrade 16.4 -> 16.6 in place)',
+        ],
+      },
+      {
+        reason: 'without reasons the paths alone',
+        spec: spec('16.4', 'db.t4g.small'),
+        expected: ['update', 'differs: instanceClass'],
+      },
+    ];
+    for (const testCase of cases) {
+      world.specs.set('demo', testCase.spec);
+      const planned = await world.run('plan', { handlers });
+      const change = planned.plan.stacks[0]?.changes[0];
+      assert.deepStrictEqual([change?.action, change?.reason], testCase.expected, testCase.reason);
+    }
+  });
+
+  it('leaves a dependent for a later run while its target is pending without the attribute', async () => {
+    const world = new World();
+    world.specs.set('demo', [
+      desiredOf('demo', 'db-instance.main', { engine: 'postgres' }),
+      desiredOf('demo', 'task-definition.api', {
+        environment: [{ name: 'DB_HOST', value: ref('db-instance.main', 'endpoint') }],
+      }),
+      desiredOf('demo', 'ecs-service.api', { taskDefinition: ref('task-definition.api', 'arn') }),
+      desiredOf('demo', 'log-group.api', { retentionDays: 7 }),
+    ]);
+    world.cloud.createPending.add('db-instance.main');
+    const events: ProgressEvent[] = [];
+    const first = await world.run('apply', { onProgress: (event) => events.push(event) });
+    assert.deepStrictEqual(first.failures, []);
+    assert.deepStrictEqual(first.skipped, []);
+    assert.deepStrictEqual(first.applied.map((entry) => entry.address).sort(), [
+      'db-instance.main',
+      'log-group.api',
+    ]);
+    assert.deepStrictEqual(first.pending.sort(), [
+      'db-instance.main',
+      'ecs-service.api',
+      'task-definition.api',
+    ]);
+    assert.deepStrictEqual(
+      first.waiting?.map((entry) => [entry.address, entry.reason]),
+      [
+        ['task-definition.api', 'waiting for db-instance.main endpoint'],
+        ['ecs-service.api', 'waiting for task-definition.api'],
+      ],
+    );
+    assert.ok(
+      events.some(
+        (event) =>
+          event.type === 'skip' &&
+          event.address === 'task-definition.api' &&
+          event.message === 'waiting for db-instance.main endpoint',
+      ),
+    );
+    assert.deepStrictEqual(world.cloud.byAddress('task-definition.api'), []);
+
+    const planned = await world.run('plan');
+    const taskDefinition = planned.plan.stacks[0]?.changes.find(
+      (change) => change.address === 'task-definition.api',
+    );
+    assert.deepStrictEqual(
+      [
+        taskDefinition?.action,
+        taskDefinition?.fields
+          .filter((field) => !field.path.startsWith('tags.'))
+          .map((field) => [field.path, field.after]),
+      ],
+      [
+        'create',
+        [
+          ['environment[0].name', 'DB_HOST'],
+          ['environment[0].value', UNKNOWN],
+        ],
+      ],
+      'the plan shows the endpoint as known after apply',
+    );
+
+    const [database] = world.cloud.byAddress('db-instance.main');
+    assert.ok(database);
+    database.status = 'ready';
+    database.attributes.endpoint = 'main.db.example';
+    const second = await world.run('apply');
+    assert.deepStrictEqual(second.failures, []);
+    assert.deepStrictEqual(second.pending, []);
+    assert.deepStrictEqual(
+      second.applied.map((entry) => [entry.address, entry.action]),
+      [
+        ['task-definition.api', 'create'],
+        ['ecs-service.api', 'create'],
+      ],
+    );
+    assert.deepStrictEqual(world.cloud.byAddress('task-definition.api')[0]?.properties, {
+      environment: [{ name: 'DB_HOST', value: 'main.db.example' }],
+    });
+  });
+
+  it('a missing attribute of a ready target is still an error', async () => {
+    const world = new World();
+    world.specs.set('demo', [
+      desiredOf('demo', 'db-instance.main', { engine: 'postgres' }),
+      desiredOf('demo', 'task-definition.api', { host: ref('db-instance.main', 'endpoint') }),
+    ]);
+    const result = await world.run('apply');
+    assert.deepStrictEqual(
+      result.failures.map((failure) => [failure.address, failure.error]),
+      [
+        [
+          'task-definition.api',
+          "cannot resolve reference to db-instance.main.endpoint: db-instance-1 has no attribute 'endpoint'",
+        ],
+      ],
+    );
+    assert.deepStrictEqual(result.pending, []);
   });
 });

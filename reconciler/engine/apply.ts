@@ -7,7 +7,7 @@ import type {
 } from '../resources/types.ts';
 import type { PlannedChange, StackWork } from './plan.ts';
 import type { ProgressEvent, Step } from './progress.ts';
-import { applyLookup, resolveRefs } from './refs.ts';
+import { applyLookup, MissingAttributeError, resolveRefs } from './refs.ts';
 
 /** ApplyOptions is everything applyPlan needs besides the planned work. */
 export interface ApplyOptions {
@@ -39,15 +39,28 @@ export interface FailedChange {
   stack: string;
 }
 
-/** ApplyOutcome lists what happened; skipped and pending hold (qualified) addresses. */
+/** WaitingChange is a resource not changed yet because something it refers to is still pending in AWS. */
+export interface WaitingChange {
+  address: string;
+  /** `waiting for db-instance.main endpoint`, or `waiting for task-definition.api` (a dependency that waits). */
+  reason: string;
+  stack: string;
+}
+
+/**
+ * ApplyOutcome lists what happened; skipped and pending hold (qualified) addresses. `pending` also
+ * holds the resources left for a later run because a Ref's target is still pending (`waiting`
+ * says why), so a daemon requeues.
+ */
 export interface ApplyOutcome {
   applied: AppliedChange[];
   failures: FailedChange[];
   skipped: string[];
   pending: string[];
+  waiting: WaitingChange[];
 }
 
-type OperationState = 'waiting' | 'running' | 'done' | 'failed' | 'skipped';
+type OperationState = 'waiting' | 'running' | 'done' | 'failed' | 'skipped' | 'deferred';
 
 /** Operation is one step of the apply DAG: the upsert of a desired resource, or the delete of an observed one. */
 interface Operation {
@@ -175,7 +188,9 @@ function messageOf(err: unknown): string {
  * applyPlan executes planned work: independent operations run in parallel (at most
  * `parallelism` at a time across all stacks), Refs are resolved again from resources as they get
  * created, a failure skips its dependents but not its siblings, and a pending status is reported,
- * never waited on. Running again resumes: the next plan observes everything afresh.
+ * never waited on: a Ref to an attribute a pending target lacks (an endpoint) leaves the
+ * dependent and what depends on it for a later run, reported as pending. Running again resumes:
+ * the next plan observes everything afresh.
  */
 export async function applyPlan(
   work: readonly StackWork[],
@@ -189,7 +204,13 @@ export async function applyPlan(
       ? (op: Operation) => `${op.work.stack}/${op.address}`
       : (op: Operation) => op.address;
   const operations = work.flatMap((stackWork) => buildOperations(stackWork, rank));
-  const outcome: ApplyOutcome = { applied: [], failures: [], skipped: [], pending: [] };
+  const outcome: ApplyOutcome = {
+    applied: [],
+    failures: [],
+    skipped: [],
+    pending: [],
+    waiting: [],
+  };
   const pending = new Set<string>();
   let stopReason: string | undefined;
 
@@ -328,6 +349,10 @@ export async function applyPlan(
       await (op.phase === 'delete' ? runDelete(op) : runUpsert(op));
       op.state = 'done';
     } catch (err) {
+      if (err instanceof MissingAttributeError) {
+        defer(op, err.message);
+        return;
+      }
       op.state = 'failed';
       const message = messageOf(err);
       emit(op, {
@@ -355,6 +380,18 @@ export async function applyPlan(
     emit(op, { type: 'skip', step: op.step, message: why });
   };
 
+  /** defer leaves an operation for a later run: a Ref's target is pending in AWS (requeue, never wait). */
+  const defer = (op: Operation, why: string) => {
+    op.state = 'deferred';
+    if (op.planned.change.action === 'no-op') return;
+    const name = qualify(op);
+    pending.add(name);
+    if (!outcome.waiting.some((entry) => entry.address === name)) {
+      outcome.waiting.push({ address: name, reason: why, stack: op.work.stack });
+    }
+    emit(op, { type: 'skip', step: op.step, message: why });
+  };
+
   const inFlight = new Set<Promise<void>>();
   for (;;) {
     let cascaded = true;
@@ -367,6 +404,12 @@ export async function applyPlan(
         );
         if (blocker) {
           skip(op, `${blocker.address} ${blocker.state === 'failed' ? 'failed' : 'was skipped'}`);
+          cascaded = true;
+          continue;
+        }
+        const waitingFor = [...op.waitsFor].find((other) => other.state === 'deferred');
+        if (waitingFor) {
+          defer(op, `waiting for ${waitingFor.address}`);
           cascaded = true;
         }
       }

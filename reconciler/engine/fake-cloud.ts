@@ -96,8 +96,9 @@ function toObserved(resource: FakeResource, owner: { stack: string; address: str
 }
 
 /**
- * fakeHandler implements ResourceHandler against the FakeCloud. Updating a task definition
- * bumps its arn (a new revision), like AWS.
+ * fakeHandler implements ResourceHandler against the FakeCloud. Updating a property of a task
+ * definition bumps its arn (a new revision), like AWS, and the handler declares so
+ * (`attributesChangedByUpdate: ['arn']`).
  */
 export function fakeHandler(
   cloud: FakeCloud,
@@ -109,6 +110,7 @@ export function fakeHandler(
     kind,
     fields,
     sensitive,
+    ...(kind === 'task-definition' ? { attributesChangedByUpdate: ['arn'] } : {}),
     async observeAll(ctx) {
       cloud.observeCalls.set(kind, (cloud.observeCalls.get(kind) ?? 0) + 1);
       const found: ObservedResource[] = [];
@@ -143,9 +145,13 @@ export function fakeHandler(
       return cloud.call(`update ${desired.address} ${observed.id}`, () => {
         const resource = cloud.resources.get(observed.id);
         if (!resource) throw new Error(`NotFound: ${observed.id}`);
+        const propertiesChanged =
+          diffProperties(desired.properties, resource.properties, fields).length > 0;
         resource.properties = clone(desired.properties);
         resource.tags = { ...desired.tags };
-        if (kind === 'task-definition') resource.attributes.arn = `${resource.attributes.arn}+`;
+        if (kind === 'task-definition' && propertiesChanged) {
+          resource.attributes.arn = `${resource.attributes.arn}+`;
+        }
         return toObserved(resource, { stack: desired.stack, address: desired.address });
       });
     },

@@ -4,6 +4,7 @@ import { hasChangesIn } from '../plan/summary.ts';
 import {
   type Action,
   type FieldChange,
+  isUnknown,
   PLAN_FORMAT_VERSION,
   type Plan,
   type PlanSummary,
@@ -118,11 +119,66 @@ function guardMessage(address: string): string {
   return `replacing ${address} destroys its data; apply refuses unless --allow-replace=${address}`;
 }
 
+/** ExplainedChange is a FieldChange that may carry a handler's reason (db-instance's ExplainedFieldChange). */
+type ExplainedChange = FieldChange & { reason?: unknown };
+
+/** reasonsOf collects the handlers' reasons, except of secrets and of values known only after apply. */
+function reasonsOf(changes: readonly ExplainedChange[]): string[] {
+  const reasons = changes
+    .filter((fieldChange) => !fieldChange.sensitive && !isUnknown(fieldChange.after))
+    .map((fieldChange) => fieldChange.reason)
+    .filter((reason): reason is string => typeof reason === 'string' && reason !== '');
+  return [...new Set(reasons)];
+}
+
+/**
+ * replaceReason says why a resource is replaced: the reasons handlers attached to the forcing
+ * field changes (`engine major version 16 -> 17 forces replacement`), then the forcing paths
+ * without one (`cidrBlock forces replacement`).
+ */
+export function replaceReason(forcing: readonly ExplainedChange[]): string {
+  const unexplained = forcing.filter((fieldChange) => reasonsOf([fieldChange]).length === 0);
+  const parts = reasonsOf(forcing);
+  if (unexplained.length > 0) {
+    parts.push(
+      `${listPaths(unexplained)} ${unexplained.length === 1 ? 'forces' : 'force'} replacement`,
+    );
+  }
+  return parts.join('; ');
+}
+
+/** updateReason lists the differing paths, then the handlers' reasons, if any, in parentheses. */
+export function updateReason(fields: readonly ExplainedChange[]): string {
+  const reasons = reasonsOf(fields);
+  const why = reasons.length > 0 ? ` (${reasons.join('; ')})` : '';
+  return `differs: ${listPaths(fields)}${why}`;
+}
+
+/** ChangingAttributes: the attributes of a resource the plan gives new values ('all' for a create or replace). */
+type ChangingAttributes = 'all' | ReadonlySet<string>;
+
+/**
+ * changingAttributes says which attributes of a planned resource get new values: all of them for
+ * a create or replace, the handler's attributesChangedByUpdate for an update of a property (a
+ * tags-only update changes none), none otherwise.
+ */
+function changingAttributes(
+  change: ResourceChange,
+  handler: ResourceHandler,
+): ChangingAttributes | undefined {
+  if (change.action === 'create' || change.action === 'replace') return 'all';
+  if (change.action !== 'update' || !handler.attributesChangedByUpdate?.length) return undefined;
+  const propertyChanged = change.fields.some(
+    (fieldChange) => !fieldChange.path.startsWith('tags.'),
+  );
+  return propertyChanged ? new Set(handler.attributesChangedByUpdate) : undefined;
+}
+
 interface DesiredStep {
   desired: DesiredResource;
   handler: ResourceHandler;
   candidates: ObservedResource[];
-  willChangeIdentity: (address: string) => boolean;
+  willChange: (address: string, attr: string) => boolean;
   live: Map<string, ObservedResource>;
   protectedKinds: ReadonlySet<string>;
 }
@@ -136,10 +192,7 @@ function planDesired(step: DesiredStep): {
   const present = step.candidates.filter((resource) => resource.status !== 'deleting');
   const primary = pickPrimary(present);
   const duplicates = present.filter((resource) => resource !== primary);
-  const properties = resolveRefs(
-    desired.properties,
-    planLookup(step.live, step.willChangeIdentity),
-  );
+  const properties = resolveRefs(desired.properties, planLookup(step.live, step.willChange));
   const base = { address: desired.address, kind: desired.kind };
   if (!primary) {
     const deleting = step.candidates.length > 0;
@@ -167,10 +220,10 @@ function planDesired(step: DesiredStep): {
     reason = 'failed in AWS';
   } else if (forcing.length > 0) {
     action = 'replace';
-    reason = `${listPaths(forcing)} ${forcing.length === 1 ? 'forces' : 'force'} replacement`;
+    reason = replaceReason(forcing);
   } else if (fields.length > 0) {
     action = 'update';
-    reason = `differs: ${listPaths(fields)}`;
+    reason = updateReason(fields);
   }
   const pending = primary.status === 'pending';
   if (pending) reason += ' (still pending in AWS)';
@@ -247,7 +300,7 @@ function planStack(
     return { stack: stack.name, region: stack.region, graph, changes: reorder(deletes), live };
   }
 
-  const identityChanges = new Set<string>();
+  const changing = new Map<string, ChangingAttributes>();
   const duplicateDeletes: PlannedChange[] = [];
   for (const wave of waves) {
     for (const address of wave) {
@@ -261,14 +314,16 @@ function planStack(
         candidates: (observedByAddress.get(address) ?? []).filter(
           (resource) => resource.kind === desired.kind,
         ),
-        willChangeIdentity: (target) => identityChanges.has(target),
+        willChange: (target, attr) => {
+          const attributes = changing.get(target);
+          return attributes === 'all' || (attributes?.has(attr) ?? false);
+        },
         live,
         protectedKinds: options.protectedKinds,
       });
       if (planned.observed) live.set(address, planned.observed);
-      if (planned.change.action === 'create' || planned.change.action === 'replace') {
-        identityChanges.add(address);
-      }
+      const attributes = changingAttributes(planned.change, handler);
+      if (attributes) changing.set(address, attributes);
       changes.push(planned);
       for (const duplicate of duplicates) {
         duplicateDeletes.push(
@@ -318,8 +373,8 @@ export function summarize(stacks: readonly StackPlan[]): PlanSummary {
 /**
  * planStacks diffs the desired graph of each stack against the observed index: for each desired
  * resource in dependency order, Refs resolve from observed attributes (UNKNOWN when the target
- * is created or replaced), then create / update / replace / no-op; duplicates of an address and
- * owned resources no longer in the spec become deletes. `destroy` mode deletes everything owned.
+ * is created or replaced, or its planned update changes that attribute), then create / update /
+ * replace / no-op; duplicates of an address and owned resources no longer in the spec become deletes. `destroy` mode deletes everything owned.
  */
 export function planStacks(
   stacks: readonly Stack[],

@@ -9,7 +9,7 @@ import type {
   ResourceHandler,
 } from '../resources/types.ts';
 import type { Stack } from '../spec/types.generated.ts';
-import { applyPlan } from './apply.ts';
+import { applyPlan, type WaitingChange } from './apply.ts';
 import { observeStacks } from './observe.ts';
 import { planStacks } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
@@ -43,7 +43,8 @@ export interface ReconcileOptions {
 /**
  * ReconcileResult is the plan and, for apply and destroy, what happened. Addresses are plain
  * (`subnet.private-a`) for one stack and qualified (`shop/subnet.private-a`) for several.
- * `pending` lists resources AWS still creates or modifies: requeue, the engine never waits.
+ * `pending` lists resources AWS still creates or modifies, and those left for a later run because
+ * something they refer to is still pending (`waiting` says why): requeue, the engine never waits.
  */
 export interface ReconcileResult {
   plan: Plan;
@@ -51,6 +52,7 @@ export interface ReconcileResult {
   failures: { address: string; action: Action; error: string; stack?: string }[];
   skipped: string[];
   pending: string[];
+  waiting?: WaitingChange[];
 }
 
 /** silentLogger discards everything (the default when no logger is given). */
@@ -137,7 +139,7 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
       close,
       async apply() {
         if (options.mode === 'plan')
-          return { plan, applied: [], failures: [], skipped: [], pending };
+          return { plan, applied: [], failures: [], skipped: [], pending, waiting: [] };
         const outcome = await applyPlan(work, {
           contexts,
           handlers,

@@ -18,20 +18,39 @@ export function resolveRefs<T>(value: T, lookup: RefLookup): T {
 }
 
 /**
- * planLookup resolves Refs for planning: a target that will be created or replaced, or whose
- * attribute AWS does not report yet, is UNKNOWN ("known after apply"); otherwise the observed value.
+ * planLookup resolves Refs for planning: an attribute the plan will give a new value (the target
+ * is created or replaced, or its planned update changes that attribute), or one AWS does not
+ * report yet, is UNKNOWN ("known after apply"); otherwise the observed value.
  */
 export function planLookup(
   live: ReadonlyMap<string, ObservedResource>,
-  willChangeIdentity: (address: string) => boolean,
+  willChange: (address: string, attr: string) => boolean,
 ): RefLookup {
   return (target) => {
-    if (willChangeIdentity(target.$ref)) return UNKNOWN;
+    if (willChange(target.$ref, target.attr)) return UNKNOWN;
     return live.get(target.$ref)?.attributes[target.attr] ?? UNKNOWN;
   };
 }
 
-/** applyLookup resolves Refs during apply, from resources observed or just created; a missing one is an error. */
+/**
+ * MissingAttributeError: a Ref names an attribute its target does not report yet (an RDS instance
+ * being created has no endpoint). The dependent waits for a later run instead of failing.
+ */
+export class MissingAttributeError extends Error {
+  override name = 'MissingAttributeError';
+  constructor(
+    readonly target: string,
+    readonly attr: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * applyLookup resolves Refs during apply, from resources observed or just created. A missing
+ * target or attribute is an error, but a MissingAttributeError when the target is still pending.
+ */
 export function applyLookup(live: ReadonlyMap<string, ObservedResource>): RefLookup {
   return (target) => {
     const resource = live.get(target.$ref);
@@ -39,6 +58,13 @@ export function applyLookup(live: ReadonlyMap<string, ObservedResource>): RefLoo
       throw new Error(`cannot resolve reference to ${target.$ref}: it does not exist`);
     }
     const value = resource.attributes[target.attr];
+    if (value === undefined && resource.status === 'pending') {
+      throw new MissingAttributeError(
+        target.$ref,
+        target.attr,
+        `waiting for ${target.$ref} ${target.attr}`,
+      );
+    }
     if (value === undefined) {
       throw new Error(
         `cannot resolve reference to ${target.$ref}.${target.attr}: ${resource.id} has no attribute '${target.attr}'`,

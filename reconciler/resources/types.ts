@@ -108,6 +108,12 @@ export interface ResourceHandler<P = Record<string, unknown>> {
   fields: Record<string, FieldRule>;
   /** Properties whose values are secrets: redacted in every rendering and log. */
   sensitive?: string[];
+  /**
+   * Attributes an in-place update of a property (not only of tags) gives new values, such as
+   * `['id', 'arn']` of a task definition (every update registers a new revision): the plan shows
+   * Refs to them as `(known after apply)`. Default: an update changes no attribute.
+   */
+  attributesChangedByUpdate?: string[];
   /** ONE batched, tag-filtered read of every resource of this kind owned by ctx.stacks. */
   observeAll(ctx: ResourceContext): Promise<ObservedResource<P>[]>;
   /** Pure: differing fields between resolved desired properties and observed ones. */
