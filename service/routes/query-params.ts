@@ -10,11 +10,11 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\
 /** QueryReader reads parameters and collects problems; finish() throws if there were any. */
 export class QueryReader {
   private readonly problems: Array<{ parameter: string; reason: string }> = [];
-  constructor(
-    private readonly req: Request,
-    allowed: string[],
-  ) {
-    for (const name of Object.keys(req.query)) {
+  /** query is read once: Express 5 parses the query string on every access to req.query. */
+  private readonly query: Request['query'];
+  constructor(req: Request, allowed: string[]) {
+    this.query = req.query;
+    for (const name of Object.keys(this.query)) {
       if (!allowed.includes(name))
         this.problems.push({ parameter: name, reason: 'is not a known parameter' });
     }
@@ -22,7 +22,7 @@ export class QueryReader {
 
   /** string returns the single value of a parameter, or undefined when absent or empty. */
   string(name: string, maxLength = 256): string | undefined {
-    const value = this.req.query[name];
+    const value = this.query[name];
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string') {
       this.problems.push({ parameter: name, reason: 'must be given once' });
