@@ -73,6 +73,23 @@ function survivors(seen: Map<number, ProcessId>): ProcessId[] {
   });
 }
 
+/** withMarker lists live processes whose environment holds START_TEST_MARKER=marker. */
+function withMarker(marker: string): string[] {
+  return readdirSync('/proc').flatMap((entry) => {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) return [];
+    try {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      const alive = readStat(pid)?.state !== 'Z';
+      return alive && environ.includes(`START_TEST_MARKER=${marker}`)
+        ? [`${pid} ${commandOf(pid)}`]
+        : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function waitExit(child: ChildProcess, timeoutMs: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
     if (child.exitCode !== null) return resolve(child.exitCode);
@@ -124,6 +141,9 @@ test('npm start converges the reference stack on the emulator, the printed curl 
   env.DATA_DIR = join(scratch, 'postgres');
   env.EMBEDDED_PG_PORT = String(await freePort());
   env.NO_COLOR = '1';
+  // Every process of the run inherits this, so one that escaped the tree is found too.
+  const marker = `e2e-${process.pid}-${Date.now()}`;
+  env.START_TEST_MARKER = marker;
   const args = [
     '--import',
     'tsx',
@@ -189,4 +209,5 @@ test('npm start converges the reference stack on the emulator, the printed curl 
     [],
     'processes left behind',
   );
+  assert.deepStrictEqual(withMarker(marker), [], 'processes with the run environment left behind');
 });
