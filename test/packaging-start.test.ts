@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { freePort } from '../scripts/local/ports.ts';
 import { groupAlive, spawnManaged } from '../scripts/local/processes.ts';
 import { allReady, progressFromLog, progressLine, readStatus } from '../scripts/local/status.ts';
 import { decideTarget, emulatorEnv } from '../scripts/local/target.ts';
@@ -353,4 +354,27 @@ test('a child that dies early stops the others and fails with its last output', 
   assert.match(result.output, /Address already in use/);
   assert.match(result.output, /stopping .*service/);
   assert.deepStrictEqual(processesWithMarker(marker), [], 'processes left behind');
+});
+
+test('--target aws runs only the reconciler, with the caller credentials and endpoint', async () => {
+  const closedPort = await freePort();
+  const marker = `aws-${process.pid}-${Date.now()}`;
+  const result = start(['--target', 'aws', '--log-dir', join(scratch, 'aws-logs')], {
+    ...withoutAws(process.env),
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${closedPort}`,
+    AWS_ACCESS_KEY_ID: 'caller-key',
+    AWS_SECRET_ACCESS_KEY: 'caller-secret',
+    AWS_REGION: 'us-west-2',
+    START_TEST_MARKER: marker,
+    NO_COLOR: '1',
+  });
+  const output = `${result.stdout}${result.stderr}`;
+  assert.equal(result.status, 1, output);
+  assert.match(output, /Target: the real AWS account/);
+  assert.doesNotMatch(output, /AWS emulator|service at/);
+  assert.ok(
+    output.includes(`127.0.0.1:${closedPort}`),
+    `the plan did not use the caller endpoint:\n${output}`,
+  );
+  assert.deepStrictEqual(processesWithMarker(marker), []);
 });
