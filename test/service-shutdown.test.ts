@@ -94,7 +94,11 @@ test('SIGTERM under load loses no acknowledged event', async () => {
     }
   };
   const workers = Array.from({ length: 8 }, (_, id) => worker(id));
-  while (requestsAcknowledged < 100) await new Promise((resolve) => setTimeout(resolve, 20));
+  const loadDeadline = Date.now() + 30_000;
+  while (requestsAcknowledged < 100 && child.exitCode === null && Date.now() < loadDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(child.exitCode, null, `the service died under load: ${stderr}`);
   const signalled = Date.now();
   child.kill('SIGTERM');
   const code = await exited;
