@@ -474,6 +474,16 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  // Output piped into a program that quit (`npm start | head`): stop cleanly rather than crash.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', () => void supervisor.shutdown(0));
+  }
+  // A bug here must not orphan the children, which live in their own process groups.
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`npm start crashed: ${err.stack ?? err.message}\n`);
+    supervisor.killAll();
+    process.exit(1);
+  });
   try {
     if (target === 'local') await runLocal(supervisor, options, decision.ignored);
     else await runAws(supervisor, options);
