@@ -205,3 +205,10 @@ test('the command prints valid JSON and rejects bad options', async () => {
     }
   }
 });
+
+test('the full policy fits the 6,144-character limit of an IAM managed policy', () => {
+  // AWS counts the document without whitespace; a longer one must be split into two policies.
+  const policy = iamPolicy({ leaseTable: 'reconciler-lease-table', account: '123456789012' });
+  const size = JSON.stringify(policy).replace(/\s/g, '').length;
+  assert.ok(size <= 6144, `the policy is ${size} characters`);
+});
