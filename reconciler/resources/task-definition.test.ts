@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import {
+  familiesInScope,
   joinSecretValueFrom,
   normalizeTaskDefinition,
   splitSecretValueFrom,
@@ -209,4 +210,33 @@ test('secret valueFrom splits into ARN and JSON key and joins back', () => {
     assert.deepStrictEqual(splitSecretValueFrom(valueFrom), expected, reason);
     assert.deepStrictEqual(joinSecretValueFrom(expected), valueFrom, reason);
   }
+});
+
+test('familiesInScope keeps the families of the stacks in scope, by name prefix', () => {
+  const families = ['a-api', 'a-b-api', 'ab-api', 'a-', 'other-api', 'a-api', 'shop-worker'];
+  const cases: { reason: string; stacks: string[]; expected: string[] }[] = [
+    {
+      reason: 'stack a also matches a-b-api; the tags decide after the describe',
+      stacks: ['a'],
+      expected: ['a-api', 'a-b-api'],
+    },
+    { reason: 'stack a-b matches only its own prefix', stacks: ['a-b'], expected: ['a-b-api'] },
+    {
+      reason: 'several stacks, duplicates once',
+      stacks: ['a-b', 'shop', 'other'],
+      expected: ['a-b-api', 'other-api', 'shop-worker'],
+    },
+    { reason: 'no stack in scope', stacks: [], expected: [] },
+  ];
+  for (const { reason, stacks, expected } of cases) {
+    assert.deepStrictEqual(familiesInScope(families, stacks), expected, reason);
+  }
+});
+
+test('an update of a task definition registers a new revision: id, arn and revision change', () => {
+  assert.deepStrictEqual(taskDefinitionHandler.attributesChangedByUpdate, [
+    'id',
+    'arn',
+    'revision',
+  ]);
 });

@@ -311,32 +311,37 @@ async function pruneRevisions(ctx: ResourceContext, family: string, stack: strin
 }
 
 /**
+ * familiesInScope keeps the distinct families named `<stack>-<service>` for a stack in scope.
+ * A name alone cannot tell stack `a`'s family `a-b-api` from stack `a-b`'s `api`: observe confirms
+ * ownership from the tags of the described revision.
+ */
+export function familiesInScope(families: readonly string[], stacks: readonly string[]): string[] {
+  const prefixes = stacks.map((stack) => `${stack}-`);
+  return [...new Set(families)].filter((family) =>
+    prefixes.some((prefix) => family.startsWith(prefix) && family.length > prefix.length),
+  );
+}
+
+/**
  * taskDefinitionHandler manages one task definition family per service (`<stack>-<service>`).
- * Observe reads the newest ACTIVE revision of every family; update registers a new revision.
+ * Observe lists the ACTIVE families once for all stacks (ListTaskDefinitionFamilies, paginated),
+ * keeps those of the stacks in scope and describes the newest ACTIVE revision of each; update
+ * registers a new revision, so its `id`, `arn` and `revision` change (attributesChangedByUpdate).
  */
 export const taskDefinitionHandler: ResourceHandler<TaskDefinitionProperties> = {
   kind: 'task-definition',
   fields: TASK_DEFINITION_FIELDS,
+  attributesChangedByUpdate: ['id', 'arn', 'revision'],
 
   async observeAll(ctx) {
-    const families = (
-      await Promise.all(
-        ctx.stacks.map((stack) =>
-          paginate(async (nextToken) => {
-            const page = await ctx.clients.ecs.send(
-              new ListTaskDefinitionFamiliesCommand({
-                familyPrefix: `${stack}-`,
-                status: 'ACTIVE',
-                nextToken,
-              }),
-            );
-            return { items: page.families, nextToken: page.nextToken };
-          }),
-        ),
-      )
-    ).flat();
+    const families = await paginate(async (nextToken) => {
+      const page = await ctx.clients.ecs.send(
+        new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', nextToken }),
+      );
+      return { items: page.families, nextToken: page.nextToken };
+    });
     const observed = await Promise.all(
-      [...new Set(families)].map(async (family) => {
+      familiesInScope(families, ctx.stacks).map(async (family) => {
         const described = await ctx.clients.ecs.send(
           new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] }),
         );

@@ -1,0 +1,177 @@
+/**
+ * Deploying a new image with the real CLI against moto: the plan shows exactly the task
+ * definition update (a new revision) and the ECS service update to it (`taskDefinition` known
+ * after apply), apply performs exactly those, and the next plan is empty. Scaling is one in-place
+ * update, and `apply --wait` reports a rollout that does not settle in time.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type MotoServer, startMoto } from './helpers/moto.ts';
+
+const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
+const reference = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
+const IMAGE = 'public.ecr.aws/scalable-logging/api:1.0.0';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+interface JsonPlan {
+  stacks: {
+    changes: {
+      address: string;
+      action: string;
+      reason: string;
+      fields: { path: string; before?: unknown; after?: unknown; afterUnknown?: true }[];
+    }[];
+  }[];
+}
+
+/** changesOf lists the changes of a JSON plan other than no-ops, fields without tags. */
+function changesOf(stdout: string) {
+  const plan = JSON.parse(stdout) as JsonPlan;
+  return (plan.stacks[0]?.changes ?? [])
+    .filter((change) => change.action !== 'no-op')
+    .map((change) => ({
+      address: change.address,
+      action: change.action,
+      fields: change.fields.map((field) =>
+        field.afterUnknown
+          ? [field.path, field.before, '(known after apply)']
+          : [field.path, field.before, field.after],
+      ),
+    }));
+}
+
+function callCount(stderr: string, call: string): number | undefined {
+  const line = stderr
+    .split('\n')
+    .find((row) => row.trim().split(/\s+/).slice(0, 3).join(' ') === call);
+  return line === undefined ? undefined : Number(line.trim().split(/\s+/)[3]);
+}
+
+describe('deploying a new image of the reference stack against moto', { timeout: 300_000 }, () => {
+  let moto: MotoServer;
+  let dir: string;
+  let spec: string;
+  const original = readFileSync(reference, 'utf8');
+
+  before(async () => {
+    moto = await startMoto();
+    dir = mkdtempSync(join(tmpdir(), 'deploy-image-'));
+    spec = join(dir, 'scalable-logging.yaml');
+    writeFileSync(spec, original);
+  });
+
+  after(async () => {
+    await moto?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('plans and applies exactly the task definition and service updates, then nothing', async () => {
+    // twice: moto drops some service settings on CreateService (see DESIGN.md)
+    for (const expected of [/27 added, 0 changed/, /0 added, 1 changed/]) {
+      const applied = await runCli(['apply', spec, '--auto-approve']);
+      assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
+      assert.match(applied.stdout, expected);
+    }
+
+    const oldArn = /task-definition\/scalable-logging-api:1\b/;
+    writeFileSync(spec, original.replace(IMAGE, IMAGE.replace(':1.0.0', ':1.0.1')));
+    const plan = await runCli(['plan', spec, '--output', 'json', '--detailed-exitcode', '--stats']);
+    assert.equal(plan.code, 2, `${plan.stdout}\n${plan.stderr}`);
+    const changes = changesOf(plan.stdout);
+    assert.deepStrictEqual(
+      changes.map((change) => [change.address, change.action]),
+      [
+        ['task-definition.api', 'update'],
+        ['ecs-service.api', 'update'],
+      ],
+    );
+    assert.deepStrictEqual(changes[0]?.fields, [
+      ['containerDefinitions[0].image', IMAGE, 'public.ecr.aws/scalable-logging/api:1.0.1'],
+    ]);
+    assert.equal(changes[1]?.fields.length, 1);
+    assert.equal(changes[1]?.fields[0]?.[0], 'taskDefinition');
+    assert.match(String(changes[1]?.fields[0]?.[1]), oldArn);
+    assert.equal(changes[1]?.fields[0]?.[2], '(known after apply)');
+    assert.deepStrictEqual(
+      [
+        callCount(plan.stderr, 'ecs ListTaskDefinitionFamilies ok'),
+        callCount(plan.stderr, 'ecs DescribeTaskDefinition ok'),
+      ],
+      [1, 1],
+      'one family listing, one describe per family',
+    );
+
+    const deployed = await runCli(['apply', spec, '--auto-approve']);
+    assert.equal(deployed.code, 0, `${deployed.stdout}\n${deployed.stderr}`);
+    assert.match(deployed.stdout, /Plan: 0 to add, 2 to change, 0 to destroy\./);
+    assert.match(deployed.stdout, /Apply complete! Resources: 0 added, 2 changed, 0 destroyed\./);
+    assert.ok(
+      deployed.stdout.indexOf('task-definition.api: modified') <
+        deployed.stdout.indexOf('ecs-service.api: modifying'),
+      deployed.stdout,
+    );
+    const after = await runCli(['plan', spec, '--detailed-exitcode']);
+    assert.equal(after.code, 0, `${after.stdout}\n${after.stderr}`);
+  });
+
+  it('scaling plans one in-place update; apply --wait reports a rollout that does not settle', async () => {
+    writeFileSync(
+      spec,
+      original
+        .replace(IMAGE, IMAGE.replace(':1.0.0', ':1.0.1'))
+        .replace('desiredCount: 2', 'desiredCount: 3'),
+    );
+    const plan = await runCli(['plan', spec, '--output', 'json', '--detailed-exitcode']);
+    assert.equal(plan.code, 2, `${plan.stdout}\n${plan.stderr}`);
+    assert.deepStrictEqual(changesOf(plan.stdout), [
+      { address: 'ecs-service.api', action: 'update', fields: [['desiredCount', 2, 3]] },
+    ]);
+    // moto runs no tasks and registers no targets: the rollout never settles
+    const waited = await runCli([
+      'apply',
+      spec,
+      '--auto-approve',
+      '--wait',
+      '--wait-timeout',
+      '3s',
+      '--wait-interval',
+      '1s',
+    ]);
+    assert.equal(waited.code, 1, `${waited.stdout}\n${waited.stderr}`);
+    assert.match(waited.stdout, /Apply complete! Resources: 0 added, 1 changed, 0 destroyed\./);
+    assert.match(waited.stdout, /waiting \(\d+s\): scalable-logging\/ecs-service\.api: /);
+    assert.match(
+      waited.stderr,
+      /the stacks did not become stable:\n {2}- timed out after \d+s waiting for: .*scalable-logging\/ecs-service\.api/,
+    );
+  });
+});
