@@ -4,9 +4,10 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { CallStats } from '../aws/clients.ts';
+import { type AwsClients, CallStats, createClients } from '../aws/clients.ts';
 import { formatElapsed, formatProgress } from '../engine/progress.ts';
-import { prepareReconcile, type ReconcileResult } from '../engine/reconcile.ts';
+import { prepareReconcile, type ReconcileResult, silentLogger } from '../engine/reconcile.ts';
+import { waitForStable } from '../engine/wait.ts';
 import { renderHuman } from '../plan/render-human.ts';
 import { hasChangesIn } from '../plan/summary.ts';
 import type { Stack } from '../spec/types.generated.ts';
@@ -30,14 +31,16 @@ options:
       --auto-approve          do not ask for confirmation (required without a terminal)
       --parallelism N         at most N operations at once (default 8)
       --allow-replace ADDRESS allow the guarded replacement of ADDRESS, e.g. db-instance.main (repeatable)
-      --wait                  after applying, observe again until no resource is pending in AWS
-      --wait-timeout SECONDS  give up waiting after this long (default 1800)
-      --wait-interval SECONDS time between observations while waiting (default 10)
+      --wait                  after applying, wait until nothing is pending in AWS and the stacks are
+                              stable: ECS deployments completed, targets healthy, databases available
+      --wait-timeout DURATION give up waiting after this long: 900, 90s, 15m, 1h (default 15m)
+      --wait-interval DURATION time between polls while waiting (default 10s)
       --stats                 print the AWS calls made, by service and operation, to stderr
       --no-color              no ANSI colours
   -h, --help                  show this help
 
-exit status: 0 applied (or nothing to do), 1 error, refused confirmation, or failed operations`;
+exit status: 0 applied (or nothing to do), 1 error, refused confirmation, failed operations, or
+(with --wait) a rollout that failed, rolled back or did not settle in time`;
 
 const DESTROY_HELP = `usage: reconciler destroy [paths...] [options]
 
@@ -77,11 +80,24 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-function secondsOption(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
+const DURATION_UNITS: Record<string, number> = { '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * durationOption reads a duration flag in milliseconds: a number of seconds (`900`), or with a
+ * unit `s`, `m` or `h` (`90s`, `15m`, `1h`).
+ */
+export function durationOption(
+  name: string,
+  value: string | undefined,
+  fallbackMs: number,
+): number {
+  if (value === undefined) return fallbackMs;
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
+  const parsed = match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 1000) : Number.NaN;
   if (!Number.isFinite(parsed) || parsed <= 0) {
-    throw new CommandError(`--${name} must be a positive number of seconds, got '${value}'`);
+    throw new CommandError(
+      `--${name} must be a positive duration such as 900, 90s, 15m or 1h, got '${value}'`,
+    );
   }
   return parsed;
 }
@@ -150,6 +166,116 @@ async function waitForPending(
   return true;
 }
 
+/** DEFAULT_WAIT_TIMEOUT_MS bounds `apply --wait` when no --wait-timeout is given: 15 minutes. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 15 * 60_000;
+
+interface RolloutOptions {
+  timeoutMs: number;
+  intervalMs: number;
+  parallelism?: number;
+  stats: CallStats;
+  withStack: boolean;
+}
+
+/**
+ * applyDeferred applies what an apply left for later because a Ref's target was pending (a task
+ * definition waiting for the database endpoint), once that target is ready. It applies only if
+ * the new plan changes nothing but those resources, so nothing runs that the confirmed plan did
+ * not show; it returns the next apply's result, or undefined after reporting why not.
+ */
+async function applyDeferred(
+  stacks: Stack[],
+  deferred: readonly string[],
+  options: RolloutOptions,
+): Promise<ReconcileResult | undefined> {
+  const prepared = await prepareReconcile({
+    stacks,
+    mode: 'apply',
+    stats: options.stats,
+    parallelism: options.parallelism,
+    onProgress: (event) => console.log(formatProgress(event, { withStack: options.withStack })),
+  });
+  try {
+    const qualify = prepared.plan.stacks.length > 1;
+    const unexpected = prepared.plan.stacks.flatMap((stack) =>
+      stack.changes
+        .filter((change) => change.action !== 'no-op')
+        .map((change) => (qualify ? `${stack.name}/${change.address}` : change.address))
+        .filter((address) => !deferred.includes(address)),
+    );
+    if (unexpected.length > 0) {
+      process.stderr.write(
+        `apply --wait: the plan changed while waiting (${unexpected.join(', ')}); run apply again\n`,
+      );
+      return undefined;
+    }
+    console.log(`applying what waited for pending resources: ${deferred.join(', ')}`);
+    const result = await prepared.apply();
+    reportProblems(result);
+    return result;
+  } finally {
+    prepared.close();
+  }
+}
+
+/**
+ * waitForRollout is `apply --wait`. One deadline bounds it all: observe again until no resource
+ * is pending in AWS, apply what waited for them (see applyDeferred), repeat; then waitForStable
+ * per region: ECS deployments completed, target groups healthy, databases available. Problems
+ * (a failed or rolled-back deployment, a failed database, the timeout) go to stderr; the result
+ * says whether everything settled.
+ */
+async function waitForRollout(
+  stacks: Stack[],
+  applied: { pending: string[]; waiting: { address: string }[] },
+  options: RolloutOptions,
+): Promise<boolean> {
+  const deadline = Date.now() + options.timeoutMs;
+  let pending = applied.pending;
+  let deferred = applied.waiting.map((entry) => entry.address);
+  while (pending.length > 0) {
+    const observedPending = pending.filter((address) => !deferred.includes(address));
+    const remaining = { ...options, timeoutMs: Math.max(1, deadline - Date.now()) };
+    if (observedPending.length > 0 && !(await waitForPending(stacks, observedPending, remaining)))
+      return false;
+    if (deferred.length === 0) break;
+    const next = await applyDeferred(stacks, deferred, options);
+    if (!next || next.failures.length > 0) return false;
+    pending = next.pending;
+    deferred = (next.waiting ?? []).map((entry) => entry.address);
+  }
+  const regions = new Map<string, string[]>();
+  for (const stack of stacks)
+    regions.set(stack.region, [...(regions.get(stack.region) ?? []), stack.name]);
+  const clients: AwsClients[] = [];
+  try {
+    const results = await Promise.all(
+      [...regions].map(([region, names]) => {
+        const regionClients = createClients({ region, stats: options.stats });
+        clients.push(regionClients);
+        const prefix = regions.size > 1 ? `${region}: ` : '';
+        return waitForStable(
+          { clients: regionClients, region, stacks: names, log: silentLogger },
+          names,
+          {
+            timeoutMs: Math.max(0, deadline - Date.now()),
+            intervalMs: options.intervalMs,
+            onProgress: (line) => console.log(`${prefix}${line}`),
+          },
+        );
+      }),
+    );
+    const problems = results.flatMap((result) => result.problems);
+    if (problems.length === 0) return true;
+    process.stderr.write(
+      `apply --wait: the stacks did not become stable:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
+    );
+    return false;
+  } finally {
+    for (const regionClients of clients) regionClients.destroy();
+  }
+}
+
 /** runChange is `reconciler apply` and `reconciler destroy`: plan, show, confirm, apply. */
 export async function runChange(mode: Mode, argv: string[]): Promise<number> {
   try {
@@ -178,10 +304,16 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
       return 0;
     }
     const parallelism = parallelismOf(values.parallelism as string | undefined);
-    const waitTimeoutMs =
-      secondsOption('wait-timeout', values['wait-timeout'] as string | undefined, 1800) * 1000;
-    const waitIntervalMs =
-      secondsOption('wait-interval', values['wait-interval'] as string | undefined, 10) * 1000;
+    const waitTimeoutMs = durationOption(
+      'wait-timeout',
+      values['wait-timeout'] as string | undefined,
+      DEFAULT_WAIT_TIMEOUT_MS,
+    );
+    const waitIntervalMs = durationOption(
+      'wait-interval',
+      values['wait-interval'] as string | undefined,
+      10_000,
+    );
     const stacks = await loadSelectedStacks(positionals, (values.stack as string[]) ?? []);
     if (!stacks) return 1;
     const stats = new CallStats();
@@ -232,23 +364,31 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
         reportProblems(result);
       }
       const pending = result?.pending ?? prepared.pending;
+      const failed = (result?.failures.length ?? 0) > 0;
       let waited = true;
-      if (mode === 'apply' && pending.length > 0) {
-        if (values.wait && (result?.failures.length ?? 0) === 0) {
-          waited = await waitForPending(stacks, pending, {
+      if (mode === 'apply' && values.wait && !failed) {
+        waited = await waitForRollout(
+          stacks,
+          { pending, waiting: result?.waiting ?? [] },
+          {
+            withStack,
             timeoutMs: waitTimeoutMs,
             intervalMs: waitIntervalMs,
             parallelism,
             stats,
-          });
-        } else {
-          console.log(
-            `Still pending in AWS: ${pending.join(', ')} (apply --wait waits; the daemon requeues)`,
-          );
-        }
+          },
+        );
+      } else if (mode === 'apply' && pending.length > 0) {
+        const why = new Map((result?.waiting ?? []).map((entry) => [entry.address, entry.reason]));
+        const listed = pending.map((address) =>
+          why.has(address) ? `${address} (${why.get(address)})` : address,
+        );
+        console.log(
+          `Still pending in AWS: ${listed.join(', ')} (apply --wait waits; the daemon requeues)`,
+        );
       }
       printStats();
-      return (result?.failures.length ?? 0) > 0 || !waited ? 1 : 0;
+      return failed || !waited ? 1 : 0;
     } finally {
       process.off('SIGINT', onInterrupt);
       prepared.close();
