@@ -7,6 +7,7 @@ import {
   DeleteTagsCommand,
   DescribeAddressesCommand,
   DetachInternetGatewayCommand,
+  DisassociateAddressCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
@@ -68,6 +69,21 @@ async function live(): Promise<Map<string, ObservedResource>> {
   } finally {
     clients.destroy();
   }
+}
+
+/**
+ * releaseNatAddress does what AWS does once a deleted NAT gateway is gone: it frees the gateway's
+ * elastic IP. moto keeps the address associated with the deleted gateway forever.
+ */
+async function releaseNatAddress(): Promise<void> {
+  const described = await ec2.send(
+    new DescribeAddressesCommand({
+      Filters: [{ Name: 'tag:reconciler:address', Values: [addresses.natElasticIp('us-west-2a')] }],
+    }),
+  );
+  const associationId = described.Addresses?.[0]?.AssociationId;
+  assert.ok(associationId, 'moto keeps the address of the deleted NAT gateway associated');
+  await ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }));
 }
 
 before(async () => {
@@ -263,27 +279,35 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
         'subnet.public-b replace',
         'vpc.main replace',
       ]);
-      // The new NAT gateway reuses the elastic IP of the old one. moto deletes NAT gateways at
-      // once but keeps their address associated; the create drops that stale association (AWS
-      // frees it when the gateway reaches `deleted`), so one apply converges.
       const first = await run('apply');
-      assert.deepEqual(first.failures, []);
-      assert.deepEqual(changed((await run('plan')).plan), [], 'converged in one apply');
+      // The new NAT gateway reuses the elastic IP, which AWS frees only once the old gateway's
+      // asynchronous deletion completes: the create fails and the next run retries it.
+      assert.deepEqual(
+        first.failures.map((failure) => failure.address),
+        [addresses.natGateway(zoneA)],
+      );
+      assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
+      await releaseNatAddress();
+      const second = await run('apply');
+      assert.deepEqual(second.failures, []);
+      assert.deepEqual(changed((await run('plan')).plan), [], 'converged after the retry');
       assert.equal((await live()).get(addresses.vpc())?.properties.cidrBlock, '10.1.0.0/16');
     } finally {
       stack = original;
     }
   });
 
-  test('destroy removes the whole network in one run, the NAT gateway address included', async () => {
-    const destroyed = await run('destroy');
-    assert.deepEqual(destroyed.failures, []);
-    assert.deepEqual([...(await live()).keys()], []);
-    const described = await ec2.send(
-      new DescribeAddressesCommand({
-        Filters: [{ Name: 'tag:reconciler:stack', Values: [stack.name] }],
-      }),
+  test('destroy removes the whole network; the NAT address is released on the next run', async () => {
+    const first = await run('destroy');
+    assert.deepEqual(
+      first.failures.map((failure) => failure.address),
+      [addresses.natElasticIp(zoneA)],
     );
-    assert.deepEqual(described.Addresses ?? [], [], 'the elastic IP is released, not leaked');
+    assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
+    assert.deepEqual([...(await live()).keys()], [addresses.natElasticIp(zoneA)]);
+    await releaseNatAddress();
+    const second = await run('destroy');
+    assert.deepEqual(second.failures, []);
+    assert.deepEqual([...(await live()).keys()], []);
   });
 });

@@ -2,8 +2,6 @@ import {
   type Address,
   AllocateAddressCommand,
   DescribeAddressesCommand,
-  DescribeNatGatewaysCommand,
-  DisassociateAddressCommand,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import { errorCode, isNotFound } from '../aws/errors.ts';
@@ -49,40 +47,6 @@ function toObserved(
     status: 'ready',
     attributes: { id: address.AllocationId, publicIp: address.PublicIp ?? '' },
   };
-}
-
-/**
- * dropStaleNatAssociation frees an elastic IP whose association is stale: every NAT gateway that
- * lists the address is in state `deleted`, and AWS disassociates a deleted NAT gateway's address
- * (a gateway still `deleting` keeps it). Returns whether the address is now free of such an
- * association; it never touches an address a live NAT gateway or anything else holds.
- */
-export async function dropStaleNatAssociation(
-  ctx: ResourceContext,
-  allocationId: string,
-): Promise<boolean> {
-  const described = await ctx.clients.ec2.send(
-    new DescribeAddressesCommand({ AllocationIds: [allocationId] }),
-  );
-  const associationId = described.Addresses?.[0]?.AssociationId;
-  if (!associationId) return false;
-  const holderStates: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ctx.clients.ec2.send(
-      new DescribeNatGatewaysCommand({ NextToken: nextToken }),
-    );
-    for (const nat of page.NatGateways ?? []) {
-      const holds = (nat.NatGatewayAddresses ?? []).some(
-        (natAddress) => natAddress.AllocationId === allocationId,
-      );
-      if (holds) holderStates.push(nat.State ?? 'unknown');
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
-  if (holderStates.length === 0 || holderStates.some((state) => state !== 'deleted')) return false;
-  await ctx.clients.ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }));
-  return true;
 }
 
 function stillAssociated(allocationId: string, association: string): Error {
@@ -162,9 +126,7 @@ export const elasticIpHandler: ResourceHandler<ElasticIpProperties> = {
     }
     if (!current) return;
     const association = current.AssociationId ?? current.NetworkInterfaceId;
-    if (association && !(await dropStaleNatAssociation(ctx, observed.id))) {
-      throw stillAssociated(observed.id, association);
-    }
+    if (association) throw stillAssociated(observed.id, association);
     try {
       await ctx.clients.ec2.send(new ReleaseAddressCommand({ AllocationId: observed.id }));
     } catch (err) {

@@ -18,9 +18,7 @@ import {
   stackFilters,
   tagSpecifications,
 } from './ec2-common.ts';
-import { dropStaleNatAssociation } from './elastic-ip.ts';
 import type {
-  DesiredResource,
   FieldRule,
   ObservedResource,
   ResourceContext,
@@ -85,47 +83,6 @@ function toObserved(
   };
 }
 
-/** createNatGateway creates the gateway, tagged at creation; it does not wait for it to be available. */
-async function createNatGateway(
-  ctx: ResourceContext,
-  desired: DesiredResource<NatGatewayProperties>,
-): Promise<ObservedResource<NatGatewayProperties>> {
-  const properties = { ...desired.properties };
-  try {
-    const created = await ctx.clients.ec2.send(
-      new CreateNatGatewayCommand({
-        SubnetId: properties.subnetId,
-        ...(properties.connectivityType === 'public'
-          ? { AllocationId: properties.allocationId }
-          : {}),
-        ConnectivityType: properties.connectivityType,
-        TagSpecifications: tagSpecifications('natgateway', desired.tags),
-      }),
-    );
-    const gateway = created.NatGateway;
-    if (!gateway?.NatGatewayId) throw new Error('CreateNatGateway returned no NatGatewayId');
-    return {
-      address: desired.address,
-      kind: KIND,
-      stack: desired.stack,
-      id: gateway.NatGatewayId,
-      properties,
-      tags: { ...desired.tags },
-      status: natGatewayStatus(gateway.State),
-      attributes: { id: gateway.NatGatewayId },
-    };
-  } catch (err) {
-    const action = `cannot create nat gateway ${desired.address} in subnet ${properties.subnetId}`;
-    if (errorCode(err) === 'Resource.AlreadyAssociated') {
-      throw describeError(
-        `${action}: elastic ip ${properties.allocationId} is still associated (a replaced nat gateway keeps it until its deletion completes); retry on the next run`,
-        err,
-      );
-    }
-    throw describeError(action, err);
-  }
-}
-
 /**
  * natGatewayHandler manages NAT gateways. Create returns at once with status pending while AWS
  * brings the gateway up; delete returns after DeleteNatGateway, the removal finishes in AWS.
@@ -158,17 +115,39 @@ export const natGatewayHandler: ResourceHandler<NatGatewayProperties> = {
   },
 
   async create(ctx, desired) {
+    const properties = { ...desired.properties };
     try {
-      return await createNatGateway(ctx, desired);
+      const created = await ctx.clients.ec2.send(
+        new CreateNatGatewayCommand({
+          SubnetId: properties.subnetId,
+          ...(properties.connectivityType === 'public'
+            ? { AllocationId: properties.allocationId }
+            : {}),
+          ConnectivityType: properties.connectivityType,
+          TagSpecifications: tagSpecifications('natgateway', desired.tags),
+        }),
+      );
+      const gateway = created.NatGateway;
+      if (!gateway?.NatGatewayId) throw new Error('CreateNatGateway returned no NatGatewayId');
+      return {
+        address: desired.address,
+        kind: KIND,
+        stack: desired.stack,
+        id: gateway.NatGatewayId,
+        properties,
+        tags: { ...desired.tags },
+        status: natGatewayStatus(gateway.State),
+        attributes: { id: gateway.NatGatewayId },
+      };
     } catch (err) {
-      // The address of a replaced gateway is freed once that gateway is deleted; drop an
-      // association that is only stale and try once more.
-      const allocationId = desired.properties.allocationId;
-      const blocked = err instanceof Error && errorCode(err.cause) === 'Resource.AlreadyAssociated';
-      if (blocked && allocationId && (await dropStaleNatAssociation(ctx, allocationId))) {
-        return createNatGateway(ctx, desired);
+      const action = `cannot create nat gateway ${desired.address} in subnet ${properties.subnetId}`;
+      if (errorCode(err) === 'Resource.AlreadyAssociated') {
+        throw describeError(
+          `${action}: elastic ip ${properties.allocationId} is still associated (a replaced nat gateway keeps it until its deletion completes); retry on the next run`,
+          err,
+        );
       }
-      throw err;
+      throw describeError(action, err);
     }
   },
 
