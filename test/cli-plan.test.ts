@@ -10,6 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CallStats, createClients } from '../reconciler/aws/clients.ts';
+import { managementTags } from '../reconciler/aws/tags.ts';
+import { silentLogger } from '../reconciler/engine/reconcile.ts';
+import { taskDefinitionHandler } from '../reconciler/resources/task-definition.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 /** FAMILIES is the task definition family listing: one paginated read for all stacks. */
@@ -149,5 +154,75 @@ describe('reconciler plan / apply against moto', { timeout: 300_000 }, () => {
       JSON.stringify({ oneTable, tenTable }),
     );
     assert.equal(tenTable['ecs DescribeTaskDefinition ok'], undefined);
+  });
+
+  it('task definitions: one family listing for all stacks, the owner from the tags', async () => {
+    const stats = new CallStats();
+    const clients = createClients({ region: 'us-west-2', stats });
+    try {
+      for (const [stack, family] of [
+        ['a', 'a-api'],
+        ['a-b', 'a-b-api'],
+        ['ab', 'ab-api'],
+      ] as const) {
+        await clients.ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family,
+            containerDefinitions: [{ name: 'api', image: 'api:1', memory: 128 }],
+            tags: Object.entries(managementTags(stack, 'task-definition.api')).map(
+              ([key, value]) => ({ key, value }),
+            ),
+          }),
+        );
+      }
+      const cases: { reason: string; stacks: string[]; expected: string[][]; describes: number }[] =
+        [
+          {
+            reason: "stack a: a-b-api matches a's prefix but is a-b's",
+            stacks: ['a'],
+            expected: [['a', 'a-api']],
+            describes: 2,
+          },
+          {
+            reason: 'stacks a and a-b: each its own family',
+            stacks: ['a', 'a-b'],
+            expected: [
+              ['a', 'a-api'],
+              ['a-b', 'a-b-api'],
+            ],
+            describes: 2,
+          },
+          {
+            reason: 'stack a-b alone',
+            stacks: ['a-b'],
+            expected: [['a-b', 'a-b-api']],
+            describes: 1,
+          },
+        ];
+      for (const testCase of cases) {
+        stats.reset();
+        const observed = await taskDefinitionHandler.observeAll({
+          clients,
+          region: 'us-west-2',
+          stacks: testCase.stacks,
+          log: silentLogger,
+        });
+        assert.deepStrictEqual(
+          observed.map((resource) => [resource.stack, resource.properties.family]).sort(),
+          testCase.expected,
+          testCase.reason,
+        );
+        assert.deepStrictEqual(
+          stats.entries().map((entry) => [entry.operation, entry.count]),
+          [
+            ['DescribeTaskDefinition', testCase.describes],
+            ['ListTaskDefinitionFamilies', 1],
+          ],
+          testCase.reason,
+        );
+      }
+    } finally {
+      clients.destroy();
+    }
   });
 });
