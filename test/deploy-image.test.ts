@@ -2,7 +2,7 @@
  * Deploying a new image with the real CLI against moto: the plan shows exactly the task
  * definition update (a new revision) and the ECS service update to it (`taskDefinition` known
  * after apply), apply performs exactly those, and the next plan is empty. Scaling is one in-place
- * update, and `apply --wait` reports a rollout that does not settle in time.
+ * update. `apply --wait` waits for the rollout, and reports one that does not settle in time.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,6 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import {
+  DescribeTargetGroupsCommand,
+  RegisterTargetsCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { createClients } from '../reconciler/aws/clients.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
@@ -53,7 +58,7 @@ interface JsonPlan {
   }[];
 }
 
-/** changesOf lists the changes of a JSON plan other than no-ops, fields without tags. */
+/** changesOf lists the changes of a JSON plan other than no-ops, each field as [path, before, after]. */
 function changesOf(stdout: string) {
   const plan = JSON.parse(stdout) as JsonPlan;
   return (plan.stacks[0]?.changes ?? [])
@@ -76,6 +81,26 @@ function callCount(stderr: string, call: string): number | undefined {
   return line === undefined ? undefined : Number(line.trim().split(/\s+/)[3]);
 }
 
+/** registerHealthyTargets registers two IP targets (moto reports them healthy) in the stack's target group. */
+async function registerHealthyTargets(): Promise<void> {
+  const clients = createClients({ region: 'us-west-2' });
+  try {
+    const groups = await clients.elbv2.send(new DescribeTargetGroupsCommand({}));
+    assert.equal(groups.TargetGroups?.length, 1);
+    await clients.elbv2.send(
+      new RegisterTargetsCommand({
+        TargetGroupArn: groups.TargetGroups?.[0]?.TargetGroupArn,
+        Targets: [
+          { Id: '10.0.10.5', Port: 3000 },
+          { Id: '10.0.11.5', Port: 3000 },
+        ],
+      }),
+    );
+  } finally {
+    clients.destroy();
+  }
+}
+
 describe('deploying a new image of the reference stack against moto', { timeout: 300_000 }, () => {
   let moto: MotoServer;
   let dir: string;
@@ -83,7 +108,8 @@ describe('deploying a new image of the reference stack against moto', { timeout:
   const original = readFileSync(reference, 'utf8');
 
   before(async () => {
-    moto = await startMoto();
+    // two running tasks make moto report the api's deployment (2 tasks) COMPLETED
+    moto = await startMoto({ env: { MOTO_ECS_SERVICE_RUNNING: '2' } });
     dir = mkdtempSync(join(tmpdir(), 'deploy-image-'));
     spec = join(dir, 'scalable-logging.yaml');
     writeFileSync(spec, original);
@@ -130,8 +156,19 @@ describe('deploying a new image of the reference stack against moto', { timeout:
       'one family listing, one describe per family',
     );
 
-    const deployed = await runCli(['apply', spec, '--auto-approve']);
+    await registerHealthyTargets();
+    const deployed = await runCli([
+      'apply',
+      spec,
+      '--auto-approve',
+      '--wait',
+      '--wait-timeout',
+      '60s',
+      '--wait-interval',
+      '1s',
+    ]);
     assert.equal(deployed.code, 0, `${deployed.stdout}\n${deployed.stderr}`);
+    assert.match(deployed.stdout, /\nstable after \d+s\n/);
     assert.match(deployed.stdout, /Plan: 0 to add, 2 to change, 0 to destroy\./);
     assert.match(deployed.stdout, /Apply complete! Resources: 0 added, 2 changed, 0 destroyed\./);
     assert.ok(
@@ -143,19 +180,14 @@ describe('deploying a new image of the reference stack against moto', { timeout:
     assert.equal(after.code, 0, `${after.stdout}\n${after.stderr}`);
   });
 
-  it('scaling plans one in-place update; apply --wait reports a rollout that does not settle', async () => {
+  it('scaling is one in-place update; apply --wait reports a rollout that does not settle', async () => {
     writeFileSync(
       spec,
       original
         .replace(IMAGE, IMAGE.replace(':1.0.0', ':1.0.1'))
         .replace('desiredCount: 2', 'desiredCount: 3'),
     );
-    const plan = await runCli(['plan', spec, '--output', 'json', '--detailed-exitcode']);
-    assert.equal(plan.code, 2, `${plan.stdout}\n${plan.stderr}`);
-    assert.deepStrictEqual(changesOf(plan.stdout), [
-      { address: 'ecs-service.api', action: 'update', fields: [['desiredCount', 2, 3]] },
-    ]);
-    // moto runs no tasks and registers no targets: the rollout never settles
+    // two healthy targets never cover three tasks: the rollout does not settle
     const waited = await runCli([
       'apply',
       spec,
@@ -167,6 +199,11 @@ describe('deploying a new image of the reference stack against moto', { timeout:
       '1s',
     ]);
     assert.equal(waited.code, 1, `${waited.stdout}\n${waited.stderr}`);
+    assert.match(waited.stdout, /Plan: 0 to add, 1 to change, 0 to destroy\./);
+    assert.match(
+      waited.stdout,
+      /# ecs-service\.api will be updated in place\n {2}# \(differs: desiredCount\)\n {2}~ ecs-service\.api \[id=[^\]]+\] \{\n {6}~ desiredCount = 2 -> 3\n {8}# \(\d+ unchanged attributes hidden\)\n/,
+    );
     assert.match(waited.stdout, /Apply complete! Resources: 0 added, 1 changed, 0 destroyed\./);
     assert.match(waited.stdout, /waiting \(\d+s\): scalable-logging\/ecs-service\.api: /);
     assert.match(
