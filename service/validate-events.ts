@@ -3,7 +3,7 @@
  * limits a JSON Schema cannot say: attributes size and depth, no NUL or unpaired surrogate
  * anywhere (PostgreSQL text and jsonb reject them), and a timestamp PostgreSQL can store.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { type Level, levelNumber } from './entities/log-event.ts';
@@ -31,7 +31,10 @@ export const maxAttributesBytes = 8192;
 /** maxAttributesDepth bounds nesting inside attributes (the object itself is depth 1). */
 export const maxAttributesDepth = 8;
 
-const schemaPath = new URL('../schemas/log-event.schema.json', import.meta.url);
+// ../schemas from service/ (tsx), ../../schemas from dist/service/ (compiled)
+const schemaPath = ['../schemas/', '../../schemas/']
+  .map((dir) => new URL(`${dir}log-event.schema.json`, import.meta.url))
+  .find((url) => existsSync(url))!;
 /** logEventSchema is the JSON Schema of one event, also embedded in the OpenAPI document. */
 export const logEventSchema = JSON.parse(readFileSync(schemaPath, 'utf8')) as Record<
   string,
