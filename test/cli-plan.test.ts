@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CallStats, createClients } from '../reconciler/aws/clients.ts';
 import { managementTags } from '../reconciler/aws/tags.ts';
+import { DEFAULT_WAIT_TIMEOUT_MS, durationOption } from '../reconciler/commands/apply.ts';
 import { silentLogger } from '../reconciler/engine/reconcile.ts';
 import { taskDefinitionHandler } from '../reconciler/resources/task-definition.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
@@ -224,5 +225,36 @@ describe('reconciler plan / apply against moto', { timeout: 300_000 }, () => {
     } finally {
       clients.destroy();
     }
+  });
+});
+
+describe('apply --wait-timeout and --wait-interval durations', () => {
+  it('reads seconds, or a number with s, m or h; rejects anything else', () => {
+    const cases: { reason: string; value: string | undefined; expected: number | string }[] = [
+      { reason: 'absent: the default', value: undefined, expected: DEFAULT_WAIT_TIMEOUT_MS },
+      { reason: 'a bare number is seconds', value: '900', expected: 900_000 },
+      { reason: 'seconds', value: '90s', expected: 90_000 },
+      { reason: 'minutes', value: '15m', expected: 900_000 },
+      { reason: 'hours', value: '1h', expected: 3_600_000 },
+      { reason: 'fractions', value: '1.5m', expected: 90_000 },
+      { reason: 'zero', value: '0', expected: 'error' },
+      { reason: 'an unknown unit', value: '15d', expected: 'error' },
+      { reason: 'negative', value: '-5', expected: 'error' },
+      { reason: 'not a number', value: 'soon', expected: 'error' },
+    ];
+    for (const { reason, value, expected } of cases) {
+      let actual: number | string;
+      try {
+        actual = durationOption('wait-timeout', value, DEFAULT_WAIT_TIMEOUT_MS);
+      } catch (err) {
+        assert.match(
+          (err as Error).message,
+          /^--wait-timeout must be a positive duration such as 900, 90s, 15m or 1h, got '/,
+        );
+        actual = 'error';
+      }
+      assert.deepStrictEqual(actual, expected, reason);
+    }
+    assert.equal(DEFAULT_WAIT_TIMEOUT_MS, 15 * 60_000);
   });
 });
