@@ -5,9 +5,10 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { type AwsClients, CallStats, createClients } from '../aws/clients.ts';
-import { formatElapsed, formatProgress } from '../engine/progress.ts';
+import { formatProgress } from '../engine/progress.ts';
 import { prepareReconcile, type ReconcileResult, silentLogger } from '../engine/reconcile.ts';
-import { waitForStable } from '../engine/wait.ts';
+import { type AppliedState, waitForRollout } from '../engine/rollout.ts';
+import { type WaitResult, waitForStable } from '../engine/wait.ts';
 import { renderHuman } from '../plan/render-human.ts';
 import { hasChangesIn } from '../plan/summary.ts';
 import type { Stack } from '../spec/types.generated.ts';
@@ -133,43 +134,10 @@ function reportProblems(result: ReconcileResult): void {
   }
 }
 
-async function waitForPending(
-  stacks: Stack[],
-  initial: string[],
-  options: { timeoutMs: number; intervalMs: number; parallelism?: number; stats: CallStats },
-): Promise<boolean> {
-  const started = Date.now();
-  let pending = initial;
-  while (pending.length > 0) {
-    const elapsed = Date.now() - started;
-    if (elapsed >= options.timeoutMs) {
-      process.stderr.write(
-        `timed out after ${formatElapsed(elapsed)} waiting for: ${pending.join(', ')}\n`,
-      );
-      return false;
-    }
-    console.log(
-      `waiting for ${pending.join(', ')} to become ready... (${formatElapsed(elapsed)} elapsed)`,
-    );
-    const pause = Math.min(options.intervalMs, options.timeoutMs - elapsed);
-    await new Promise((resolve) => setTimeout(resolve, pause));
-    const prepared = await prepareReconcile({
-      stacks,
-      mode: 'plan',
-      stats: options.stats,
-      parallelism: options.parallelism,
-    });
-    prepared.close();
-    pending = prepared.pending;
-  }
-  console.log(`all resources ready (${formatElapsed(Date.now() - started)})`);
-  return true;
-}
-
 /** DEFAULT_WAIT_TIMEOUT_MS bounds `apply --wait` when no --wait-timeout is given: 15 minutes. */
 export const DEFAULT_WAIT_TIMEOUT_MS = 15 * 60_000;
 
-interface RolloutOptions {
+interface WaitFlags {
   timeoutMs: number;
   intervalMs: number;
   parallelism?: number;
@@ -178,97 +146,57 @@ interface RolloutOptions {
 }
 
 /**
- * applyDeferred applies what an apply left for later because a Ref's target was pending (a task
- * definition waiting for the database endpoint), once that target is ready. It applies only if
- * the new plan changes nothing but those resources, so nothing runs that the confirmed plan did
- * not show; it returns the next apply's result, or undefined after reporting why not.
+ * waitForStacks is `apply --wait` on AWS: waitForRollout (pending resources, then what waited for
+ * them, then waitForStable per region). Problems go to stderr; the result says whether everything
+ * settled.
  */
-async function applyDeferred(
+async function waitForStacks(
   stacks: Stack[],
-  deferred: readonly string[],
-  options: RolloutOptions,
-): Promise<ReconcileResult | undefined> {
-  const prepared = await prepareReconcile({
-    stacks,
-    mode: 'apply',
-    stats: options.stats,
-    parallelism: options.parallelism,
-    onProgress: (event) => console.log(formatProgress(event, { withStack: options.withStack })),
-  });
-  try {
-    const qualify = prepared.plan.stacks.length > 1;
-    const unexpected = prepared.plan.stacks.flatMap((stack) =>
-      stack.changes
-        .filter((change) => change.action !== 'no-op')
-        .map((change) => (qualify ? `${stack.name}/${change.address}` : change.address))
-        .filter((address) => !deferred.includes(address)),
-    );
-    if (unexpected.length > 0) {
-      process.stderr.write(
-        `apply --wait: the plan changed while waiting (${unexpected.join(', ')}); run apply again\n`,
-      );
-      return undefined;
-    }
-    console.log(`applying what waited for pending resources: ${deferred.join(', ')}`);
-    const result = await prepared.apply();
-    reportProblems(result);
-    return result;
-  } finally {
-    prepared.close();
-  }
-}
-
-/**
- * waitForRollout is `apply --wait`. One deadline bounds it all: observe again until no resource
- * is pending in AWS, apply what waited for them (see applyDeferred), repeat; then waitForStable
- * per region: ECS deployments completed, target groups healthy, databases available. Problems
- * (a failed or rolled-back deployment, a failed database, the timeout) go to stderr; the result
- * says whether everything settled.
- */
-async function waitForRollout(
-  stacks: Stack[],
-  applied: { pending: string[]; waiting: { address: string }[] },
-  options: RolloutOptions,
+  applied: AppliedState,
+  flags: WaitFlags,
 ): Promise<boolean> {
-  const deadline = Date.now() + options.timeoutMs;
-  let pending = applied.pending;
-  let deferred = applied.waiting.map((entry) => entry.address);
-  while (pending.length > 0) {
-    const observedPending = pending.filter((address) => !deferred.includes(address));
-    const remaining = { ...options, timeoutMs: Math.max(1, deadline - Date.now()) };
-    if (observedPending.length > 0 && !(await waitForPending(stacks, observedPending, remaining)))
-      return false;
-    if (deferred.length === 0) break;
-    const next = await applyDeferred(stacks, deferred, options);
-    if (!next || next.failures.length > 0) return false;
-    pending = next.pending;
-    deferred = (next.waiting ?? []).map((entry) => entry.address);
-  }
   const regions = new Map<string, string[]>();
-  for (const stack of stacks)
+  for (const stack of stacks) {
     regions.set(stack.region, [...(regions.get(stack.region) ?? []), stack.name]);
+  }
   const clients: AwsClients[] = [];
-  try {
+  const waitStable = async (timeoutMs: number): Promise<WaitResult> => {
     const results = await Promise.all(
       [...regions].map(([region, names]) => {
-        const regionClients = createClients({ region, stats: options.stats });
+        const regionClients = createClients({ region, stats: flags.stats });
         clients.push(regionClients);
         const prefix = regions.size > 1 ? `${region}: ` : '';
         return waitForStable(
           { clients: regionClients, region, stacks: names, log: silentLogger },
           names,
           {
-            timeoutMs: Math.max(0, deadline - Date.now()),
-            intervalMs: options.intervalMs,
+            timeoutMs,
+            intervalMs: flags.intervalMs,
             onProgress: (line) => console.log(`${prefix}${line}`),
           },
         );
       }),
     );
     const problems = results.flatMap((result) => result.problems);
-    if (problems.length === 0) return true;
+    return { ok: problems.length === 0, problems };
+  };
+  try {
+    const outcome = await waitForRollout(applied, flags, {
+      prepare: (mode) =>
+        prepareReconcile({
+          stacks,
+          mode,
+          stats: flags.stats,
+          parallelism: flags.parallelism,
+          onProgress: (event) => console.log(formatProgress(event, { withStack: flags.withStack })),
+        }),
+      waitStable,
+      print: (line) => console.log(line),
+      onApplied: reportProblems,
+    });
+    if (outcome.ok) return true;
     process.stderr.write(
-      `apply --wait: the stacks did not become stable:\n${problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
+      `apply --wait: the stacks did not become stable:\n${outcome.problems.map((problem) => `  - ${problem}`).join('\n')}\n`,
     );
     return false;
   } finally {
@@ -367,7 +295,7 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
       const failed = (result?.failures.length ?? 0) > 0;
       let waited = true;
       if (mode === 'apply' && values.wait && !failed) {
-        waited = await waitForRollout(
+        waited = await waitForStacks(
           stacks,
           { pending, waiting: result?.waiting ?? [] },
           {
