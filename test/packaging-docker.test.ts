@@ -262,6 +262,40 @@ function imageFiles(dockerfile: string): Set<string> {
   return files;
 }
 
+/**
+ * jsonReadCandidates finds the module-relative JSON paths a source may read through
+ * `new URL(..., import.meta.url)`: whole literals (`'../schemas/x.json'`) and, when the code
+ * joins folder candidates with a file name (`['../a/', '../../a/']` and `` `${dir}x.json` ``),
+ * every folder with every file name.
+ */
+function jsonReadCandidates(text: string): string[] {
+  if (!text.includes('import.meta.url')) return [];
+  const literals = [...text.matchAll(/['`](\.\.?\/[^'`$]*)['`]/g)].map((match) => match[1] ?? '');
+  const whole = literals.filter((literal) => literal.endsWith('.json'));
+  const folders = literals.filter((literal) => literal.endsWith('/'));
+  const names = [...text.matchAll(/\}([\w.-]+\.json)`/g)].map((match) => match[1] ?? '');
+  return [...whole, ...folders.flatMap((folder) => names.map((name) => folder + name))];
+}
+
+test('jsonReadCandidates understands both ways the sources name a JSON file', () => {
+  const cases = [
+    { reason: 'no import.meta.url', text: "readFileSync('../x.json')", expected: [] },
+    {
+      reason: 'a whole literal',
+      text: "new URL('../../schemas/stack.schema.json', import.meta.url)",
+      expected: ['../../schemas/stack.schema.json'],
+    },
+    {
+      reason: 'folders joined with a name',
+      text: `['../schemas/', '../../schemas/'].map((dir) => new URL(\`\${dir}log-event.schema.json\`, import.meta.url))`,
+      expected: ['../schemas/log-event.schema.json', '../../schemas/log-event.schema.json'],
+    },
+  ];
+  for (const { reason, text, expected } of cases) {
+    assert.deepStrictEqual(jsonReadCandidates(text), expected, reason);
+  }
+});
+
 for (const { file, sources } of [
   { file: 'Dockerfile.service', sources: 'service' },
   { file: 'Dockerfile.reconciler', sources: 'reconciler' },
@@ -273,8 +307,8 @@ for (const { file, sources } of [
     for (const source of sourceFiles(sources)) {
       if (/(^|\/)gen-[^/]*\.ts$/.test(source)) continue; // build-time generators
       const text = readFileSync(join(root, source), 'utf8');
-      const candidates = [...text.matchAll(/new URL\('(\.[^']+\.json)', import\.meta\.url\)/g)].map(
-        (match) => normalize(join('dist', dirname(source), match[1] ?? '')),
+      const candidates = jsonReadCandidates(text).map((path) =>
+        normalize(join('dist', dirname(source), path)),
       );
       if (candidates.length === 0) continue;
       reads += 1;
