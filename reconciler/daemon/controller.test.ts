@@ -250,6 +250,36 @@ test('pending resources requeue after the short delay', async () => {
   assert.match((await h.metric(/result="pending"/)) ?? '', / 2$/);
 });
 
+test('changes deferred for a pending resource are made next run without counting as drift', async () => {
+  const waiting = [
+    {
+      stack: 'web',
+      address: 'task-definition.api',
+      reason: 'waiting for db-instance.main endpoint',
+    },
+  ];
+  const plans = [
+    [change('db-instance.main', 'create'), change('task-definition.api', 'create')],
+    [change('db-instance.main', 'no-op'), change('task-definition.api', 'create')],
+  ];
+  const h = harness(async (_o, call) => {
+    const changes = plans[call - 1] ?? [];
+    return call === 1
+      ? outcome(changes, {
+          applied: [{ address: 'db-instance.main', action: 'create', elapsedMs: 5 }],
+          pending: ['db-instance.main', 'task-definition.api'],
+          waiting,
+        })
+      : outcome(changes);
+  });
+  h.controller.setSpecs(snapshot({ 'web.yaml': spec('web') }));
+  await h.controller.idle();
+  await h.clock.advance(PENDING);
+  assert.equal(h.calls.length, 2);
+  assert.equal(await h.metric(/^reconciler_drift_detected_total\{/), undefined);
+  assert.deepStrictEqual(h.condition('Ready'), ['True', 'Available']);
+});
+
 test('errors back off per stack; terminal AWS errors wait for the resync', async () => {
   const cases = [
     {

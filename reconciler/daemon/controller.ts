@@ -574,7 +574,10 @@ export class Controller {
       return { requeueAfterMs: this.#options.pendingRequeueMs };
     }
 
-    entry.convergedHash = run.hash;
+    // changes deferred until a pending resource has an attribute (the database endpoint) are
+    // still to be made: the next run that makes them is convergence, not drift
+    const deferred = (result.waiting?.length ?? 0) > 0;
+    entry.convergedHash = deferred ? undefined : run.hash;
     entry.status.lastError = undefined;
     entry.status.lastAppliedRevision = run.revision;
     entry.status.lastAppliedAt = now;
