@@ -8,6 +8,7 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    amount?: number;
   }
   export interface Histogram {
     average: number;

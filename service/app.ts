@@ -3,7 +3,6 @@
  * on an ephemeral port and main.ts owns the process concerns (listen, signals, shutdown).
  */
 import { randomUUID } from 'node:crypto';
-import { RequestContext } from '@mikro-orm/core';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -89,7 +88,9 @@ export function createApp(deps: AppDeps): ServiceApp {
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     next();
   });
-  app.use((_req, _res, next) => RequestContext.create(deps.db.orm.em, next));
+  // no global RequestContext: a handler that works with entities is wrapped in
+  // withUnitOfWork (service/unit-of-work.ts) and gets its own fork; the routes below run SQL
+  // on the pool and would only pay for an identity map they never use
 
   app.get('/healthz', healthz());
   app.get('/readyz', readyz({ db: deps.db, isShuttingDown }));

@@ -1,0 +1,156 @@
+/**
+ * CPU per request of the service's hot paths, robust to other load on the machine: a fixed
+ * number of requests is sent to the service and to the raw `pg` ceiling, and the CPU time
+ * each server process (and its PostgreSQL backends) used is read from /proc before and after.
+ * Wall-clock throughput moves with whatever else runs on the host; CPU time per request does
+ * not, so this is the number to compare between versions of the service.
+ * Run: node --import tsx bench/service-cpu.ts (BENCH_REQUESTS, BENCH_REPEAT, DATABASE_URL).
+ */
+import { loadavg } from 'node:os';
+import autocannon, { type Options } from 'autocannon';
+import pg from 'pg';
+import {
+  batch,
+  benchDatabase,
+  cpuMillis,
+  startRawServer,
+  startService,
+  stopChild,
+} from './service-harness.ts';
+
+const requests = Number(process.env.BENCH_REQUESTS ?? 3000);
+const repeat = Number(process.env.BENCH_REPEAT ?? 3);
+const poolSize = process.env.DB_POOL_SIZE ?? '10';
+
+async function backendPids(admin: pg.Client, application: string): Promise<number[]> {
+  const result = await admin.query<{ pid: number }>(
+    "select pid from pg_stat_activity where datname = 'log_bench' and application_name = $1",
+    [application],
+  );
+  return result.rows.map((row) => row.pid);
+}
+
+function backendCpu(pids: number[]): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      cpu.set(pid, cpuMillis(pid));
+    } catch {
+      // the backend exited
+    }
+  }
+  return cpu;
+}
+
+interface Sample {
+  node: number;
+  db: number;
+}
+
+async function measure(
+  pid: number | undefined,
+  admin: pg.Client,
+  application: string,
+  options: Options,
+  amount: number,
+): Promise<Sample> {
+  const before = backendCpu(await backendPids(admin, application));
+  const nodeBefore = cpuMillis(pid);
+  const result = await autocannon({ ...options, amount });
+  const nodeAfter = cpuMillis(pid);
+  const after = backendCpu(await backendPids(admin, application));
+  let db = 0;
+  for (const [backend, cpu] of after) db += cpu - (before.get(backend) ?? 0);
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${options.url}: ${result.non2xx} non-2xx and ${result.errors} errors`);
+  }
+  return { node: (nodeAfter - nodeBefore) / amount, db: db / amount };
+}
+
+// the least of the repeats: load from elsewhere only ever adds CPU time (cache misses, migrations)
+const least = (values: number[]) => Math.min(...values);
+
+async function main(): Promise<void> {
+  console.log(
+    `load average before: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  const database = await benchDatabase();
+  const service = await startService(database.url, poolSize);
+  const raw = await startRawServer(database.url, poolSize);
+  const admin = new pg.Client({ connectionString: database.url });
+  await admin.connect();
+  try {
+    const ingestOptions = (port: number): Options => ({
+      url: `http://127.0.0.1:${port}/v1/logs`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: batch,
+      connections: 20,
+    });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const queryOptions = (port: number): Options => ({
+      url: `http://127.0.0.1:${port}/v1/logs?since=${since}&until=${until}&limit=100`,
+      connections: 20,
+    });
+    const servers = [
+      { name: 'service', pid: service.child.pid, port: service.port, application: 'log-service' },
+      { name: 'raw pg', pid: raw.child.pid, port: raw.port, application: 'raw-ceiling' },
+    ];
+    // warm up JIT and connections; the ingest warm-up also fills the table for the queries
+    for (const server of servers) {
+      await autocannon({ ...ingestOptions(server.port), amount: 1000 });
+      await autocannon({ ...queryOptions(server.port), amount: 2000 });
+    }
+    await admin.query('analyze log_event');
+    const ingestAmount = Math.max(200, Math.round(requests / 3));
+    const samples: Record<string, { ingest: Sample[]; query: Sample[] }> = {};
+    for (let round = 0; round < repeat; round++) {
+      for (const server of servers) {
+        samples[server.name] ??= { ingest: [], query: [] };
+        const entry = samples[server.name]!;
+        entry.ingest.push(
+          await measure(
+            server.pid,
+            admin,
+            server.application,
+            ingestOptions(server.port),
+            ingestAmount,
+          ),
+        );
+        entry.query.push(
+          await measure(server.pid, admin, server.application, queryOptions(server.port), requests),
+        );
+      }
+    }
+    console.log(
+      `\nCPU ms per request (least of ${repeat}; ${ingestAmount} ingest requests of 100 events, ${requests} page queries of 100 rows, 20 connections)`,
+    );
+    console.log('| server | ingest: node | ingest: PostgreSQL | query: node | query: PostgreSQL |');
+    console.log('|---|---|---|---|---|');
+    for (const [name, entry] of Object.entries(samples)) {
+      const cell = (list: Sample[], key: keyof Sample) =>
+        `${least(list.map((s) => s[key])).toFixed(3)} (${list.map((s) => s[key].toFixed(2)).join(', ')})`;
+      console.log(
+        `| ${name} | ${cell(entry.ingest, 'node')} | ${cell(entry.ingest, 'db')} | ${cell(entry.query, 'node')} | ${cell(entry.query, 'db')} |`,
+      );
+    }
+    console.log(
+      `load average after: ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ')}`,
+    );
+  } finally {
+    await admin.end();
+    await stopChild(service.child);
+    await stopChild(raw.child);
+    await database.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('service CPU benchmark failed:', err);
+  process.exitCode = 1;
+});
