@@ -26,6 +26,7 @@ import {
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
 import {
+  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
   DescribeTagsCommand,
   DescribeTargetGroupsCommand,
@@ -128,9 +129,17 @@ async function elbTagged(clients: AwsClients, stack: string): Promise<Tagged[]> 
     clients.elbv2.send(new DescribeLoadBalancersCommand({})),
     clients.elbv2.send(new DescribeTargetGroupsCommand({})),
   ]);
+  const listeners = await Promise.all(
+    (balancers.LoadBalancers ?? []).map((lb) =>
+      clients.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn })),
+    ),
+  );
   const arns = [
     ...(balancers.LoadBalancers ?? []).map((lb) => ['load-balancer', lb.LoadBalancerArn ?? '']),
     ...(groups.TargetGroups ?? []).map((tg) => ['target-group', tg.TargetGroupArn ?? '']),
+    ...listeners.flatMap((page) =>
+      (page.Listeners ?? []).map((listener) => ['listener', listener.ListenerArn ?? '']),
+    ),
   ];
   const found: Tagged[] = [];
   for (let index = 0; index < arns.length; index += 20) {
