@@ -2,15 +2,14 @@
  * createApp wires the Express app from its dependencies without listening, so tests drive it
  * on an ephemeral port and main.ts owns the process concerns (listen, signals, shutdown).
  */
-import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Database } from './db.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
 import { Limiter } from './limiter.ts';
-import { createMetrics, type Metrics, routeOf } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
+import { requestLog } from './request-log.ts';
 import { healthz, readyz } from './routes/health.ts';
 import { ingestLogs } from './routes/ingest-logs.ts';
 import { listLogs } from './routes/list-logs.ts';
@@ -33,8 +32,6 @@ export interface AppDeps {
 /** ServiceApp is the Express app plus the parts tests and main.ts look at. */
 export type ServiceApp = Express & { limiter: Limiter; metrics: Metrics };
 
-const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
-
 /** createApp builds the app. */
 export function createApp(deps: AppDeps): ServiceApp {
   const limiter = deps.limiter ?? new Limiter(deps.db.poolSize, deps.queueLimit ?? 200);
@@ -47,43 +44,7 @@ export function createApp(deps: AppDeps): ServiceApp {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(metrics.middleware);
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      quietReqLogger: true,
-      quietResLogger: true,
-      // pino-http binds the request to a child logger even when quiet; keep that binding to
-      // the id so no headers are serialized and redacted on every request
-      serializers: {
-        req: (req: { id?: unknown }) => ({ id: req.id }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customSuccessMessage: () => 'request completed',
-      customErrorMessage: () => 'request failed',
-      customSuccessObject: (req, res, value: { responseTime: number }) => ({
-        method: req.method,
-        route: routeOf(req as { route?: { path?: unknown } }),
-        status: res.statusCode,
-        durationMs: value.responseTime,
-      }),
-      customErrorObject: (req, res, error, value: { responseTime: number }) => ({
-        method: req.method,
-        route: routeOf(req as { route?: { path?: unknown } }),
-        status: res.statusCode,
-        durationMs: value.responseTime,
-        err: error,
-      }),
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    }),
-  );
+  app.use(requestLog({ logger: deps.logger, metrics }));
   app.use((_req, res, next) => {
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     next();

@@ -5,6 +5,7 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { requestIdOf } from './request-log.ts';
 
 /** HttpError is an error with the status and machine-readable code the client receives. */
 export class HttpError extends Error {
@@ -87,10 +88,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       httpError = new HttpError(503, 'database_unavailable', 'the database cannot be reached', {
         headers: { 'Retry-After': '5' },
       });
-      ((req as { log?: Logger }).log ?? logger).warn({ err }, 'database unavailable');
+      logger.warn({ reqId: requestIdOf(req), err }, 'database unavailable');
     } else {
       httpError = new HttpError(500, 'internal_error', 'the server failed to handle the request');
-      ((req as { log?: Logger }).log ?? logger).error({ err }, 'unhandled error');
+      logger.error({ reqId: requestIdOf(req), err }, 'unhandled error');
     }
     if (res.headersSent) {
       res.destroy();

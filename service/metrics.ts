@@ -3,7 +3,6 @@
  * in one process: requests and latency by route and status, events ingested, load shed,
  * database pool and limiter gauges, and the default process metrics.
  */
-import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from './db.ts';
 import type { Limiter } from './limiter.ts';
@@ -12,7 +11,8 @@ import type { Limiter } from './limiter.ts';
 export interface Metrics {
   registry: Registry;
   eventsIngested: Counter;
-  middleware: RequestHandler;
+  /** observeRequest counts one finished request and records its latency. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
 
 /** routeOf is the matched route pattern (bounded label cardinality), or "unmatched". */
@@ -75,14 +75,22 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
       this.inc(sources.limiter.shed);
     },
   });
-  const middleware: RequestHandler = (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const labels = { method: req.method, route: routeOf(req), status: String(res.statusCode) };
-      requests.inc(labels);
-      duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
+  // the label children of each (method, route, status) seen, made once: labels() validates the
+  // label set, which otherwise happens on every request
+  const children = new Map<
+    string,
+    { count: Counter.Internal; latency: { observe(v: number): void } }
+  >();
+  const observeRequest = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${route} ${status}`;
+    let child = children.get(key);
+    if (!child) {
+      const labels = [method, route, String(status)];
+      child = { count: requests.labels(...labels), latency: duration.labels(...labels) };
+      children.set(key, child);
+    }
+    child.count.inc();
+    child.latency.observe(seconds);
   };
-  return { registry, eventsIngested, middleware };
+  return { registry, eventsIngested, observeRequest };
 }

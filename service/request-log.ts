@@ -1,0 +1,53 @@
+/**
+ * Request telemetry in one middleware and one listener per request: the request id (from a
+ * sane `X-Request-Id`, else a random UUID, echoed back), one JSON log line when the response
+ * is done (reqId, method, route, status, durationMs) and the Prometheus request count and
+ * latency by method, route and status. Written against pino directly rather than pino-http,
+ * which made two child loggers and ran the serializers for every request.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { type Metrics, routeOf } from './metrics.ts';
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** clientClosedStatus marks a request whose client went away before the response was sent. */
+export const clientClosedStatus = 499;
+
+/** requestIdOf is the id requestLog gave a request (undefined before it ran). */
+export function requestIdOf(req: IncomingMessage): string | undefined {
+  return (req as { id?: string }).id;
+}
+
+/** requestLog builds the middleware; it goes first so every request is logged and counted. */
+export function requestLog(deps: { logger: Logger; metrics: Metrics }): RequestHandler {
+  const { logger, metrics } = deps;
+  return (req, res, next) => {
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    (req as { id?: string }).id = id;
+    res.setHeader('X-Request-Id', id);
+    // 'close' follows 'finish' on every response and also comes alone when the client leaves
+    res.once('close', () => {
+      const elapsed = performance.now() - started;
+      const status = res.writableFinished ? res.statusCode : clientClosedStatus;
+      const route = routeOf(req);
+      metrics.observeRequest(req.method, route, status, elapsed / 1000);
+      const line = {
+        reqId: id,
+        method: req.method,
+        route,
+        status,
+        durationMs: Math.round(elapsed * 1000) / 1000,
+      };
+      if (status >= 500) logger.error(line, 'request failed');
+      else if (status === clientClosedStatus) logger.warn(line, 'request aborted');
+      else if (status >= 400) logger.warn(line, 'request completed');
+      else logger.info(line, 'request completed');
+    });
+    next();
+  };
+}
