@@ -9,6 +9,7 @@ import { HttpError } from '../errors.ts';
 import type { Limiter } from '../limiter.ts';
 import type { Metrics } from '../metrics.ts';
 import { readEvents } from '../read-body.ts';
+import { sendJson } from '../respond.ts';
 import { insertEvents } from '../store/insert-events.ts';
 import { validateEvents } from '../validate-events.ts';
 
@@ -35,6 +36,11 @@ export function ingestLogs(deps: {
     }
     const stored = await deps.limiter.run(() => insertEvents(deps.db, events));
     deps.metrics.eventsIngested.inc(stored);
-    res.status(202).json({ received: events.length, stored, duplicates: events.length - stored });
+    const duplicates = events.length - stored;
+    sendJson(
+      res,
+      202,
+      `{"received":${events.length},"stored":${stored},"duplicates":${duplicates}}`,
+    );
   };
 }

@@ -3,8 +3,9 @@ import type { RequestHandler } from 'express';
 import type { Database } from '../db.ts';
 import { type Level, levelNumber, levels } from '../entities/log-event.ts';
 import type { Limiter } from '../limiter.ts';
+import { sendJson } from '../respond.ts';
 import { decodeCursor, type PagePosition } from '../store/cursor.ts';
-import { type EventFilter, listEvents } from '../store/list-events.ts';
+import { type EventFilter, listEventsJson } from '../store/list-events.ts';
 import { QueryReader } from './query-params.ts';
 
 /** listLogs builds the handler. */
@@ -41,7 +42,6 @@ export function listLogs(deps: { db: Database; limiter: Limiter }): RequestHandl
     if (until !== undefined) filter.until = until;
     if (q !== undefined) filter.q = q;
     if (after !== undefined) filter.after = after;
-    const page = await deps.limiter.run(() => listEvents(deps.db, filter));
-    res.json(page);
+    sendJson(res, 200, await deps.limiter.run(() => listEventsJson(deps.db, filter)));
   };
 }

@@ -18,7 +18,10 @@ export interface EventFilter {
   after?: PagePosition;
 }
 
-/** StoredEvent is one event as the API returns it. */
+/**
+ * StoredEvent is one event as the API returns it (the elements of the page's `events`; the
+ * page is written as JSON text directly, see listEventsJson).
+ */
 export interface StoredEvent {
   id: string;
   clientId: string | null;
@@ -36,18 +39,21 @@ interface EventRow {
   service: string;
   level: number;
   message: string;
-  attributes: Record<string, unknown> | null;
+  /** attributes is jsonb read as its JSON text, copied into the response as it is. */
+  attributes: string | null;
 }
 
 /** utcText formats a timestamptz column as RFC 3339 UTC with microseconds. */
 export const utcText = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-/** listEvents returns one page and the cursor of the next (null on the last page). */
-export async function listEvents(
-  db: Database,
-  filter: EventFilter,
-): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
+/**
+ * listEventsJson returns one page as the JSON text of `{ events: StoredEvent[], nextCursor }`
+ * (nextCursor null on the last page). The text is built directly from the rows: the attributes
+ * arrive as JSON text from PostgreSQL and are neither parsed nor serialized again, and only the
+ * free-text fields go through JSON.stringify.
+ */
+export async function listEventsJson(db: Database, filter: EventFilter): Promise<string> {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
@@ -72,26 +78,25 @@ export async function listEvents(
     );
   }
   const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-  const sql = `select id, client_id, ${utcText('ts')} as ts_text, service, level, message, attributes
+  const sql = `select id, client_id, ${utcText('ts')} as ts_text, service, level, message, attributes::text as attributes
 from log_event ${where}
 order by ts desc, id desc
 limit ${param(filter.limit + 1)}`;
+  // prepared, except with full-text search: the best plan for q depends on how common its
+  // words are (the GIN index for rare ones, the (ts, id) index for common ones), which a
+  // cached generic plan cannot follow
   const rows = await db.query<EventRow>(sql, params);
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  return {
-    events: page.map((row) => ({
-      id: row.id,
-      clientId: row.client_id,
-      timestamp: row.ts_text,
-      service: row.service,
-      level: levels[row.level] ?? String(row.level),
-      message: row.message,
-      attributes: row.attributes,
-    })),
-    nextCursor:
-      rows.length > filter.limit && last
-        ? encodeCursor({ timestamp: last.ts_text, id: last.id })
-        : null,
-  };
+  const count = Math.min(rows.length, filter.limit);
+  let json = '{"events":[';
+  for (let index = 0; index < count; index++) {
+    const row = rows[index]!;
+    // id is bigint digits and ts_text is to_char output: neither needs escaping
+    json += `${index > 0 ? ',' : ''}{"id":"${row.id}","clientId":${row.client_id === null ? 'null' : JSON.stringify(row.client_id)},"timestamp":"${row.ts_text}","service":${JSON.stringify(row.service)},"level":"${levels[row.level] ?? row.level}","message":${JSON.stringify(row.message)},"attributes":${row.attributes ?? 'null'}}`;
+  }
+  const last = rows[count - 1];
+  const nextCursor =
+    rows.length > filter.limit && last
+      ? JSON.stringify(encodeCursor({ timestamp: last.ts_text, id: last.id }))
+      : 'null';
+  return `${json}],"nextCursor":${nextCursor}}`;
 }
