@@ -26,7 +26,16 @@ export interface Database {
   orm: MikroORM;
   /** poolSize is how many connections request handlers may use at once (the in-flight cap). */
   poolSize: number;
-  query<Row extends QueryResultRow>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /**
+   * query runs SQL on a pooled connection. With `prepare`, the statement is a named prepared
+   * statement, parsed (and its plan cached) once per connection instead of on every call: for
+   * fixed, frequent statements whose best plan does not depend on the parameter values.
+   */
+  query<Row extends QueryResultRow>(
+    sql: string,
+    params?: unknown[],
+    options?: { prepare?: boolean },
+  ): Promise<Row[]>;
   /** pendingMigrations names the migrations not yet applied. */
   pendingMigrations(): Promise<string[]>;
   migrate(): Promise<string[]>;
@@ -36,7 +45,7 @@ export interface Database {
 
 interface RawClient {
   query<Row extends QueryResultRow>(
-    sql: string,
+    sql: string | { name?: string; text: string; values?: unknown[] },
     params?: unknown[],
   ): Promise<{ rows: Row[]; rowCount: number | null }>;
 }
@@ -52,6 +61,9 @@ interface KnexClient {
   acquireConnection(): Promise<RawClient>;
   releaseConnection(connection: RawClient): Promise<void>;
 }
+
+/** maxPreparedStatements bounds the distinct statements prepared on each connection. */
+const maxPreparedStatements = 200;
 
 /** reservedConnections serve readiness probes, migrations and retention beside requests. */
 const reservedConnections = 2;
@@ -136,10 +148,28 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
   }
   const knexClient = orm.em.getConnection().getKnex().client as unknown as KnexClient;
 
-  async function query<Row extends QueryResultRow>(sql: string, params: unknown[] = []) {
+  const statementNames = new Map<string, string>();
+  const statementName = (sql: string): string | undefined => {
+    let name = statementNames.get(sql);
+    if (name === undefined && statementNames.size < maxPreparedStatements) {
+      name = `log_service_${statementNames.size + 1}`;
+      statementNames.set(sql, name);
+    }
+    return name;
+  };
+
+  async function query<Row extends QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+    options: { prepare?: boolean } = {},
+  ) {
+    const name = options.prepare ? statementName(sql) : undefined;
     const connection = await knexClient.acquireConnection();
     try {
-      const result = await connection.query<Row>(sql, params);
+      const result = await connection.query<Row>(
+        name === undefined ? sql : { name, text: sql, values: params },
+        name === undefined ? params : undefined,
+      );
       return result.rows;
     } finally {
       await knexClient.releaseConnection(connection);

@@ -29,13 +29,17 @@ export async function insertEvents(db: Database, events: NewEvent[]): Promise<nu
     columns.messages[index] = event.message;
     columns.attributes[index] = event.attributes;
   });
-  const rows = await db.query(insertSql, [
-    columns.clientIds,
-    columns.timestamps,
-    columns.services,
-    columns.levels,
-    columns.messages,
-    columns.attributes,
-  ]);
+  const rows = await db.query(
+    insertSql,
+    [
+      columns.clientIds,
+      columns.timestamps,
+      columns.services,
+      columns.levels,
+      columns.messages,
+      columns.attributes,
+    ],
+    { prepare: true },
+  );
   return rows.length;
 }

@@ -85,7 +85,7 @@ limit ${param(filter.limit + 1)}`;
   // prepared, except with full-text search: the best plan for q depends on how common its
   // words are (the GIN index for rare ones, the (ts, id) index for common ones), which a
   // cached generic plan cannot follow
-  const rows = await db.query<EventRow>(sql, params);
+  const rows = await db.query<EventRow>(sql, params, { prepare: filter.q === undefined });
   const count = Math.min(rows.length, filter.limit);
   let json = '{"events":[';
   for (let index = 0; index < count; index++) {
