@@ -5,6 +5,8 @@
  * Wall-clock throughput moves with whatever else runs on the host; CPU time per request does
  * not, so this is the number to compare between versions of the service.
  * Run: node --import tsx bench/service-cpu.ts (BENCH_REQUESTS, BENCH_REPEAT, DATABASE_URL).
+ * BENCH_VARIANTS=name=path/main.ts,other=... measures several copies of the service side by
+ * side, interleaved under the same outside load (PostgreSQL CPU is then not split by variant).
  */
 import { loadavg } from 'node:os';
 import autocannon, { type Options } from 'autocannon';
@@ -21,6 +23,7 @@ import {
 const requests = Number(process.env.BENCH_REQUESTS ?? 3000);
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const poolSize = process.env.DB_POOL_SIZE ?? '10';
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 async function backendPids(admin: pg.Client, application: string): Promise<number[]> {
   const result = await admin.query<{ pid: number }>(
@@ -54,21 +57,23 @@ async function measure(
   options: Options,
   amount: number,
 ): Promise<Sample> {
-  const before = backendCpu(await backendPids(admin, application));
+  const before = backendCpu(application ? await backendPids(admin, application) : []);
   const nodeBefore = cpuMillis(pid);
   const result = await autocannon({ ...options, amount });
   const nodeAfter = cpuMillis(pid);
-  const after = backendCpu(await backendPids(admin, application));
+  const after = backendCpu(application ? await backendPids(admin, application) : []);
   let db = 0;
   for (const [backend, cpu] of after) db += cpu - (before.get(backend) ?? 0);
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${options.url}: ${result.non2xx} non-2xx and ${result.errors} errors`);
   }
-  return { node: (nodeAfter - nodeBefore) / amount, db: db / amount };
+  return { node: (nodeAfter - nodeBefore) / amount, db: application ? db / amount : Number.NaN };
 }
 
 // the least of the repeats: load from elsewhere only ever adds CPU time (cache misses, migrations)
 const least = (values: number[]) => Math.min(...values);
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 async function main(): Promise<void> {
   console.log(
@@ -77,7 +82,13 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   const database = await benchDatabase();
-  const service = await startService(database.url, poolSize);
+  const variants = (process.env.BENCH_VARIANTS ?? 'service=service/main.ts')
+    .split(',')
+    .map((item) => item.split('=') as [string, string]);
+  const services = [];
+  for (const [name, entry] of variants) {
+    services.push({ name, ...(await startService(database.url, poolSize, entry)) });
+  }
   const raw = await startRawServer(database.url, poolSize);
   const admin = new pg.Client({ connectionString: database.url });
   await admin.connect();
@@ -87,16 +98,21 @@ async function main(): Promise<void> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: batch,
-      connections: 20,
+      connections,
     });
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const since = new Date(Date.now() - 3_600_000).toISOString();
     const queryOptions = (port: number): Options => ({
       url: `http://127.0.0.1:${port}/v1/logs?since=${since}&until=${until}&limit=100`,
-      connections: 20,
+      connections,
     });
     const servers = [
-      { name: 'service', pid: service.child.pid, port: service.port, application: 'log-service' },
+      ...services.map((service) => ({
+        name: service.name,
+        pid: service.child.pid,
+        port: service.port,
+        application: services.length === 1 ? 'log-service' : '',
+      })),
       { name: 'raw pg', pid: raw.child.pid, port: raw.port, application: 'raw-ceiling' },
     ];
     // warm up JIT and connections; the ingest warm-up also fills the table for the queries
@@ -126,7 +142,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `\nCPU ms per request (least of ${repeat}; ${ingestAmount} ingest requests of 100 events, ${requests} page queries of 100 rows, 20 connections)`,
+      `\nCPU ms per request (least of ${repeat}; ${ingestAmount} ingest requests of 100 events, ${requests} page queries of 100 rows, ${connections} connections)`,
     );
     console.log('| server | ingest: node | ingest: PostgreSQL | query: node | query: PostgreSQL |');
     console.log('|---|---|---|---|---|');
@@ -137,6 +153,19 @@ async function main(): Promise<void> {
         `| ${name} | ${cell(entry.ingest, 'node')} | ${cell(entry.ingest, 'db')} | ${cell(entry.query, 'node')} | ${cell(entry.query, 'db')} |`,
       );
     }
+    // the same round's service and ceiling ran back to back under the same outside load, so
+    // their ratio moves much less between runs than either absolute figure
+    const ceiling = samples['raw pg']!;
+    const show = (list: number[]) =>
+      `${median(list).toFixed(2)} (${list.map((n) => n.toFixed(2)).join(', ')})`;
+    for (const { name } of services) {
+      const ours = samples[name]!;
+      const ratios = (key: 'ingest' | 'query') =>
+        ours[key].map((sample, round) => sample.node / ceiling[key][round]!.node);
+      console.log(
+        `${name}: node CPU / raw, median of rounds: ingest ${show(ratios('ingest'))}, query ${show(ratios('query'))}`,
+      );
+    }
     console.log(
       `load average after: ${loadavg()
         .map((n) => n.toFixed(2))
@@ -144,7 +173,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await admin.end();
-    await stopChild(service.child);
+    for (const service of services) await stopChild(service.child);
     await stopChild(raw.child);
     await database.stop();
   }

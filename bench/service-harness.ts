@@ -70,13 +70,14 @@ export async function startProcess(
   return { child, port };
 }
 
-/** startService starts service/main.ts on the benchmark database. */
+/** startService starts service/main.ts (or another copy of it) on the benchmark database. */
 export function startService(
   databaseUrl: string,
   poolSize: string,
+  entry = 'service/main.ts',
 ): Promise<{ child: ChildProcess; port: number }> {
   return startProcess(
-    ['service/main.ts'],
+    [entry],
     {
       DATABASE_URL: databaseUrl,
       PORT: '0',

@@ -7,98 +7,21 @@
  * embedded PostgreSQL is started under .data/bench-postgres. BENCH_SECONDS sets each run's
  * length (default 10), BENCH_CONNECTIONS the concurrency (default 50).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import autocannon, { type Result } from 'autocannon';
 import pg from 'pg';
-import { startEmbeddedPostgres } from '../service/embedded-db.ts';
-import { freePort } from '../test/helpers/moto.ts';
+import {
+  batch,
+  benchDatabase,
+  peakRssMb,
+  startRawServer,
+  startService,
+  stopChild,
+} from './service-harness.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const poolSize = process.env.DB_POOL_SIZE ?? '10';
-
-async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  let serverUrl = process.env.DATABASE_URL;
-  let stopServer = async () => {};
-  if (!serverUrl) {
-    const embedded = await startEmbeddedPostgres({
-      dataDir: `${root}.data/bench-postgres`,
-      port: await freePort(),
-    });
-    serverUrl = embedded.url;
-    stopServer = () => embedded.stop();
-  }
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query('drop database if exists log_bench with (force)');
-  await admin.query('create database log_bench');
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = '/log_bench';
-  return { url: url.toString(), stop: stopServer };
-}
-
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  portOf: (line: Record<string, unknown>) => number | undefined,
-): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      let newline = buffered.indexOf('\n');
-      while (newline >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          const port = portOf(JSON.parse(line) as Record<string, unknown>);
-          if (port) resolve(port);
-        } catch {
-          // not JSON
-        }
-        newline = buffered.indexOf('\n');
-      }
-      if (buffered.length > 1_000_000) buffered = '';
-    });
-    child.on('exit', (code) =>
-      reject(new Error(`${args[0]} exited with ${code} before listening`)),
-    );
-  });
-  return { child, port };
-}
-
-function peakRssMb(pid: number | undefined): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-const batch = JSON.stringify(
-  Array.from({ length: 100 }, (_, n) => ({
-    service: `bench-${n % 5}`,
-    level: ['debug', 'info', 'info', 'warn', 'error'][n % 5],
-    message: `GET /api/orders/${n} completed in ${n * 3} ms for user ${n * 7}`,
-    attributes: { route: '/api/orders/:id', status: 200, durationMs: n * 3 },
-  })),
-);
 
 async function ingest(port: number): Promise<Result> {
   return autocannon({
@@ -136,22 +59,8 @@ async function main(): Promise<void> {
       .join(' ')}`,
   );
   const database = await benchDatabase();
-  const service = await startProcess(
-    ['service/main.ts'],
-    {
-      DATABASE_URL: database.url,
-      PORT: '0',
-      DB_POOL_SIZE: poolSize,
-      LOG_LEVEL: 'info',
-      QUEUE_LIMIT: '1000',
-    },
-    (line) => (line.msg === 'listening' ? Number(line.port) : undefined),
-  );
-  const raw = await startProcess(
-    ['bench/service-raw-server.ts'],
-    { DATABASE_URL: database.url, DB_POOL_SIZE: poolSize },
-    (line) => (typeof line.port === 'number' ? line.port : undefined),
-  );
+  const service = await startService(database.url, poolSize);
+  const raw = await startRawServer(database.url, poolSize);
   try {
     // warm both up (JIT, connections) before measuring
     await autocannon({
@@ -217,8 +126,8 @@ async function main(): Promise<void> {
         .join(' ')}`,
     );
   } finally {
-    await stop(service.child);
-    await stop(raw.child);
+    await stopChild(service.child);
+    await stopChild(raw.child);
     await database.stop();
   }
 }
