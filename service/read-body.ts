@@ -4,13 +4,12 @@
  * (checked on Content-Length before reading and while reading), 400 for bytes that are not
  * UTF-8 and for text that is not JSON.
  */
+import { isUtf8 } from 'node:buffer';
 import type { Request } from 'express';
 import { HttpError } from './errors.ts';
 
 /** maxBatchEvents is the largest batch accepted in one request. */
 export const maxBatchEvents = 1000;
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function mediaType(req: Request): { type: string; charset?: string } {
   const header = req.headers['content-type'];
@@ -37,17 +36,24 @@ async function readBytes(req: Request, limit: number): Promise<Buffer> {
     req.resume();
     throw tooLarge();
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  // plain stream events: the async iterator costs a promise and a queue per chunk
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(tooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
 }
 
 function parseJson(text: string, where: string): unknown {
@@ -83,12 +89,14 @@ export async function readEvents(req: Request, limitBytes: number): Promise<unkn
     );
   }
   const bytes = await readBytes(req, limitBytes);
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
+  if (!isUtf8(bytes)) {
     throw new HttpError(400, 'invalid_encoding', 'the request body is not valid UTF-8');
   }
+  // a leading byte order mark is dropped, as a fatal TextDecoder did before
+  const text = bytes.toString(
+    'utf8',
+    bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0,
+  );
   if (text.trim() === '') throw new HttpError(400, 'empty_body', 'the request body is empty');
   if (isNdjson) {
     const lines = text.split('\n').filter((line) => line.trim() !== '');

@@ -1,0 +1,50 @@
+import assert from 'node:assert';
+import { test } from 'node:test';
+import type { NewEvent } from '../validate-events.ts';
+import { batchJson } from './insert-events.ts';
+
+const base: NewEvent = {
+  clientId: null,
+  timestamp: '2026-11-28T09:00:00.123456Z',
+  service: 'web',
+  level: 2,
+  message: 'ok',
+  attributes: null,
+};
+
+test('batchJson writes each event as the record json_to_recordset reads', () => {
+  const cases: Array<{ name: string; events: NewEvent[]; want: unknown }> = [
+    { name: 'empty batch', events: [], want: [] },
+    {
+      name: 'nulls stay null',
+      events: [base],
+      want: [{ c: null, t: base.timestamp, s: 'web', l: 2, m: 'ok', a: null }],
+    },
+    {
+      name: 'quotes, backslashes, newlines and SQL in text fields; attributes copied as JSON',
+      events: [
+        {
+          ...base,
+          clientId: 'a"b\\c',
+          message: 'line 1\nline 2 "quoted" \'); drop table log_event; --',
+          attributes: '{"nested":{"list":[1,"two",null]},"emoji":"\u{1F600}"}',
+        },
+        { ...base, level: 5 },
+      ],
+      want: [
+        {
+          c: 'a"b\\c',
+          t: base.timestamp,
+          s: 'web',
+          l: 2,
+          m: 'line 1\nline 2 "quoted" \'); drop table log_event; --',
+          a: { nested: { list: [1, 'two', null] }, emoji: '\u{1F600}' },
+        },
+        { c: null, t: base.timestamp, s: 'web', l: 5, m: 'ok', a: null },
+      ],
+    },
+  ];
+  for (const { name, events, want } of cases) {
+    assert.deepStrictEqual(JSON.parse(batchJson(events)), want, name);
+  }
+});
