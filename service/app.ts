@@ -44,24 +44,21 @@ export function createApp(deps: AppDeps): ServiceApp {
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(requestLog({ logger: deps.logger, metrics }));
-  app.use((_req, res, next) => {
-    if (isShuttingDown()) res.setHeader('Connection', 'close');
-    next();
-  });
+  app.use(requestLog({ logger: deps.logger, metrics, isShuttingDown }));
   // no global RequestContext: a handler that works with entities is wrapped in
   // withUnitOfWork (service/unit-of-work.ts) and gets its own fork; the routes below run SQL
   // on the pool and would only pay for an identity map they never use
 
+  // the hot routes first: the router tries each registered route in order
+  app.post('/v1/logs', ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes }));
+  app.get('/v1/logs', listLogs({ db: deps.db, limiter }));
+  app.get('/v1/logs/stats', logStats({ db: deps.db, limiter }));
   app.get('/healthz', healthz());
   app.get('/readyz', readyz({ db: deps.db, isShuttingDown }));
   app.get('/metrics', metricsRoute(metrics));
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.post('/v1/logs', ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes }));
-  app.get('/v1/logs', listLogs({ db: deps.db, limiter }));
-  app.get('/v1/logs/stats', logStats({ db: deps.db, limiter }));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;

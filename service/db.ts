@@ -21,6 +21,15 @@ export interface PoolStats {
   pendingAcquires: number;
 }
 
+/**
+ * QueryOptions: `prepare` makes a named prepared statement; `rowMode: 'array'` returns each row
+ * as an array of column values in select order (no object per row).
+ */
+export interface QueryOptions {
+  prepare?: boolean;
+  rowMode?: 'array';
+}
+
 /** Database is what routes and jobs need: the ORM, raw queries on its pool, pool gauges. */
 export interface Database {
   orm: MikroORM;
@@ -34,7 +43,7 @@ export interface Database {
   query<Row extends QueryResultRow>(
     sql: string,
     params?: unknown[],
-    options?: { prepare?: boolean },
+    options?: QueryOptions,
   ): Promise<Row[]>;
   /** pendingMigrations names the migrations not yet applied. */
   pendingMigrations(): Promise<string[]>;
@@ -45,7 +54,7 @@ export interface Database {
 
 interface RawClient {
   query<Row extends QueryResultRow>(
-    sql: string | { name?: string; text: string; values?: unknown[] },
+    sql: string | { name?: string; text: string; values?: unknown[]; rowMode?: 'array' },
     params?: unknown[],
   ): Promise<{ rows: Row[]; rowCount: number | null }>;
 }
@@ -161,15 +170,18 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
   async function query<Row extends QueryResultRow>(
     sql: string,
     params: unknown[] = [],
-    options: { prepare?: boolean } = {},
+    options: QueryOptions = {},
   ) {
     const name = options.prepare ? statementName(sql) : undefined;
+    const config = {
+      text: sql,
+      values: params,
+      ...(name === undefined ? {} : { name }),
+      ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode }),
+    };
     const connection = await knexClient.acquireConnection();
     try {
-      const result = await connection.query<Row>(
-        name === undefined ? sql : { name, text: sql, values: params },
-        name === undefined ? params : undefined,
-      );
+      const result = await connection.query<Row>(config);
       return result.rows;
     } finally {
       await knexClient.releaseConnection(connection);

@@ -1,5 +1,6 @@
 /**
- * Request telemetry in one middleware and one listener per request: the request id (from a
+ * Request telemetry in one middleware and one listener per request (which also asks clients
+ * to close their connections during shutdown): the request id (from a
  * sane `X-Request-Id`, else a random UUID, echoed back), one JSON log line when the response
  * is done (reqId, method, route, status, durationMs) and the Prometheus request count and
  * latency by method, route and status. Written against pino directly rather than pino-http,
@@ -22,14 +23,20 @@ export function requestIdOf(req: IncomingMessage): string | undefined {
 }
 
 /** requestLog builds the middleware; it goes first so every request is logged and counted. */
-export function requestLog(deps: { logger: Logger; metrics: Metrics }): RequestHandler {
-  const { logger, metrics } = deps;
+export function requestLog(deps: {
+  logger: Logger;
+  metrics: Metrics;
+  /** isShuttingDown asks clients to close their connections once shutdown has begun. */
+  isShuttingDown: () => boolean;
+}): RequestHandler {
+  const { logger, metrics, isShuttingDown } = deps;
   return (req, res, next) => {
     const started = performance.now();
     const given = req.headers['x-request-id'];
     const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     (req as { id?: string }).id = id;
     res.setHeader('X-Request-Id', id);
+    if (isShuttingDown()) res.setHeader('Connection', 'close');
     // 'close' follows 'finish' on every response and also comes alone when the client leaves
     res.once('close', () => {
       const elapsed = performance.now() - started;

@@ -32,16 +32,19 @@ export interface StoredEvent {
   attributes: Record<string, unknown> | null;
 }
 
-interface EventRow {
-  id: string;
-  client_id: string | null;
-  ts_text: string;
-  service: string;
-  level: number;
-  message: string;
-  /** attributes is jsonb read as its JSON text, copied into the response as it is. */
-  attributes: string | null;
-}
+/**
+ * EventRow is one selected row as an array in select order (no object per row); attributes is
+ * the jsonb column as its JSON text, copied into the response as it is.
+ */
+type EventRow = [
+  id: string,
+  clientId: string | null,
+  timestamp: string,
+  service: string,
+  level: number,
+  message: string,
+  attributes: string | null,
+];
 
 /** utcText formats a timestamptz column as RFC 3339 UTC with microseconds. */
 export const utcText = (column: string) =>
@@ -85,18 +88,21 @@ limit ${param(filter.limit + 1)}`;
   // prepared, except with full-text search: the best plan for q depends on how common its
   // words are (the GIN index for rare ones, the (ts, id) index for common ones), which a
   // cached generic plan cannot follow
-  const rows = await db.query<EventRow>(sql, params, { prepare: filter.q === undefined });
+  const rows = await db.query<EventRow>(sql, params, {
+    prepare: filter.q === undefined,
+    rowMode: 'array',
+  });
   const count = Math.min(rows.length, filter.limit);
   let json = '{"events":[';
   for (let index = 0; index < count; index++) {
-    const row = rows[index]!;
-    // id is bigint digits and ts_text is to_char output: neither needs escaping
-    json += `${index > 0 ? ',' : ''}{"id":"${row.id}","clientId":${row.client_id === null ? 'null' : JSON.stringify(row.client_id)},"timestamp":"${row.ts_text}","service":${JSON.stringify(row.service)},"level":"${levels[row.level] ?? row.level}","message":${JSON.stringify(row.message)},"attributes":${row.attributes ?? 'null'}}`;
+    const [id, clientId, timestamp, service, level, message, attributes] = rows[index]!;
+    // id is bigint digits and the timestamp is to_char output: neither needs escaping
+    json += `${index > 0 ? ',' : ''}{"id":"${id}","clientId":${clientId === null ? 'null' : JSON.stringify(clientId)},"timestamp":"${timestamp}","service":${JSON.stringify(service)},"level":"${levels[level] ?? level}","message":${JSON.stringify(message)},"attributes":${attributes ?? 'null'}}`;
   }
   const last = rows[count - 1];
   const nextCursor =
     rows.length > filter.limit && last
-      ? JSON.stringify(encodeCursor({ timestamp: last.ts_text, id: last.id }))
+      ? JSON.stringify(encodeCursor({ timestamp: last[2], id: last[0] }))
       : 'null';
   return `${json}],"nextCursor":${nextCursor}}`;
 }
