@@ -4,7 +4,7 @@ import {
   DescribeTagsCommand,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { errorCode } from '../aws/errors.ts';
+import { errorCode, isNotFound } from '../aws/errors.ts';
 import {
   isManagementTag,
   ownedBy,
@@ -14,7 +14,7 @@ import {
   tagMapToList,
 } from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
-import type { ResourceContext, Tags } from './types.ts';
+import type { DeleteOptions, ObservedResource, ResourceContext, Tags } from './types.ts';
 
 /** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, never written. */
 export function isAwsTag(key: string): boolean {
@@ -137,6 +137,32 @@ export async function removeElbv2ManagementTags(
   const keys = Object.keys(tags).filter(isManagementTag).sort();
   if (keys.length === 0) return;
   await ctx.clients.elbv2.send(new RemoveTagsCommand({ ResourceArns: [arn], TagKeys: keys }));
+}
+
+/**
+ * removeElbv2Resource is the delete of every ELBv2 kind: `delete` calls `deleteResource`, any other
+ * policy only drops our management tags; a resource already gone is success.
+ */
+export async function removeElbv2Resource(
+  ctx: ResourceContext,
+  observed: ObservedResource<unknown>,
+  options: DeleteOptions,
+  label: string,
+  deleteResource: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    if (options.deletionPolicy === 'delete') {
+      await deleteResource();
+      return;
+    }
+    await removeElbv2ManagementTags(ctx, observed.id, observed.tags);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw wrapError(
+      `cannot delete ${label} ${observed.attributes.name} (${observed.address})`,
+      err,
+    );
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import {
   hasTagChanges,
   ownedArns,
   PER_RESOURCE_READS,
-  removeElbv2ManagementTags,
+  removeElbv2Resource,
   tagsAfterUpdate,
   wrapError,
   writeElbv2Tags,
@@ -416,19 +416,9 @@ async function remove(
   observed: ObservedResource<ListenerProperties>,
   options: DeleteOptions,
 ): Promise<void> {
-  try {
-    if (options.deletionPolicy === 'delete') {
-      await ctx.clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: observed.id }));
-      return;
-    }
-    await removeElbv2ManagementTags(ctx, observed.id, observed.tags);
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw wrapError(
-      `cannot delete listener ${observed.attributes.name} (${observed.address})`,
-      err,
-    );
-  }
+  await removeElbv2Resource(ctx, observed, options, 'listener', () =>
+    ctx.clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: observed.id })),
+  );
 }
 
 /** listenerHandler manages ALB listeners and their path rules, identified by listener ARN. */

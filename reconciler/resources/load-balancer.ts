@@ -23,7 +23,7 @@ import {
   type OwnedArn,
   ownedArns,
   PER_RESOURCE_READS,
-  removeElbv2ManagementTags,
+  removeElbv2Resource,
   sortedValues,
   tagsAfterUpdate,
   wrapError,
@@ -278,19 +278,9 @@ async function remove(
   observed: ObservedResource<LoadBalancerProperties>,
   options: DeleteOptions,
 ): Promise<void> {
-  try {
-    if (options.deletionPolicy === 'delete') {
-      await ctx.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: observed.id }));
-      return;
-    }
-    await removeElbv2ManagementTags(ctx, observed.id, observed.tags);
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw wrapError(
-      `cannot delete load balancer ${observed.attributes.name} (${observed.address})`,
-      err,
-    );
-  }
+  await removeElbv2Resource(ctx, observed, options, 'load balancer', () =>
+    ctx.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: observed.id })),
+  );
 }
 
 /** loadBalancerHandler manages Application Load Balancers, identified by ARN (`id`). */

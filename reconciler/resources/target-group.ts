@@ -21,7 +21,7 @@ import {
   hasTagChanges,
   ownedArns,
   PER_RESOURCE_READS,
-  removeElbv2ManagementTags,
+  removeElbv2Resource,
   tagsAfterUpdate,
   wrapError,
   writeElbv2Tags,
@@ -267,19 +267,9 @@ async function remove(
   observed: ObservedResource<TargetGroupProperties>,
   options: DeleteOptions,
 ): Promise<void> {
-  try {
-    if (options.deletionPolicy === 'delete') {
-      await ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: observed.id }));
-      return;
-    }
-    await removeElbv2ManagementTags(ctx, observed.id, observed.tags);
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw wrapError(
-      `cannot delete target group ${observed.attributes.name} (${observed.address})`,
-      err,
-    );
-  }
+  await removeElbv2Resource(ctx, observed, options, 'target group', () =>
+    ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: observed.id })),
+  );
 }
 
 /** targetGroupHandler manages the IP target groups of load-balanced services, identified by ARN. */
