@@ -3,12 +3,10 @@
  * repository: converge, apply new commits, correct drift, hold an invalid spec, converge a fix.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { CloudWatchLogsClient, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { test } from 'node:test';
+import { PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   condition,
   EXPECTED_EC2,
@@ -21,34 +19,16 @@ import {
   spec,
   stackOf,
   stopDaemon,
-  warmUp,
+  useDaemonWorld,
 } from './daemon-harness.ts';
-import { type MotoServer, startMoto } from './helpers/moto.ts';
 
-let moto: MotoServer;
-let dir: string;
-let ec2: EC2Client;
-let logs: CloudWatchLogsClient;
-
-before(async () => {
-  moto = await startMoto();
-  await warmUp(moto.endpoint);
-  dir = await mkdtemp(join(tmpdir(), 'reconciler-daemon-e2e-'));
-  ec2 = new EC2Client({ region: 'us-west-2', endpoint: moto.endpoint });
-  logs = new CloudWatchLogsClient({ region: 'us-west-2', endpoint: moto.endpoint });
-});
-after(async () => {
-  ec2?.destroy();
-  logs?.destroy();
-  await moto?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const world = useDaemonWorld('e2e');
 
 test('git source: converge, follow commits, correct drift, hold an invalid spec, converge the fix', async () => {
-  const remote = join(dir, 'specs.git');
-  const work = join(dir, 'work');
-  git(dir, 'init', '-q', '--bare', '--initial-branch=main', remote);
-  git(dir, 'clone', '-q', remote, work);
+  const remote = join(world.dir, 'specs.git');
+  const work = join(world.dir, 'work');
+  git(world.dir, 'init', '-q', '--bare', '--initial-branch=main', remote);
+  git(world.dir, 'clone', '-q', remote, work);
   git(work, 'checkout', '-q', '-b', 'main');
   await mkdir(join(work, 'specs'));
   const push = async (content: string, message: string): Promise<string> => {
@@ -59,7 +39,7 @@ test('git source: converge, follow commits, correct drift, hold an invalid spec,
     return git(work, 'rev-parse', 'HEAD');
   };
   const first = await push(spec('gitops'), 'first');
-  const daemon = await spawnDaemon(moto.endpoint, [
+  const daemon = await spawnDaemon(world.moto.endpoint, [
     '--git-url',
     remote,
     '--git-path',
@@ -67,7 +47,7 @@ test('git source: converge, follow commits, correct drift, hold an invalid spec,
     '--git-poll',
     '1s',
     '--cache-dir',
-    join(dir, 'git-cache'),
+    join(world.dir, 'git-cache'),
     '--resync',
     '4s',
     '--pending-requeue',
@@ -85,23 +65,23 @@ test('git source: converge, follow commits, correct drift, hold an invalid spec,
         : undefined;
     };
     await eventually('the first commit converged', () => applied(first));
-    assert.deepStrictEqual(await ownedEc2(ec2, 'gitops'), EXPECTED_EC2);
-    assert.equal(await retention(logs, '/gitops/app'), 7);
+    assert.deepStrictEqual(await ownedEc2(world.ec2, 'gitops'), EXPECTED_EC2);
+    assert.equal(await retention(world.logs, '/gitops/app'), 7);
 
     const second = await push(spec('gitops', { retention: 14 }), 'keep logs two weeks');
     await eventually('the second commit converged', () => applied(second));
-    assert.equal(await retention(logs, '/gitops/app'), 14);
+    assert.equal(await retention(world.logs, '/gitops/app'), 14);
 
     const driftBefore = metricValue(
       await daemon.metrics(),
       'reconciler_drift_detected_total{stack="gitops"}',
     );
-    await logs.send(
+    await world.logs.send(
       new PutRetentionPolicyCommand({ logGroupName: '/gitops/app', retentionInDays: 60 }),
     );
     await eventually(
       'the out-of-band change corrected',
-      async () => (await retention(logs, '/gitops/app')) === 14,
+      async () => (await retention(world.logs, '/gitops/app')) === 14,
     );
     const driftAfter = metricValue(
       await daemon.metrics(),
@@ -123,12 +103,12 @@ test('git source: converge, follow commits, correct drift, hold an invalid spec,
       ),
     );
 
-    assert.equal(await retention(logs, '/gitops/app'), 14, 'nothing changed');
+    assert.equal(await retention(world.logs, '/gitops/app'), 14, 'nothing changed');
 
     const fixed = await push(spec('gitops', { retention: 30 }), 'fixed');
     await eventually('the fixed commit converged', () => applied(fixed));
-    assert.equal(await retention(logs, '/gitops/app'), 30);
-    assert.deepStrictEqual(await ownedEc2(ec2, 'gitops'), EXPECTED_EC2);
+    assert.equal(await retention(world.logs, '/gitops/app'), 30);
+    assert.deepStrictEqual(await ownedEc2(world.ec2, 'gitops'), EXPECTED_EC2);
   } finally {
     assert.equal(await stopDaemon(daemon), 0);
   }

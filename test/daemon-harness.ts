@@ -4,22 +4,50 @@
  * owns in AWS by its reconciler tags.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import {
-  type CloudWatchLogsClient,
-  DescribeLogGroupsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeInternetGatewaysCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
-  type EC2Client,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { createClients } from '../reconciler/aws/clients.ts';
-import { freePort } from './helpers/moto.ts';
+import { freePort, type MotoServer, startMoto } from './helpers/moto.ts';
+
+/** DaemonWorld is what one daemon suite shares: a warmed-up moto, SDK clients on it, a temp folder. */
+export interface DaemonWorld {
+  moto: MotoServer;
+  dir: string;
+  ec2: EC2Client;
+  logs: CloudWatchLogsClient;
+}
+
+/** useDaemonWorld registers the suite's before/after hooks and returns the world they fill in. */
+export function useDaemonWorld(name: string): DaemonWorld {
+  const world = {} as DaemonWorld;
+  before(async () => {
+    world.moto = await startMoto();
+    await warmUp(world.moto.endpoint);
+    world.dir = await mkdtemp(join(tmpdir(), `reconciler-daemon-${name}-`));
+    world.ec2 = new EC2Client({ region: 'us-west-2', endpoint: world.moto.endpoint });
+    world.logs = new CloudWatchLogsClient({ region: 'us-west-2', endpoint: world.moto.endpoint });
+  });
+  after(async () => {
+    world.ec2?.destroy();
+    world.logs?.destroy();
+    await world.moto?.stop();
+    if (world.dir) await rm(world.dir, { recursive: true, force: true });
+  });
+  return world;
+}
 
 /**
  * warmUp sends one cheap call to each service the daemon uses. moto loads a service's backend

@@ -3,12 +3,10 @@
  * killed mid-life, and SIGTERM during an apply followed by a restart.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { test } from 'node:test';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   condition,
   type DaemonProcess,
@@ -19,28 +17,10 @@ import {
   spec,
   stackOf,
   stopDaemon,
-  warmUp,
+  useDaemonWorld,
 } from './daemon-harness.ts';
-import { type MotoServer, startMoto } from './helpers/moto.ts';
 
-let moto: MotoServer;
-let dir: string;
-let ec2: EC2Client;
-let logs: CloudWatchLogsClient;
-
-before(async () => {
-  moto = await startMoto();
-  await warmUp(moto.endpoint);
-  dir = await mkdtemp(join(tmpdir(), 'reconciler-daemon-replicas-'));
-  ec2 = new EC2Client({ region: 'us-west-2', endpoint: moto.endpoint });
-  logs = new CloudWatchLogsClient({ region: 'us-west-2', endpoint: moto.endpoint });
-});
-after(async () => {
-  ec2?.destroy();
-  logs?.destroy();
-  await moto?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+const world = useDaemonWorld('replicas');
 
 /** events parses the daemon's JSON log lines that match a filter. */
 function events(daemon: DaemonProcess, filter: (entry: Record<string, unknown>) => boolean) {
@@ -59,7 +39,7 @@ function creates(daemon: DaemonProcess): string[] {
 }
 
 async function logGroupCount(prefix: string): Promise<number> {
-  const found = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }));
+  const found = await world.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix }));
   return found.logGroups?.length ?? 0;
 }
 
@@ -86,13 +66,13 @@ function leaseArgs(folder: string, name: string, replica: string): string[] {
 }
 
 test('two replicas on one lease: one applies; after the leader dies the other converges a change', async () => {
-  const folder = join(dir, 'replicas');
+  const folder = join(world.dir, 'replicas');
   await mkdir(folder);
   const file = join(folder, 'replicas.yaml');
   await writeFile(file, spec('replicas'));
   const replicas = await Promise.all([
-    spawnDaemon(moto.endpoint, leaseArgs(folder, 'replicas', 'replica-a')),
-    spawnDaemon(moto.endpoint, leaseArgs(folder, 'replicas', 'replica-b')),
+    spawnDaemon(world.moto.endpoint, leaseArgs(folder, 'replicas', 'replica-a')),
+    spawnDaemon(world.moto.endpoint, leaseArgs(folder, 'replicas', 'replica-b')),
   ]);
   try {
     const [leader, standby] = await eventually(
@@ -111,7 +91,7 @@ test('two replicas on one lease: one applies; after the leader dies the other co
       return condition(stack, 'Ready') === 'True/Available';
     });
     assert.equal((await standby.status())?.replica.leader, false, 'the other still stands by');
-    assert.deepStrictEqual(await ownedEc2(ec2, 'replicas'), EXPECTED_EC2);
+    assert.deepStrictEqual(await ownedEc2(world.ec2, 'replicas'), EXPECTED_EC2);
     assert.ok(creates(leader).length >= Object.keys(EXPECTED_EC2).length, creates(leader).join());
     assert.deepStrictEqual(creates(standby), [], 'the standby created nothing');
 
@@ -133,7 +113,7 @@ test('two replicas on one lease: one applies; after the leader dies the other co
       90_000,
     );
     assert.deepStrictEqual(creates(standby), ['log-group.replicas/audit']);
-    assert.deepStrictEqual(await ownedEc2(ec2, 'replicas'), EXPECTED_EC2);
+    assert.deepStrictEqual(await ownedEc2(world.ec2, 'replicas'), EXPECTED_EC2);
   } finally {
     const codes = await Promise.all(replicas.map((replica) => stopDaemon(replica)));
     assert.ok(codes.includes(0), `the survivor exits 0: ${codes}`);
@@ -141,11 +121,11 @@ test('two replicas on one lease: one applies; after the leader dies the other co
 });
 
 test('SIGTERM during an apply finishes the operation in flight, exits 0; a restart converges without duplicates', async () => {
-  const folder = join(dir, 'shutdown');
+  const folder = join(world.dir, 'shutdown');
   await mkdir(folder);
   await writeFile(join(folder, 'shutdown.yaml'), spec('shutdown', { extraLogGroup: true }));
   const args = [...leaseArgs(folder, 'shutdown', 'replica-c'), '--parallelism', '1'];
-  const first = await spawnDaemon(moto.endpoint, args);
+  const first = await spawnDaemon(world.moto.endpoint, args);
   await eventually(
     'an operation finished',
     async () => events(first, (e) => e.type === 'finish' && typeof e.step === 'string').length > 0,
@@ -163,7 +143,7 @@ test('SIGTERM during an apply finishes the operation in flight, exits 0; a resta
   );
   assert.equal(events(first, (e) => e.msg === 'released lease').length, 1);
 
-  const second = await spawnDaemon(moto.endpoint, args);
+  const second = await spawnDaemon(world.moto.endpoint, args);
   try {
     const body = await eventually('the restart converged', async () => {
       const status = await second.status();
@@ -172,7 +152,7 @@ test('SIGTERM during an apply finishes the operation in flight, exits 0; a resta
         : undefined;
     });
     assert.equal(body.replica.lease?.token, 2, 'the released lease was taken with the next token');
-    assert.deepStrictEqual(await ownedEc2(ec2, 'shutdown'), EXPECTED_EC2);
+    assert.deepStrictEqual(await ownedEc2(world.ec2, 'shutdown'), EXPECTED_EC2);
     assert.equal(await logGroupCount('/shutdown/'), 2);
   } finally {
     assert.equal(await stopDaemon(second), 0);
