@@ -14,6 +14,11 @@ export function managementTags(stack: string, address: string): Tags {
   return { [TAG_STACK]: stack, [TAG_ADDRESS]: address, [TAG_MANAGED_BY]: MANAGED_BY_VALUE };
 }
 
+/** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, set or removed. */
+export function isAwsTag(key: string): boolean {
+  return key.startsWith('aws:');
+}
+
 /** isManagementTag tells whether a key is one of ours (reserved in specs). */
 export function isManagementTag(key: string): boolean {
   return key.startsWith('reconciler:');

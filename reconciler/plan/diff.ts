@@ -1,3 +1,4 @@
+import { isAwsTag } from '../aws/tags.ts';
 import type { FieldRule, Tags } from '../resources/types.ts';
 import { type FieldChange, isUnknown } from './types.ts';
 
@@ -108,9 +109,6 @@ export function diffProperties(
   return walk.changes;
 }
 
-/** AWS_TAG_PREFIX marks tags AWS sets itself (`aws:cloudformation:stack-name`); never drift. */
-const AWS_TAG_PREFIX = 'aws:';
-
 /**
  * diffTags compares tag maps: each added, changed or removed key is one in-place change at
  * `tags.<key>`. Observed tags AWS owns (`aws:` prefix) are ignored.
@@ -118,7 +116,7 @@ const AWS_TAG_PREFIX = 'aws:';
 export function diffTags(desiredTags: Tags, observedTags: Tags): FieldChange[] {
   const keys = new Set([
     ...Object.keys(desiredTags),
-    ...Object.keys(observedTags).filter((key) => !key.startsWith(AWS_TAG_PREFIX)),
+    ...Object.keys(observedTags).filter((key) => !isAwsTag(key)),
   ]);
   const changes: FieldChange[] = [];
   for (const key of [...keys].sort()) {
@@ -194,4 +192,19 @@ export function creationFields(
       })),
     ...diffTags(tags, {}),
   ];
+}
+
+/** hasTagChanges tells whether a change list touches tags. */
+export function hasTagChanges(changes: readonly FieldChange[]): boolean {
+  return changes.some((change) => change.path === 'tags' || change.path.startsWith('tags.'));
+}
+
+/** changedFields returns the top-level property names a change list touches (tags excluded). */
+export function changedFields(changes: readonly FieldChange[]): Set<string> {
+  const names = new Set<string>();
+  for (const change of changes) {
+    const top = change.path.split(/[.[]/, 1)[0] ?? change.path;
+    if (top !== 'tags') names.add(top);
+  }
+  return names;
 }

@@ -6,10 +6,14 @@ import {
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../aws/errors.ts';
-import { isManagementTag, ownedBy, TAG_STACK, tagMapToList } from '../aws/tags.ts';
+import { isAwsTag, isManagementTag, ownedBy, TAG_STACK, tagMapToList } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
+import { changedFields, hasTagChanges } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import type { ResourceContext, Tags } from './types.ts';
+
+/** Shared helpers, re-exported for the handlers of this service. */
+export { changedFields, hasTagChanges, isAwsTag };
 
 /** stackFilters is the EC2 filter selecting every resource tagged for one of ctx.stacks. */
 export function stackFilters(ctx: ResourceContext): Filter[] {
@@ -72,25 +76,6 @@ export function canonicalJson(value: unknown): string {
 /** sameValue compares two JSON-like values structurally (key order and undefined members do not matter). */
 export function sameValue(a: unknown, b: unknown): boolean {
   return canonicalJson(a ?? null) === canonicalJson(b ?? null);
-}
-
-/** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, set or removed. */
-export function isAwsTag(key: string): boolean {
-  return key.startsWith('aws:');
-}
-
-/** hasTagChanges tells whether a change list touches tags. */
-export function hasTagChanges(changes: readonly FieldChange[]): boolean {
-  return changes.some((change) => change.path.startsWith('tags.'));
-}
-
-/** changedFields returns the set of top-level property names in a change list (tags excluded). */
-export function changedFields(changes: readonly FieldChange[]): Set<string> {
-  return new Set(
-    changes
-      .filter((change) => !change.path.startsWith('tags.'))
-      .map((change) => change.path.split(/[.[]/, 1)[0] ?? change.path),
-  );
 }
 
 /**

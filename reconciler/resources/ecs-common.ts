@@ -5,19 +5,15 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
+import { chunk } from '../aws/chunk.ts';
 import { isManagementTag, ownedBy, tagListToMap } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
-import { type FieldChange, isUnknown } from '../plan/types.ts';
+import { changedFields, hasTagChanges } from '../plan/diff.ts';
+import { isUnknown } from '../plan/types.ts';
 import type { ResourceContext, Tags } from './types.ts';
 
-/** chunk splits a list into slices of at most `size` items (AWS batch limits). */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const slices: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    slices.push(items.slice(start, start + size));
-  }
-  return slices;
-}
+/** Shared helpers, re-exported for the handlers of this service. */
+export { changedFields, chunk, hasTagChanges };
 
 /** paginate calls fetchPage until AWS returns no next token, concatenating the items. */
 export async function paginate<T>(
@@ -47,21 +43,6 @@ export function canonicalJson(value: unknown): string {
     }
     return member;
   });
-}
-
-/** hasTagChanges tells whether a change list touches tags. */
-export function hasTagChanges(changes: readonly FieldChange[]): boolean {
-  return changes.some((change) => change.path === 'tags' || change.path.startsWith('tags.'));
-}
-
-/** changedFields returns the top-level property names a change list touches (tags excluded). */
-export function changedFields(changes: readonly FieldChange[]): Set<string> {
-  const names = new Set<string>();
-  for (const change of changes) {
-    const top = change.path.split(/[.[]/)[0] ?? change.path;
-    if (top !== 'tags') names.add(top);
-  }
-  return names;
 }
 
 /** tagDelta splits the difference between two tag maps into tags to set and keys to remove. */

@@ -4,8 +4,10 @@ import {
   DescribeTagsCommand,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { chunk } from '../aws/chunk.ts';
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import {
+  isAwsTag,
   isManagementTag,
   ownedBy,
   TAG_ADDRESS,
@@ -13,13 +15,11 @@ import {
   tagListToMap,
   tagMapToList,
 } from '../aws/tags.ts';
-import type { FieldChange } from '../plan/types.ts';
+import { changedFields, hasTagChanges } from '../plan/diff.ts';
 import type { DeleteOptions, ObservedResource, ResourceContext, Tags } from './types.ts';
 
-/** isAwsTag tells whether a tag key is reserved by AWS (`aws:`): never diffed, never written. */
-export function isAwsTag(key: string): boolean {
-  return key.startsWith('aws:');
-}
+/** Shared helpers, re-exported for the handlers of this service. */
+export { changedFields, chunk, hasTagChanges, isAwsTag };
 
 /** TagDelta is what a tag update writes: tags to set and keys to remove. */
 export interface TagDelta {
@@ -37,30 +37,6 @@ export function tagDelta(desiredTags: Tags, observedTags: Tags): TagDelta {
     .filter((key) => !isAwsTag(key) && !(key in desiredTags))
     .sort();
   return { set, remove };
-}
-
-/** hasTagChanges tells whether a change list touches tags. */
-export function hasTagChanges(changes: readonly FieldChange[]): boolean {
-  return changes.some((change) => change.path.startsWith('tags.'));
-}
-
-/** changedFields returns the top-level property names a change list touches (tags excluded). */
-export function changedFields(changes: readonly FieldChange[]): Set<string> {
-  const fields = new Set<string>();
-  for (const change of changes) {
-    if (change.path.startsWith('tags.')) continue;
-    fields.add(change.path.split(/[.[]/, 1)[0]!);
-  }
-  return fields;
-}
-
-/** chunk splits a list into slices of at most `size` elements. */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size));
-  }
-  return chunks;
 }
 
 /** ELBV2_TAG_BATCH is the most ARNs DescribeTags accepts in one call. */
