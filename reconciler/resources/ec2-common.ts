@@ -6,6 +6,7 @@ import {
   type TagSpecification,
 } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../aws/errors.ts';
+import { paginate } from '../aws/paginate.ts';
 import { isAwsTag, isManagementTag, ownedBy, TAG_STACK, tagMapToList } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
 import { changedFields, hasTagChanges } from '../plan/diff.ts';
@@ -13,31 +14,11 @@ import type { FieldChange } from '../plan/types.ts';
 import type { ResourceContext, Tags } from './types.ts';
 
 /** Shared helpers, re-exported for the handlers of this service. */
-export { changedFields, hasTagChanges, isAwsTag };
+export { changedFields, hasTagChanges, isAwsTag, paginate };
 
 /** stackFilters is the EC2 filter selecting every resource tagged for one of ctx.stacks. */
 export function stackFilters(ctx: ResourceContext): Filter[] {
   return [{ Name: `tag:${TAG_STACK}`, Values: [...ctx.stacks] }];
-}
-
-/** Page is one page of a paginated Describe call. */
-export interface Page<T> {
-  items: T[] | undefined;
-  nextToken: string | undefined;
-}
-
-/** paginate calls fetchPage until AWS stops returning a NextToken and concatenates the items. */
-export async function paginate<T>(
-  fetchPage: (nextToken: string | undefined) => Promise<Page<T>>,
-): Promise<T[]> {
-  const all: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await fetchPage(nextToken);
-    all.push(...(page.items ?? []));
-    nextToken = page.nextToken || undefined;
-  } while (nextToken);
-  return all;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
 import { chunk } from '../aws/chunk.ts';
+import { paginate } from '../aws/paginate.ts';
 import { isManagementTag, ownedBy, tagListToMap } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';
 import { changedFields, hasTagChanges } from '../plan/diff.ts';
@@ -13,21 +14,7 @@ import { isUnknown } from '../plan/types.ts';
 import type { ResourceContext, Tags } from './types.ts';
 
 /** Shared helpers, re-exported for the handlers of this service. */
-export { changedFields, chunk, hasTagChanges };
-
-/** paginate calls fetchPage until AWS returns no next token, concatenating the items. */
-export async function paginate<T>(
-  fetchPage: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await fetchPage(nextToken);
-    all.push(...(page.items ?? []));
-    nextToken = page.nextToken || undefined;
-  } while (nextToken);
-  return all;
-}
+export { changedFields, chunk, hasTagChanges, paginate };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isUnknown(value);
