@@ -1,4 +1,5 @@
-import type { Tags } from '../resources/types.ts';
+/** Tags is a plain AWS tag map. */
+export type Tags = Record<string, string>;
 
 /** TAG_STACK names the stack that owns a resource. Without it, a resource is never updated or deleted. */
 export const TAG_STACK = 'reconciler:stack';
@@ -52,4 +53,10 @@ export function ownedBy(
   const address = tags[TAG_ADDRESS];
   if (stack === undefined || address === undefined || !stacks.includes(stack)) return undefined;
   return { stack, address };
+}
+
+/** kindOf returns the kind part of an address (`subnet.private-a` -> `subnet`). */
+export function kindOf(address: string): string {
+  const dot = address.indexOf('.');
+  return dot < 0 ? address : address.slice(0, dot);
 }

@@ -1,5 +1,5 @@
 import type { ObservedResource, ResourceContext, ResourceHandler } from '../resources/types.ts';
-import { mapBounded } from './pool.ts';
+import { mapBounded } from '../lib/pool.ts';
 
 /** ObservedIndex holds every owned resource by stack, then by address; an address may have several (leaked duplicates). */
 export type ObservedIndex = Map<string, Map<string, ObservedResource[]>>;

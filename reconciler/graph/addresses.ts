@@ -37,7 +37,4 @@ export const addresses = {
 } as const;
 
 /** kindOf returns the kind part of an address (`subnet.private-a` -> `subnet`). */
-export function kindOf(address: string): string {
-  const dot = address.indexOf('.');
-  return dot === -1 ? address : address.slice(0, dot);
-}
+export { kindOf } from '../aws/tags.ts';

@@ -67,7 +67,8 @@ function change(walk: Walk, path: string, before: unknown, after: unknown): void
 }
 
 function compare(walk: Walk, path: string, desired: unknown, observed: unknown): void {
-  if (ruleFor(path, walk.fields) === 'ignore') return;
+  const rule = ruleFor(path, walk.fields);
+  if (rule === 'ignore' || rule === 'create-only') return;
   if (isUnknown(desired)) {
     change(walk, path, observed, desired);
     return;
@@ -91,7 +92,8 @@ function compare(walk: Walk, path: string, desired: unknown, observed: unknown):
  * diffProperties compares resolved desired properties with observed ones, field by field.
  * Only properties present in `desired` are managed (an absent one means "whatever AWS has");
  * below the top level both sides count, so a removed map entry or array element shows as a change.
- * Arrays compare by position (handlers normalize and sort them first), `ignore` fields are skipped,
+ * Arrays compare by position (kinds normalize and sort them first), `ignore` and `create-only`
+ * fields are skipped,
  * a change under a `replace` field forces replacement, and an UNKNOWN desired value ("known after
  * apply") is always a change. Paths use dots and brackets: `ingress[1].fromPort`.
  */
@@ -145,6 +147,7 @@ export function countUnchanged(
     (key) =>
       desired[key] !== undefined &&
       fields[key] !== 'ignore' &&
+      fields[key] !== 'create-only' &&
       key !== 'tags' &&
       !changedRoots.has(key),
   ).length;

@@ -5,7 +5,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-ecs';
-import { chunk } from '../aws/chunk.ts';
+import { chunk } from '../lib/chunk.ts';
 import { paginate } from '../aws/paginate.ts';
 import { isManagementTag, ownedBy, tagListToMap } from '../aws/tags.ts';
 import { kindOf } from '../graph/addresses.ts';

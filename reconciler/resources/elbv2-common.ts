@@ -4,7 +4,7 @@ import {
   DescribeTagsCommand,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { chunk } from '../aws/chunk.ts';
+import { chunk } from '../lib/chunk.ts';
 import { errorCode, isNotFound } from '../aws/errors.ts';
 import {
   isAwsTag,

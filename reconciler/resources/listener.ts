@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
-import { mapBounded } from '../engine/pool.ts';
+import { mapBounded } from '../lib/pool.ts';
 import { deepEqual, diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
-import { mapBounded } from '../engine/pool.ts';
+import { mapBounded } from '../lib/pool.ts';
 import { diffProperties, diffTags } from '../plan/diff.ts';
 import type { FieldChange } from '../plan/types.ts';
 import {

@@ -18,11 +18,10 @@ import type { ResourceHandler } from './types.ts';
 import { vpcHandler } from './vpc.ts';
 
 /**
- * HANDLERS lists every resource kind in creation order: a kind only refers to kinds before it.
- * Deleting orphans (resources removed from the spec) walks this list backwards, because without a
- * state file the old dependencies of a removed resource are known only by kind.
+ * REGISTERED lists every kind once: one line per kind. The order of creation is not this list's
+ * but the kinds' own `after` (the kinds each may refer to); this list only breaks ties.
  */
-export const HANDLERS: readonly ResourceHandler[] = [
+const REGISTERED: readonly ResourceHandler[] = [
   vpcHandler,
   subnetHandler,
   internetGatewayHandler,
@@ -42,6 +41,43 @@ export const HANDLERS: readonly ResourceHandler[] = [
   dbInstanceHandler,
 ];
 
+/**
+ * creationOrder sorts kinds so that each comes after every kind in its `after` (a stable
+ * topological sort: ties keep registration order). A cycle or an unknown kind is a bug in a
+ * kind file and throws at load.
+ */
+export function creationOrder(handlers: readonly ResourceHandler[]): ResourceHandler[] {
+  const byKind = new Map(handlers.map((handler) => [handler.kind, handler]));
+  const ordered: ResourceHandler[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (handler: ResourceHandler, path: string[]) => {
+    if (state.get(handler.kind) === 'done') return;
+    if (state.get(handler.kind) === 'visiting') {
+      throw new Error(
+        `resource kinds refer to each other in a cycle: ${[...path, handler.kind].join(' -> ')}`,
+      );
+    }
+    state.set(handler.kind, 'visiting');
+    for (const kind of handler.after ?? []) {
+      const dependency = byKind.get(kind);
+      if (!dependency)
+        throw new Error(`resource kind ${handler.kind} comes after unknown kind ${kind}`);
+      visit(dependency, [...path, handler.kind]);
+    }
+    state.set(handler.kind, 'done');
+    ordered.push(handler);
+  };
+  for (const handler of handlers) visit(handler, []);
+  return ordered;
+}
+
+/**
+ * HANDLERS lists every resource kind in creation order: a kind only refers to kinds before it.
+ * Deleting orphans (resources removed from the spec) walks this list backwards, because without a
+ * state file the old dependencies of a removed resource are known only by kind.
+ */
+export const HANDLERS: readonly ResourceHandler[] = creationOrder(REGISTERED);
+
 const byKind = new Map(HANDLERS.map((handler) => [handler.kind, handler]));
 
 /** handlerFor returns the handler of a kind, or throws for an unknown kind. */
@@ -51,13 +87,11 @@ export function handlerFor(kind: string): ResourceHandler {
   return handler;
 }
 
-/** kindRank is the position of a kind in creation order (deletes go from high to low). */
-export function kindRank(kind: string): number {
-  return HANDLERS.findIndex((handler) => handler.kind === kind);
-}
-
 /**
- * PROTECTED_KINDS are kinds whose replacement destroys data: a planned replace is guarded and apply
- * refuses it unless the address is explicitly allowed (`--allow-replace=db-instance.main`).
+ * PROTECTED_KINDS are kinds whose replacement destroys data (their `protected` flag): a planned
+ * replace is guarded and apply refuses it unless the address is explicitly allowed
+ * (`--allow-replace=db-instance.main`).
  */
-export const PROTECTED_KINDS: ReadonlySet<string> = new Set(['db-instance']);
+export const PROTECTED_KINDS: ReadonlySet<string> = new Set(
+  HANDLERS.filter((handler) => handler.protected).map((handler) => handler.kind),
+);

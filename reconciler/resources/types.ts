@@ -1,8 +1,9 @@
 import type { AwsClients } from '../aws/clients.ts';
+import type { Tags } from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
+import type { Memo } from './kit/memo.ts';
 
-/** Tags is a plain AWS tag map. */
-export type Tags = Record<string, string>;
+export type { Tags };
 
 /**
  * Ref points at an attribute of another logical resource (`{ $ref: 'vpc.main', attr: 'id' }`).
@@ -67,6 +68,8 @@ export interface ObservedResource<P = Record<string, unknown>> {
   status: ResourceStatus;
   /** Attributes other resources refer to (`id`, `arn`, `dnsName`, ...). Always includes `id`. */
   attributes: Record<string, string>;
+  /** The live AWS object it was read from, for a kind's stability check; never diffed or rendered. */
+  live?: unknown;
 }
 
 /** Logger is the subset of pino the handlers use. */
@@ -85,6 +88,8 @@ export interface ResourceContext {
   /** Names of every stack being reconciled in this region: observeAll returns resources of all of them at once. */
   stacks: string[];
   log: Logger;
+  /** Per-pass cache of parent reads shared by several kinds (set by observe; absent outside a pass). */
+  memo?: Memo;
 }
 
 /** DeleteOptions carries the deletion policy (and a final snapshot name where the kind supports one). */
@@ -94,13 +99,32 @@ export interface DeleteOptions {
 
 /**
  * FieldRule says what a change to one property does: update in place, force a replacement,
- * or nothing (`ignore`: AWS-managed or AWS-defaulted values that must never show as drift).
+ * or nothing: `ignore` for AWS-managed or AWS-defaulted values that must never show as drift,
+ * `create-only` for values set at creation and then owned by AWS or a scaler (an Auto Scaling
+ * group's desired capacity): shown in the plan of a create, never diffed afterwards.
  */
-export type FieldRule = 'update' | 'replace' | 'ignore';
+export type FieldRule = 'update' | 'replace' | 'ignore' | 'create-only';
+
+/** IamActions are the IAM actions a kind calls: reads (all `plan` needs), writes, and reads of secret values. */
+export interface IamActions {
+  read: readonly string[];
+  write: readonly string[];
+  secret?: readonly string[];
+}
+
+/** StabilityVerdict is one resource's answer to "has it settled?" for `apply --wait`. */
+export interface StabilityVerdict {
+  stack: string;
+  address: string;
+  state: 'stable' | 'waiting' | 'failed';
+  /** Why it waits or failed: `1/2 tasks running`, `deployment failed: ...`. */
+  detail?: string;
+}
 
 /**
- * ResourceHandler is the whole contract of one AWS resource kind (see DESIGN.md).
- * The engine never imports an SDK client; it only calls handlers.
+ * ResourceHandler is the whole contract of one AWS resource kind as the engine sees it (see
+ * DESIGN.md). Kinds do not write it by hand: defineKind (kit/define-kind.ts) builds it from a
+ * descriptor. The engine never imports an SDK client; it only calls handlers.
  */
 export interface ResourceHandler<P = Record<string, unknown>> {
   kind: string;
@@ -114,6 +138,14 @@ export interface ResourceHandler<P = Record<string, unknown>> {
    * Refs to them as `(known after apply)`. Default: an update changes no attribute.
    */
   attributesChangedByUpdate?: string[];
+  /** Kinds this kind may refer to: the registry orders kinds after these (deletes run backwards). */
+  after?: readonly string[];
+  /** A replacement destroys data: apply refuses it unless the address is allowed explicitly. */
+  protected?: boolean;
+  /** The kind takes deletionPolicy `snapshot` (a final snapshot before the delete). */
+  snapshot?: boolean;
+  /** The IAM actions the kind calls. */
+  iamActions?: IamActions;
   /** ONE batched, tag-filtered read of every resource of this kind owned by ctx.stacks. */
   observeAll(ctx: ResourceContext): Promise<ObservedResource<P>[]>;
   /** Pure: differing fields between resolved desired properties and observed ones. */
@@ -133,4 +165,25 @@ export interface ResourceHandler<P = Record<string, unknown>> {
     observed: ObservedResource<P>,
     options: DeleteOptions,
   ): Promise<void>;
+  /** Has each observed resource settled (`apply --wait`)? */
+  stability?(
+    ctx: ResourceContext,
+    observed: readonly ObservedResource<P>[],
+  ): Promise<StabilityVerdict[]>;
+  /**
+   * Finds resources that hold the name of a desired resource but not our ownership tags
+   * (tags removed out of band, or made by hand): reported as "not owned", never duplicated.
+   */
+  findUnowned?(
+    ctx: ResourceContext,
+    desired: readonly DesiredResource<P>[],
+  ): Promise<ObservedResource<P>[]>;
+  /** Takes over a resource findUnowned found: writes the desired tags, ownership included. */
+  adopt?(
+    ctx: ResourceContext,
+    found: ObservedResource<P>,
+    desired: DesiredResource<P>,
+  ): Promise<void>;
+  /** Every resource of the kind carrying the stack tag of ctx.stacks, whatever its address (test inventories). */
+  inventory?(ctx: ResourceContext): Promise<Array<{ stack: string; address: string; id: string }>>;
 }
