@@ -1,5 +1,6 @@
 import type { ObservedResource, ResourceContext, ResourceHandler } from '../resources/types.ts';
 import { mapBounded } from '../lib/pool.ts';
+import { createMemo } from '../resources/kit/memo.ts';
 
 /** ObservedIndex holds every owned resource by stack, then by address; an address may have several (leaked duplicates). */
 export type ObservedIndex = Map<string, Map<string, ObservedResource[]>>;
@@ -8,16 +9,19 @@ export type ObservedIndex = Map<string, Map<string, ObservedResource[]>>;
  * observeStacks reads the world once: for each region, ONE observeAll per kind with ctx.stacks set
  * to every stack of that region, so ten stacks cost the same number of calls as one. Resources of
  * stacks outside `contexts` are dropped. A failed read fails the whole observation: planning on a
- * partial view would mistake unread resources for missing ones.
+ * partial view would mistake unread resources for missing ones. Parent reads shared by several
+ * kinds go through a per-pass memo (ctx.memo), so they cost one read per pass.
  */
 export async function observeStacks(
   contexts: ReadonlyMap<string, ResourceContext>,
   handlers: readonly ResourceHandler[],
   parallelism: number,
 ): Promise<ObservedIndex> {
-  const reads = [...contexts.values()].flatMap((ctx) =>
-    handlers.map((handler) => ({ ctx, handler })),
-  );
+  const reads = [...contexts.values()].flatMap((regionCtx) => {
+    // one memo per region and pass: a parent read by several kinds is read once
+    const ctx: ResourceContext = { ...regionCtx, memo: createMemo() };
+    return handlers.map((handler) => ({ ctx, handler }));
+  });
   const results = await mapBounded(reads, parallelism, async ({ ctx, handler }) => {
     try {
       return await handler.observeAll(ctx);
