@@ -321,7 +321,12 @@ test('operation failures are errors; all-terminal failures are not retried in a 
         {
           address: 'subnet.public-a',
           action: 'create',
-          error: 'cannot create subnet: UnauthorizedOperation',
+          error: 'cannot create subnet.public-a: UnauthorizedOperation: not allowed',
+          stack: 'web',
+          kind: 'subnet',
+          operation: 'create',
+          code: 'UnauthorizedOperation',
+          disposition: 'terminal',
         },
       ],
     }),

@@ -27,7 +27,13 @@ import {
 import { LeaseLostError } from './lease.ts';
 import type { DaemonMetrics, ReconcileOutcome } from './metrics.ts';
 import { TerminalError, WorkQueue, type WorkResult } from './queue.ts';
-import { isTerminalFailure, outstandingChanges, redactFields, resourceCounts } from './report.ts';
+import {
+  allTerminal,
+  isTerminalFailure,
+  outstandingChanges,
+  redactFields,
+  resourceCounts,
+} from './report.ts';
 import type { SpecSnapshot } from './sources.ts';
 
 /** ReconcileFn is the engine entry point; tests inject a fake. */
@@ -85,7 +91,21 @@ export interface StackStatus {
   lastAppliedRevision: string | undefined;
   lastAppliedAt: string | undefined;
   lastPlanSummary: PlanSummary | undefined;
-  lastError: { message: string; at: string; terminal: boolean } | undefined;
+  lastError:
+    | {
+        message: string;
+        at: string;
+        terminal: boolean;
+        /** The typed failures behind it: which resource, which operation, which AWS code. */
+        failures?: Array<{
+          address: string;
+          kind: string;
+          operation: string;
+          code?: string;
+          disposition: string;
+        }>;
+      }
+    | undefined;
   specErrors: string[];
   pending: string[];
   consecutiveFailures: number;
@@ -484,7 +504,8 @@ export class Controller {
     startedAt: number,
     err: unknown,
     terminal = isTerminalFailure(err),
-  ): WorkResult {
+    failures: ReconcileResult['failures'] = [],
+  ): never {
     const message = err instanceof Error ? err.message : String(err);
     log.error(
       { err, terminal },
@@ -495,6 +516,17 @@ export class Controller {
       message,
       at: new Date(this.#options.clock.now()).toISOString(),
       terminal,
+      ...(failures.length > 0
+        ? {
+            failures: failures.map((failure) => ({
+              address: failure.address,
+              kind: failure.kind,
+              operation: failure.operation,
+              ...(failure.code ? { code: failure.code } : {}),
+              disposition: failure.disposition,
+            })),
+          }
+        : {}),
     };
     this.#record(entry, id, startedAt, terminal ? 'terminal' : 'error');
     if (terminal) {
@@ -544,8 +576,8 @@ export class Controller {
       const err = new Error(`${result.failures.length} operations failed: ${messages.join('; ')}`);
       entry.convergedHash = undefined;
       this.#set(entry, notConverged(`${result.failures.length} operations failed`));
-      const terminal = result.failures.every((failure) => isTerminalFailure(failure.error));
-      return this.#failed(entry, log, id, startedAt, err, terminal);
+      const terminal = allTerminal(result.failures);
+      this.#failed(entry, log, id, startedAt, err, terminal, result.failures);
     }
 
     if (run.planOnly) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ReconcileResult } from '../engine/reconcile.ts';
 import type { ResourceChange } from '../plan/types.ts';
+import { ResourceError } from '../resources/kit/errors.ts';
 import { resourceKey } from './metrics.ts';
 import { isTerminalFailure, redactFields, resourceCounts } from './report.ts';
 
@@ -16,9 +17,30 @@ test('isTerminalFailure', () => {
       terminal: true,
     },
     {
-      reason: 'named in a message',
-      error: 'cannot create subnet: InvalidParameterValue: bad cidr',
+      reason: 'a typed error says so itself',
+      error: new ResourceError('cannot create subnet.a: InvalidParameterValue: bad cidr', {
+        kind: 'subnet',
+        address: 'subnet.a',
+        operation: 'create',
+        cause: coded('InvalidParameterValue'),
+      }),
       terminal: true,
+    },
+    {
+      reason: 'a typed retryable error is not terminal, whatever its cause chain',
+      error: new ResourceError('plan is stale', {
+        kind: 'subnet',
+        address: 'subnet.a',
+        operation: 'update',
+        disposition: 'retryable',
+        cause: coded('InvalidParameterValue'),
+      }),
+      terminal: false,
+    },
+    {
+      reason: 'a message naming a code is not parsed',
+      error: 'cannot create subnet: InvalidParameterValue: bad cidr',
+      terminal: false,
     },
     { reason: 'a plain message', error: 'connection reset', terminal: false },
     { reason: 'a word that is no code', error: new Error('Validation pending'), terminal: false },
@@ -68,7 +90,17 @@ test('resourceCounts: applied changes are in sync, deletes vanish, pending and f
       action: 'create',
       elapsedMs: 1,
     })),
-    failures: [{ address: 'subnet.b', action: 'create', error: 'boom' }],
+    failures: [
+      {
+        address: 'subnet.b',
+        action: 'create',
+        error: 'boom',
+        stack: 'web',
+        kind: 'subnet',
+        operation: 'create',
+        disposition: 'retryable',
+      },
+    ],
     skipped: ['route-table.public'],
     pending: ['nat-gateway.a'],
   };

@@ -1,6 +1,7 @@
 import { isTerminal } from '../aws/errors.ts';
 import type { ReconcileResult } from '../engine/reconcile.ts';
 import type { FieldChange, ResourceChange } from '../plan/types.ts';
+import { ResourceError } from '../resources/kit/errors.ts';
 import { type ResourceState, resourceKey } from './metrics.ts';
 
 /** REDACTED replaces the before and after of a sensitive field in logs and status. */
@@ -57,18 +58,20 @@ export function resourceCounts(result: ReconcileResult): Map<string, number> {
 }
 
 /**
- * isTerminalFailure tells whether retrying cannot help: the error (or one in its cause chain)
- * is terminal per isTerminal, or a message names a terminal AWS error code (the engine reports
- * operation failures as messages such as `cannot create vpc.main: UnauthorizedOperation ...`).
+ * isTerminalFailure tells whether retrying cannot help: the error, or one in its cause chain,
+ * is a ResourceError whose disposition is terminal or an SDK error with a terminal AWS code.
+ * Messages are never parsed.
  */
 export function isTerminalFailure(error: unknown): boolean {
   for (let current = error, depth = 0; current !== undefined && depth < 8; depth++) {
+    if (current instanceof ResourceError) return current.disposition === 'terminal';
     if (isTerminal(current)) return true;
-    const message =
-      typeof current === 'string' ? current : current instanceof Error ? current.message : '';
-    const codes = message.match(/\b[A-Z][A-Za-z]+(?:\.[A-Za-z]+)?\b/g) ?? [];
-    if (codes.some((code) => isTerminal({ name: code }))) return true;
     current = current instanceof Error ? current.cause : undefined;
   }
   return false;
+}
+
+/** allTerminal tells whether every failure of an apply is terminal (then the stack is not retried before its resync). */
+export function allTerminal(failures: ReadonlyArray<{ disposition: string }>): boolean {
+  return failures.length > 0 && failures.every((failure) => failure.disposition === 'terminal');
 }

@@ -1,4 +1,10 @@
 import type { Action } from '../plan/types.ts';
+import {
+  type Disposition,
+  failure,
+  ResourceError,
+  type Operation as ResourceOperation,
+} from '../resources/kit/errors.ts';
 import type {
   Logger,
   ObservedResource,
@@ -31,12 +37,20 @@ export interface AppliedChange {
   stack: string;
 }
 
-/** FailedChange is one resource whose operation failed (its dependents are skipped). */
+/**
+ * FailedChange is one resource whose operation failed (its dependents are skipped). The typed
+ * fields come from the ResourceError: callers decide on `disposition`, never on the message.
+ */
 export interface FailedChange {
   address: string;
   action: Action;
   error: string;
   stack: string;
+  kind: string;
+  operation: ResourceOperation;
+  /** The AWS error code, when AWS refused. */
+  code?: string;
+  disposition: Disposition;
 }
 
 /** WaitingChange is a resource not changed yet because something it refers to is still pending in AWS. */
@@ -78,11 +92,6 @@ interface Operation {
   elapsedMs: number;
   /** The step being run, for progress and failures. */
   step: Step;
-}
-
-/** StalePlanError: the world moved between plan and apply so that an operation now does more than planned. */
-class StalePlanError extends Error {
-  override name = 'StalePlanError';
 }
 
 function initialStep(planned: PlannedChange, phase: 'upsert' | 'delete'): Step {
@@ -250,8 +259,9 @@ export async function applyPlan(
   const runDelete = async (op: Operation): Promise<void> => {
     const { planned } = op;
     if (planned.change.guarded && !allowed(op)) {
-      throw new Error(
+      throw failure(
         `refusing to replace ${op.address}: it destroys its data; allow it with --allow-replace=${op.address}`,
+        { kind: op.kind, address: op.address, operation: 'delete', disposition: 'terminal' },
       );
     }
     const { ctx, handler } = contextFor(op);
@@ -308,8 +318,10 @@ export async function applyPlan(
       }
       const forcing = changes.filter((change) => change.forcesReplacement);
       if (forcing.length > 0) {
-        throw new StalePlanError(
+        // the world moved between plan and apply: retryable, the next run plans again
+        throw failure(
           `plan is stale: ${op.address} now needs replacement (${forcing.map((change) => change.path).join(', ')}); plan again`,
+          { kind: op.kind, address: op.address, operation: 'update', disposition: 'retryable' },
         );
       }
       step = 'update';
@@ -354,7 +366,17 @@ export async function applyPlan(
         return;
       }
       op.state = 'failed';
-      const message = messageOf(err);
+      // a kind's errors are typed already; anything else keeps its message and gets typed here
+      const typed =
+        err instanceof ResourceError
+          ? err
+          : new ResourceError(messageOf(err), {
+              kind: op.kind,
+              address: op.address,
+              operation: op.step,
+              cause: err,
+            });
+      const message = typed.message;
       emit(op, {
         type: 'fail',
         step: op.step,
@@ -367,6 +389,10 @@ export async function applyPlan(
         action: op.planned.change.action,
         error: message,
         stack: op.work.stack,
+        kind: op.kind,
+        operation: typed.operation,
+        ...(typed.code ? { code: typed.code } : {}),
+        disposition: typed.disposition,
       });
     }
   };

@@ -9,7 +9,7 @@ import type {
   ResourceHandler,
 } from '../resources/types.ts';
 import type { Stack } from '../spec/types.generated.ts';
-import { applyPlan, type WaitingChange } from './apply.ts';
+import { applyPlan, type FailedChange, type WaitingChange } from './apply.ts';
 import { observeStacks } from './observe.ts';
 import { planStacks } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
@@ -49,7 +49,7 @@ export interface ReconcileOptions {
 export interface ReconcileResult {
   plan: Plan;
   applied: { address: string; action: Action; elapsedMs: number; stack?: string }[];
-  failures: { address: string; action: Action; error: string; stack?: string }[];
+  failures: FailedChange[];
   skipped: string[];
   pending: string[];
   waiting?: WaitingChange[];
