@@ -30,6 +30,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: 'delete everything the stacks own',
     load: () => import('./commands/destroy.ts'),
   },
+  adopt: {
+    summary: 'take over a resource that has a spec name but not our tags',
+    load: () => import('./commands/adopt.ts'),
+  },
   run: {
     summary: 'run the daemon: keep converging, correct drift',
     load: () => import('./commands/run.ts'),

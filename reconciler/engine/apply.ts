@@ -296,6 +296,14 @@ export async function applyPlan(
       if (planned.change.pending) pending.add(qualify(op));
       return;
     }
+    if (planned.change.notOwned) {
+      throw failure(planned.change.guarded ?? `${op.address} exists but is not owned`, {
+        kind: op.kind,
+        address: op.address,
+        operation: 'create',
+        disposition: 'terminal',
+      });
+    }
     const { ctx, handler } = contextFor(op);
     const properties = resolveRefs(desired.properties, applyLookup(op.work.live));
     const resolved = { ...desired, properties };

@@ -20,6 +20,7 @@ import type {
 import type { Stack } from '../spec/types.generated.ts';
 import type { ObservedIndex } from './observe.ts';
 import { planLookup, resolveRefs } from './refs.ts';
+import { adoptCommand, type UnownedIndex } from './unowned.ts';
 
 /**
  * PlannedChange is one ResourceChange together with what apply needs to carry it out:
@@ -51,6 +52,8 @@ export interface PlanOptions {
   handlers: readonly ResourceHandler[];
   expand: (stack: Stack) => DesiredResource[];
   protectedKinds: ReadonlySet<string>;
+  /** Resources that hold a missing desired resource's name without our tags (see engine/unowned.ts). */
+  unowned?: UnownedIndex;
 }
 
 /** PlanOutput is the pure plan value and the per-stack work behind it. */
@@ -181,6 +184,8 @@ interface DesiredStep {
   willChange: (address: string, attr: string) => boolean;
   live: Map<string, ObservedResource>;
   protectedKinds: ReadonlySet<string>;
+  /** A resource with this address's name that is not ours. */
+  unowned?: ObservedResource | undefined;
 }
 
 /** planDesired decides create / update / replace / no-op for one desired resource. */
@@ -196,14 +201,21 @@ function planDesired(step: DesiredStep): {
   const base = { address: desired.address, kind: desired.kind };
   if (!primary) {
     const deleting = step.candidates.length > 0;
+    const change: ResourceChange = {
+      ...base,
+      action: 'create',
+      reason: deleting ? 'the previous one is still being deleted in AWS' : 'not found',
+      fields: creationFields(properties, desired.tags, handler.fields, handler.sensitive),
+    };
+    if (step.unowned && !deleting) {
+      const id = step.unowned.id;
+      change.reason = `exists as ${id} but is not owned by stack ${desired.stack}`;
+      change.notOwned = id;
+      change.guarded = `${desired.address} exists as ${id} but is not owned: adopt it with \`${adoptCommand(desired.stack, desired.address, id)}\``;
+    }
     return {
       planned: {
-        change: {
-          ...base,
-          action: 'create',
-          reason: deleting ? 'the previous one is still being deleted in AWS' : 'not found',
-          fields: creationFields(properties, desired.tags, handler.fields, handler.sensitive),
-        },
+        change,
         desired,
         deletionPolicy: desired.deletionPolicy,
         orphan: false,
@@ -320,6 +332,7 @@ function planStack(
         },
         live,
         protectedKinds: options.protectedKinds,
+        unowned: options.unowned?.get(stack.name)?.get(address),
       });
       if (planned.observed) live.set(address, planned.observed);
       const attributes = changingAttributes(planned.change, handler);

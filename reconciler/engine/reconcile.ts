@@ -13,6 +13,7 @@ import { applyPlan, type FailedChange, type WaitingChange } from './apply.ts';
 import { observeStacks } from './observe.ts';
 import { planStacks } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
+import { findUnowned } from './unowned.ts';
 
 /** DEFAULT_PARALLELISM bounds concurrent AWS operations (and observe reads) when none is given. */
 export const DEFAULT_PARALLELISM = 8;
@@ -94,6 +95,11 @@ export interface PreparedReconcile {
   plan: Plan;
   /** pending lists resources AWS reported as pending when observed. */
   pending: string[];
+  /**
+   * adopt takes over the resource at `address` of `stack` that holds its name without our tags:
+   * it must be the one this pass found, with physical id `id`. Throws a clear error otherwise.
+   */
+  adopt(stack: string, address: string, id: string): Promise<{ kind: string }>;
   /** apply carries out the plan (apply or destroy mode); a plan-mode pass applies nothing. */
   apply(): Promise<ReconcileResult>;
   /** close releases the SDK clients created for this pass. */
@@ -126,17 +132,69 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
       contexts.set(region, { clients: clientsFor(region), region, stacks, log });
     }
     const observed = await observeStacks(contexts, handlers, parallelism);
+    const expand = options.expand ?? expandStack;
+    const desired = new Map(options.stacks.map((stack) => [stack.name, expand(stack)]));
+    const unowned =
+      options.mode === 'destroy'
+        ? new Map()
+        : await findUnowned(
+            contexts,
+            handlers,
+            options.stacks.map((stack) => ({
+              stack: stack.name,
+              region: stack.region,
+              resources: desired.get(stack.name) ?? [],
+            })),
+            observed,
+          );
     const { plan, work } = planStacks(options.stacks, observed, {
       mode: options.mode,
       handlers,
-      expand: options.expand ?? expandStack,
+      expand: (stack) => desired.get(stack.name) ?? expand(stack),
       protectedKinds: PROTECTED_KINDS,
+      unowned,
     });
     const pending = planPending(plan);
     return {
       plan,
       pending,
       close,
+      async adopt(stackName, address, id) {
+        const stack = options.stacks.find((candidate) => candidate.name === stackName);
+        const resource = desired.get(stackName)?.find((entry) => entry.address === address);
+        if (!stack || !resource) {
+          const known = (desired.get(stackName) ?? []).map((entry) => entry.address).sort();
+          throw new Error(
+            `stack ${stackName} has no resource ${address}${known.length ? ` (addresses: ${known.join(', ')})` : ''}`,
+          );
+        }
+        const handler = handlers.find((candidate) => candidate.kind === resource.kind);
+        if (!handler?.adopt) {
+          throw new Error(
+            `${resource.kind} resources cannot be adopted: the kind has no unique name to find them by`,
+          );
+        }
+        const owned = observed
+          .get(stackName)
+          ?.get(address)
+          ?.find((entry) => entry.status !== 'deleting');
+        if (owned)
+          throw new Error(`${address} is already owned by stack ${stackName} (${owned.id})`);
+        const found = unowned.get(stackName)?.get(address);
+        if (!found)
+          throw new Error(
+            `found no ${resource.kind} with the name of ${address} that is not owned`,
+          );
+        if (found.id !== id) {
+          throw new Error(
+            `the ${resource.kind} with the name of ${address} is ${found.id}, not ${id}`,
+          );
+        }
+        const ctx = contexts.get(stack.region);
+        if (!ctx) throw new Error(`no context for region ${stack.region}`);
+        await handler.adopt(ctx, found, resource);
+        return { kind: resource.kind };
+      },
       async apply() {
         if (options.mode === 'plan')
           return { plan, applied: [], failures: [], skipped: [], pending, waiting: [] };

@@ -43,6 +43,11 @@ export interface ResourceChange {
   guarded?: string;
   /** Number of managed top-level properties without a change (folded in the human rendering). */
   unchanged?: number;
+  /**
+   * Physical id of a resource that holds this address's name but not our ownership tags: the
+   * create is refused (never duplicated) until `reconciler adopt` takes it over.
+   */
+  notOwned?: string;
   /** Set when AWS still reports the resource as being created or modified (requeue, never wait). */
   pending?: boolean;
   /** For a delete: what happens to the AWS resource (retain: untagged and kept; snapshot: final snapshot first). */
