@@ -49,9 +49,19 @@ function sdkActions(): Map<string, string[]> {
         if (local) packageOf.set(local, match[2] ?? '');
       }
     }
-    for (const match of text.matchAll(/new ([A-Z][A-Za-z0-9]*)Command\(/g)) {
-      const operation = match[1] ?? '';
-      const pkg = packageOf.get(`${operation}Command`);
+    const sent = [
+      ...[...text.matchAll(/new ([A-Z][A-Za-z0-9]*)Command\(/g)].map((match) => ({
+        operation: match[1] ?? '',
+        name: `${match[1]}Command`,
+      })),
+      // the SDK's own paginators send the operation they are named after
+      ...[...text.matchAll(/\bpaginate([A-Z][A-Za-z0-9]*)\(/g)].map((match) => ({
+        operation: match[1] ?? '',
+        name: `paginate${match[1]}`,
+      })),
+    ];
+    for (const { operation, name } of sent) {
+      const pkg = packageOf.get(name);
       const prefix = pkg ? IAM_PREFIX[pkg] : undefined;
       const action = prefix
         ? `${prefix}:${operation}`

@@ -7,6 +7,8 @@
  *   --output json       the only format, and the default
  */
 import { parseArgs } from 'node:util';
+import { HANDLERS } from '../resources/registry.ts';
+import type { ResourceHandler } from '../resources/types.ts';
 
 /**
  * AccessLevel: `read` actions are all `reconciler plan` needs; `write` actions change something;
@@ -14,14 +16,20 @@ import { parseArgs } from 'node:util';
  */
 type AccessLevel = 'read' | 'write' | 'secret';
 
-/** ActionGroup is one policy statement before rendering: its actions and what they may touch. */
-interface ActionGroup {
+/**
+ * Scope is one policy statement before rendering: what its actions may touch. Its actions are
+ * not listed here but collected from the resource kinds (each kind's `iamActions`): an action
+ * goes to the first scope that claims it, so the policy always matches the registered kinds.
+ */
+interface Scope {
   sid: string;
   /** Why the reconciler needs these actions; not rendered (IAM policies have no comments). */
   why: string;
-  actions: Record<string, AccessLevel>;
+  claims: (action: string) => boolean;
   resources: (account: string) => string[];
   condition?: Record<string, Record<string, string | string[]>>;
+  /** Actions no kind calls through the SDK but AWS needs on the caller's behalf. */
+  implied?: Record<string, AccessLevel>;
 }
 
 /** PolicyStatement is one IAM policy statement as AWS reads it. */
@@ -45,6 +53,8 @@ export interface IamPolicyOptions {
   readOnly?: boolean;
   /** account narrows every ARN to one AWS account id; the default `*` means any. */
   account?: string;
+  /** The kinds to cover (default: every registered kind). */
+  handlers?: readonly ResourceHandler[];
 }
 
 const ANY = () => ['*'];
@@ -52,139 +62,34 @@ const ANY = () => ['*'];
 /** ROLE_PATH is where every role the reconciler creates lives (see graph/expand-iam.ts). */
 const ROLE_PATH = 'reconciler';
 
-function levels(
-  read: string[],
-  write: string[],
-  secret: string[] = [],
-): Record<string, AccessLevel> {
-  return Object.fromEntries([
-    ...read.map((action) => [action, 'read' as const]),
-    ...write.map((action) => [action, 'write' as const]),
-    ...secret.map((action) => [action, 'secret' as const]),
-  ]);
-}
+const prefixed =
+  (...prefixes: string[]) =>
+  (action: string) =>
+    prefixes.some((prefix) => action.startsWith(`${prefix}:`));
+const oneOf =
+  (...actions: string[]) =>
+  (action: string) =>
+    actions.includes(action);
 
-const GROUPS: ActionGroup[] = [
-  {
-    sid: 'Network',
-    why: 'vpc, subnet, internet-gateway, elastic-ip, nat-gateway, route-table, security-group',
-    actions: levels(
-      [
-        'ec2:DescribeAddresses',
-        'ec2:DescribeAvailabilityZones',
-        'ec2:DescribeInternetGateways',
-        'ec2:DescribeNatGateways',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeRouteTables',
-        'ec2:DescribeSecurityGroupRules',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeTags',
-        'ec2:DescribeVpcAttribute',
-        'ec2:DescribeVpcs',
-      ],
-      [
-        'ec2:AllocateAddress',
-        'ec2:AssociateRouteTable',
-        'ec2:AttachInternetGateway',
-        'ec2:AuthorizeSecurityGroupEgress',
-        'ec2:AuthorizeSecurityGroupIngress',
-        'ec2:CreateInternetGateway',
-        'ec2:CreateNatGateway',
-        'ec2:CreateRoute',
-        'ec2:CreateRouteTable',
-        'ec2:CreateSecurityGroup',
-        'ec2:CreateSubnet',
-        'ec2:CreateTags',
-        'ec2:CreateVpc',
-        'ec2:DeleteInternetGateway',
-        'ec2:DeleteNatGateway',
-        'ec2:DeleteRoute',
-        'ec2:DeleteRouteTable',
-        'ec2:DeleteSecurityGroup',
-        'ec2:DeleteSubnet',
-        'ec2:DeleteTags',
-        'ec2:DeleteVpc',
-        'ec2:DetachInternetGateway',
-        'ec2:DisassociateAddress',
-        'ec2:DisassociateRouteTable',
-        'ec2:ModifySecurityGroupRules',
-        'ec2:ModifySubnetAttribute',
-        'ec2:ModifyVpcAttribute',
-        'ec2:ReleaseAddress',
-        'ec2:ReplaceRoute',
-        'ec2:ReplaceRouteTableAssociation',
-        'ec2:RevokeSecurityGroupEgress',
-        'ec2:RevokeSecurityGroupIngress',
-        'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
-        'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
-      ],
-    ),
-    resources: ANY,
-  },
-  {
-    sid: 'LogGroups',
-    why: 'log-group: the services and the database write to them',
-    actions: levels(
-      ['logs:DescribeLogGroups', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup'],
-      [
-        'logs:AssociateKmsKey',
-        'logs:CreateLogGroup',
-        'logs:DeleteLogGroup',
-        'logs:DeleteRetentionPolicy',
-        'logs:DisassociateKmsKey',
-        'logs:PutRetentionPolicy',
-        'logs:TagLogGroup',
-        'logs:TagResource',
-        'logs:UntagLogGroup',
-        'logs:UntagResource',
-      ],
-    ),
-    resources: (account) => [`arn:aws:logs:*:${account}:log-group:*`],
-  },
-  {
-    sid: 'ReconcilerRoles',
-    why: 'iam-role: only roles under the /reconciler/ path, which the stacks own',
-    actions: levels(
-      [
-        'iam:GetRole',
-        'iam:GetRolePolicy',
-        'iam:ListAttachedRolePolicies',
-        'iam:ListRolePolicies',
-        'iam:ListRoleTags',
-      ],
-      [
-        'iam:AttachRolePolicy',
-        'iam:CreateRole',
-        'iam:DeleteRole',
-        'iam:DeleteRolePolicy',
-        'iam:DetachRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:UpdateRole',
-      ],
-    ),
-    resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
-  },
+const SCOPES: Scope[] = [
   {
     sid: 'ListRoles',
     why: 'iam-role observe: one batched read of the roles and their inline policies',
-    actions: levels(['iam:GetAccountAuthorizationDetails', 'iam:ListRoles'], []),
+    claims: oneOf('iam:GetAccountAuthorizationDetails', 'iam:ListRoles'),
     resources: ANY,
   },
   {
     sid: 'PassReconcilerRolesToEcsTasks',
     why: 'task-definition: the task and execution roles, passed to ECS tasks only',
-    actions: levels([], ['iam:PassRole']),
+    claims: oneOf('iam:PassRole'),
     resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
     condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
   },
   {
     sid: 'ServiceLinkedRoles',
     why: 'the first ECS cluster, load balancer or RDS instance of an account creates its service-linked role',
-    actions: levels([], ['iam:CreateServiceLinkedRole']),
+    claims: oneOf('iam:CreateServiceLinkedRole'),
+    implied: { 'iam:CreateServiceLinkedRole': 'write' },
     resources: (account) => [`arn:aws:iam::${account}:role/aws-service-role/*`],
     condition: {
       StringEquals: {
@@ -197,134 +102,111 @@ const GROUPS: ActionGroup[] = [
     },
   },
   {
+    sid: 'ReconcilerRoles',
+    why: 'iam-role: only roles under the /reconciler/ path, which the stacks own',
+    claims: prefixed('iam'),
+    resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
+  },
+  { sid: 'Network', why: 'the EC2 network kinds', claims: prefixed('ec2'), resources: ANY },
+  {
+    sid: 'LogGroups',
+    why: 'log-group: the services and the database write to them',
+    claims: prefixed('logs'),
+    resources: (account) => [`arn:aws:logs:*:${account}:log-group:*`],
+  },
+  {
     sid: 'LoadBalancing',
     why: 'load-balancer, target-group, listener (and its path rules)',
-    actions: levels(
-      [
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeLoadBalancerAttributes',
-        'elasticloadbalancing:DescribeLoadBalancers',
-        'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTags',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'elasticloadbalancing:DescribeTargetGroups',
-        'elasticloadbalancing:DescribeTargetHealth',
-      ],
-      [
-        'elasticloadbalancing:AddTags',
-        'elasticloadbalancing:CreateListener',
-        'elasticloadbalancing:CreateLoadBalancer',
-        'elasticloadbalancing:CreateRule',
-        'elasticloadbalancing:CreateTargetGroup',
-        'elasticloadbalancing:DeleteListener',
-        'elasticloadbalancing:DeleteLoadBalancer',
-        'elasticloadbalancing:DeleteRule',
-        'elasticloadbalancing:DeleteTargetGroup',
-        'elasticloadbalancing:ModifyListener',
-        'elasticloadbalancing:ModifyLoadBalancerAttributes',
-        'elasticloadbalancing:ModifyRule',
-        'elasticloadbalancing:ModifyTargetGroup',
-        'elasticloadbalancing:ModifyTargetGroupAttributes',
-        'elasticloadbalancing:RemoveTags',
-        'elasticloadbalancing:SetRulePriorities',
-        'elasticloadbalancing:SetSecurityGroups',
-        'elasticloadbalancing:SetSubnets',
-      ],
-    ),
+    claims: prefixed('elasticloadbalancing'),
     resources: ANY,
   },
-  {
-    sid: 'Ecs',
-    why: 'ecs-cluster, task-definition, ecs-service',
-    actions: levels(
-      [
-        'ecs:DescribeClusters',
-        'ecs:DescribeServices',
-        'ecs:DescribeTaskDefinition',
-        'ecs:ListClusters',
-        'ecs:ListServices',
-        'ecs:ListTagsForResource',
-        'ecs:ListTaskDefinitionFamilies',
-        'ecs:ListTaskDefinitions',
-      ],
-      [
-        'ecs:CreateCluster',
-        'ecs:CreateService',
-        'ecs:DeleteCluster',
-        'ecs:DeleteService',
-        'ecs:DeregisterTaskDefinition',
-        'ecs:RegisterTaskDefinition',
-        'ecs:TagResource',
-        'ecs:UntagResource',
-        'ecs:UpdateCluster',
-        'ecs:UpdateClusterSettings',
-        'ecs:UpdateService',
-      ],
-    ),
-    resources: ANY,
-  },
-  {
-    sid: 'Rds',
-    why: 'db-subnet-group, db-instance (a final snapshot when its deletion policy says so)',
-    actions: levels(
-      ['rds:DescribeDBInstances', 'rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
-      [
-        'rds:AddTagsToResource',
-        'rds:CreateDBInstance',
-        'rds:CreateDBSnapshot',
-        'rds:CreateDBSubnetGroup',
-        'rds:DeleteDBInstance',
-        'rds:DeleteDBSubnetGroup',
-        'rds:ModifyDBInstance',
-        'rds:ModifyDBSubnetGroup',
-        'rds:RemoveTagsFromResource',
-      ],
-    ),
-    resources: ANY,
-  },
+  { sid: 'Ecs', why: 'the ECS kinds', claims: prefixed('ecs'), resources: ANY },
+  { sid: 'Rds', why: 'the RDS kinds', claims: prefixed('rds'), resources: ANY },
   {
     sid: 'RdsManagedSecrets',
     why: 'db-instance with a master password managed by RDS in Secrets Manager (rds!... secrets only)',
-    actions: levels(
-      ['secretsmanager:DescribeSecret'],
-      ['secretsmanager:CreateSecret', 'secretsmanager:RotateSecret', 'secretsmanager:TagResource'],
-      ['secretsmanager:GetSecretValue'],
-    ),
+    claims: prefixed('secretsmanager'),
+    // RDS creates, rotates and tags the secret on the caller's behalf (ManageMasterUserPassword)
+    implied: {
+      'secretsmanager:DescribeSecret': 'read',
+      'secretsmanager:CreateSecret': 'write',
+      'secretsmanager:RotateSecret': 'write',
+      'secretsmanager:TagResource': 'write',
+      'secretsmanager:GetSecretValue': 'secret',
+    },
     resources: (account) => [`arn:aws:secretsmanager:*:${account}:secret:rds!*`],
   },
   {
     sid: 'RdsManagedSecretKey',
     why: 'RDS checks the KMS key of a managed master password (the AWS managed key by default)',
-    actions: levels([], ['kms:DescribeKey']),
+    claims: prefixed('kms'),
+    implied: { 'kms:DescribeKey': 'write' },
     resources: ANY,
   },
   {
     sid: 'Discovery',
     why: 'tag-filtered observe across services, and the account id for ARNs',
-    actions: levels(['sts:GetCallerIdentity', 'tag:GetResources'], []),
+    claims: prefixed('tag', 'sts'),
+    implied: { 'sts:GetCallerIdentity': 'read' },
     resources: ANY,
   },
 ];
 
-function leaseGroup(table: string): ActionGroup {
+function leaseScope(table: string): Scope {
   return {
     sid: 'DaemonLease',
     why: 'the daemon lease: one item per stack in one table, created on first run',
-    actions: levels(
-      ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
-      ['dynamodb:CreateTable', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    ),
+    claims: prefixed('dynamodb'),
+    implied: {
+      'dynamodb:DescribeTable': 'read',
+      'dynamodb:GetItem': 'read',
+      'dynamodb:CreateTable': 'write',
+      'dynamodb:DeleteItem': 'write',
+      'dynamodb:PutItem': 'write',
+      'dynamodb:UpdateItem': 'write',
+    },
     resources: (account) => [`arn:aws:dynamodb:*:${account}:table/${table}`],
   };
 }
 
-/** iamPolicy builds the policy document; statements and actions are sorted, so output is stable. */
+/** kindActions collects every kind's IAM actions with their access level (a write wins over a read). */
+export function kindActions(handlers: readonly ResourceHandler[]): Map<string, AccessLevel> {
+  const levels = new Map<string, AccessLevel>();
+  const rank: Record<AccessLevel, number> = { read: 0, secret: 1, write: 2 };
+  for (const handler of handlers) {
+    const actions = handler.iamActions;
+    if (!actions) throw new Error(`resource kind ${handler.kind} declares no IAM actions`);
+    const add = (list: readonly string[] | undefined, level: AccessLevel) => {
+      for (const action of list ?? []) {
+        const known = levels.get(action);
+        if (!known || rank[level] > rank[known]) levels.set(action, level);
+      }
+    };
+    add(actions.read, 'read');
+    add(actions.secret, 'secret');
+    add(actions.write, 'write');
+  }
+  return levels;
+}
+
+/**
+ * iamPolicy builds the policy document from the kinds' IAM actions; statements and actions are
+ * sorted, so output is stable. An action no scope claims is a bug in a kind file and throws.
+ */
 export function iamPolicy(options: IamPolicyOptions = {}): PolicyDocument {
   const account = options.account ?? '*';
-  const groups = options.leaseTable ? [...GROUPS, leaseGroup(options.leaseTable)] : GROUPS;
+  const groups = options.leaseTable ? [...SCOPES, leaseScope(options.leaseTable)] : SCOPES;
+  const byScope = new Map<Scope, Map<string, AccessLevel>>(
+    groups.map((group) => [group, new Map(Object.entries(group.implied ?? {}))]),
+  );
+  for (const [action, level] of kindActions(options.handlers ?? HANDLERS)) {
+    const group = groups.find((candidate) => candidate.claims(action));
+    if (!group) throw new Error(`no policy statement covers ${action}`);
+    byScope.get(group)?.set(action, level);
+  }
   const statements: PolicyStatement[] = [];
   for (const group of groups) {
-    const actions = Object.entries(group.actions)
+    const actions = [...(byScope.get(group) ?? [])]
       .filter(([, level]) => !options.readOnly || level === 'read')
       .map(([action]) => action)
       .sort();
