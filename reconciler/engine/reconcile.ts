@@ -11,9 +11,10 @@ import type {
 import type { Stack } from '../spec/types.generated.ts';
 import { applyPlan, type FailedChange, type WaitingChange } from './apply.ts';
 import { observeStacks } from './observe.ts';
-import { planStacks } from './plan.ts';
+import { planStacks, type StackWork } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
 import { findUnowned } from './unowned.ts';
+import { inconsistentResult, MAX_EXTRA_PASSES, outstanding } from './verify.ts';
 
 /** DEFAULT_PARALLELISM bounds concurrent AWS operations (and observe reads) when none is given. */
 export const DEFAULT_PARALLELISM = 8;
@@ -54,6 +55,8 @@ export interface ReconcileResult {
   skipped: string[];
   pending: string[];
   waiting?: WaitingChange[];
+  /** How many apply passes ran: 1, or more when the replan after apply was not empty (verify). */
+  passes?: number;
 }
 
 /** silentLogger discards everything (the default when no logger is given). */
@@ -131,31 +134,47 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
     for (const [region, stacks] of regionsOf(options.stacks)) {
       contexts.set(region, { clients: clientsFor(region), region, stacks, log });
     }
-    const observed = await observeStacks(contexts, handlers, parallelism);
     const expand = options.expand ?? expandStack;
     const desired = new Map(options.stacks.map((stack) => [stack.name, expand(stack)]));
-    const unowned =
-      options.mode === 'destroy'
-        ? new Map()
-        : await findUnowned(
-            contexts,
-            handlers,
-            options.stacks.map((stack) => ({
-              stack: stack.name,
-              region: stack.region,
-              resources: desired.get(stack.name) ?? [],
-            })),
-            observed,
-          );
-    const { plan, work } = planStacks(options.stacks, observed, {
-      mode: options.mode,
-      handlers,
-      expand: (stack) => desired.get(stack.name) ?? expand(stack),
-      protectedKinds: PROTECTED_KINDS,
-      unowned,
-    });
+    /** planPass observes everything afresh and plans it: the first plan, and each verification. */
+    const planPass = async () => {
+      const observed = await observeStacks(contexts, handlers, parallelism);
+      const unowned =
+        options.mode === 'destroy'
+          ? new Map()
+          : await findUnowned(
+              contexts,
+              handlers,
+              options.stacks.map((stack) => ({
+                stack: stack.name,
+                region: stack.region,
+                resources: desired.get(stack.name) ?? [],
+              })),
+              observed,
+            );
+      const planned = planStacks(options.stacks, observed, {
+        mode: options.mode,
+        handlers,
+        expand: (stack) => desired.get(stack.name) ?? expand(stack),
+        protectedKinds: PROTECTED_KINDS,
+        unowned,
+      });
+      return { ...planned, observed, unowned };
+    };
+    const applyWork = (work: StackWork[]) =>
+      applyPlan(work, {
+        contexts,
+        handlers,
+        allowReplace: options.allowReplace ?? [],
+        parallelism,
+        log,
+        onProgress: options.onProgress,
+        beforeOperation: options.beforeOperation,
+        signal: options.signal,
+      });
+    const { plan, work, observed, unowned } = await planPass();
     const pending = planPending(plan);
-    return {
+    const prepared: PreparedReconcile = {
       plan,
       pending,
       close,
@@ -198,19 +217,47 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
       async apply() {
         if (options.mode === 'plan')
           return { plan, applied: [], failures: [], skipped: [], pending, waiting: [] };
-        const outcome = await applyPlan(work, {
-          contexts,
-          handlers,
-          allowReplace: options.allowReplace ?? [],
-          parallelism,
-          log,
-          onProgress: options.onProgress,
-          beforeOperation: options.beforeOperation,
-          signal: options.signal,
-        });
-        return { plan, ...outcome };
+        const result: ReconcileResult = { plan, ...(await applyWork(work)), passes: 1 };
+        if (options.mode === 'apply') await verify(result);
+        return result;
       },
     };
+
+    /**
+     * verify is apply's proof of convergence: while the last pass settled (no failure, nothing
+     * skipped, pending or waiting), it observes and plans once more; changes left get another
+     * pass, at most MAX_EXTRA_PASSES, then end as "inconsistent result after apply" failures.
+     */
+    async function verify(result: ReconcileResult): Promise<void> {
+      for (;;) {
+        const settled =
+          result.failures.length === 0 &&
+          result.skipped.length === 0 &&
+          result.pending.length === 0 &&
+          (result.waiting?.length ?? 0) === 0;
+        if (!settled || options.signal?.aborted) return;
+        const replan = await planPass();
+        const left = outstanding(replan.plan.stacks);
+        if (left.length === 0) return;
+        const passes = result.passes ?? 1;
+        if (passes > MAX_EXTRA_PASSES) {
+          result.failures.push(...inconsistentResult(left, passes, options.stacks.length > 1));
+          return;
+        }
+        log.warn(
+          { pass: passes + 1, changes: left.map(({ change }) => change.address) },
+          'the replan after apply is not empty; applying again',
+        );
+        const again = await applyWork(replan.work);
+        result.applied.push(...again.applied);
+        result.failures.push(...again.failures);
+        result.skipped.push(...again.skipped);
+        result.pending.push(...again.pending);
+        result.waiting = [...(result.waiting ?? []), ...again.waiting];
+        result.passes = passes + 1;
+      }
+    }
+    return prepared;
   } catch (err) {
     close();
     throw err;

@@ -1,7 +1,15 @@
 import { errorCode, isNotFound, isTerminal, isThrottling } from '../../aws/errors.ts';
 
 /** Operation is what the reconciler was doing to a resource when an error happened. */
-export type Operation = 'observe' | 'create' | 'update' | 'delete' | 'untag' | 'adopt' | 'wait';
+export type Operation =
+  | 'observe'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'untag'
+  | 'adopt'
+  | 'verify'
+  | 'wait';
 
 /**
  * Disposition says what a caller may do about an error: `retryable` (run again later),
