@@ -11,6 +11,7 @@ export type Reason =
   | 'NotConverged'
   | 'ReconcileSuccess'
   | 'ReconcileError'
+  | 'InconsistentResult'
   | 'InvalidSpec'
   | 'Paused'
   | 'ObserveOnly'
@@ -78,6 +79,19 @@ export function reconcileError(err: unknown): ConditionInput {
     status: 'False',
     reason: 'ReconcileError',
     message: err instanceof Error ? err.message : String(err),
+  };
+}
+
+/**
+ * inconsistentResult: AWS did not keep what apply sent (the replan after the bounded passes was
+ * not empty). Not drift: nobody changed it outside; AWS does not take the value.
+ */
+export function inconsistentResult(addresses: readonly string[]): ConditionInput {
+  return {
+    type: 'Synced',
+    status: 'False',
+    reason: 'InconsistentResult',
+    message: `AWS did not keep what apply sent to ${addressList(addresses)}`,
   };
 }
 

@@ -340,6 +340,43 @@ test('operation failures are errors; all-terminal failures are not retried in a 
   assert.equal(h.stack()?.nextRunAt, new Date(RESYNC).toISOString());
 });
 
+test('a field AWS does not keep is InconsistentResult, not drift, and not retried in a loop', async () => {
+  const h = harness(async () =>
+    outcome([change('ecs-service.api', 'update')], {
+      applied: [{ address: 'ecs-service.api', action: 'update', elapsedMs: 1 }],
+      failures: [
+        {
+          address: 'ecs-service.api',
+          action: 'update',
+          error: 'inconsistent result after apply: AWS did not keep what 3 passes sent',
+          stack: 'web',
+          kind: 'ecs-service',
+          operation: 'verify',
+          disposition: 'terminal',
+        },
+      ],
+    }),
+  );
+  h.controller.setSpecs(snapshot({ 'web.yaml': spec('web') }));
+  await h.controller.idle();
+  assert.deepStrictEqual(
+    [h.condition('Synced'), h.condition('Drifted')?.[0], h.stack()?.lastError?.failures],
+    [
+      ['False', 'InconsistentResult'],
+      'Unknown',
+      [
+        {
+          address: 'ecs-service.api',
+          kind: 'ecs-service',
+          operation: 'verify',
+          disposition: 'terminal',
+        },
+      ],
+    ],
+  );
+  assert.equal(h.stack()?.nextRunAt, new Date(RESYNC).toISOString());
+});
+
 test('observe-only plans and reports drift but never applies', async () => {
   const h = harness(async () => outcome([change('vpc.main', 'create')], { applied: [] }), {
     observeOnly: true,

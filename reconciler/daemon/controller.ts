@@ -13,6 +13,7 @@ import {
   type Condition,
   type ConditionInput,
   driftDetected,
+  inconsistentResult,
   initialConditions,
   invalidSpec,
   noDrift,
@@ -511,7 +512,13 @@ export class Controller {
       { err, terminal },
       terminal ? 'reconcile failed: not retried before the next resync' : 'reconcile failed',
     );
-    this.#set(entry, reconcileError(err));
+    const unkept = failures.filter((failure) => failure.operation === 'verify');
+    this.#set(
+      entry,
+      unkept.length > 0 && unkept.length === failures.length
+        ? inconsistentResult(unkept.map((failure) => failure.address))
+        : reconcileError(err),
+    );
     entry.status.lastError = {
       message,
       at: new Date(this.#options.clock.now()).toISOString(),
