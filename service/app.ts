@@ -12,7 +12,9 @@ import { openApiDocument } from './openapi.ts';
 import { requestLog } from './request-log.ts';
 import { healthz, readyz } from './routes/health.ts';
 import { ingestLogs } from './routes/ingest-logs.ts';
+import { ingestOtlpLogs, otlpEncodingOf } from './routes/ingest-otlp-logs.ts';
 import { listLogs } from './routes/list-logs.ts';
+import { listServicesRoute } from './routes/list-services.ts';
 import { logStats } from './routes/log-stats.ts';
 import { metricsRoute } from './routes/metrics.ts';
 
@@ -50,9 +52,25 @@ export function createApp(deps: AppDeps): ServiceApp {
   // on the pool and would only pay for an identity map they never use
 
   // the hot routes first: the router tries each registered route in order
-  app.post('/v1/logs', ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes }));
+  const nativeIngest = ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes });
+  const otlpIngest = ingestOtlpLogs({
+    db: deps.db,
+    limiter,
+    metrics,
+    logger: deps.logger,
+    bodyLimitBytes,
+  });
+  // OTLP's standard path takes protobuf, which the native format never is; JSON stays native
+  // here (OTLP/JSON shares its content type) and goes to /v1/otlp/logs
+  app.post('/v1/logs', (req, res, next) =>
+    otlpEncodingOf(req.headers['content-type']) === 'protobuf'
+      ? otlpIngest(req, res, next)
+      : nativeIngest(req, res, next),
+  );
   app.get('/v1/logs', listLogs({ db: deps.db, limiter }));
+  app.post('/v1/otlp/logs', otlpIngest);
   app.get('/v1/logs/stats', logStats({ db: deps.db, limiter }));
+  app.get('/v1/services', listServicesRoute({ db: deps.db, limiter }));
   app.get('/healthz', healthz());
   app.get('/readyz', readyz({ db: deps.db, isShuttingDown }));
   app.get('/metrics', metricsRoute(metrics));

@@ -3,6 +3,7 @@
  * `{ error: { code, message, details } }`. A fault of the server is a 500 or, when the database
  * cannot be reached, a 503; it is never reported as a client error and never shows a stack.
  */
+import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { requestIdOf } from './request-log.ts';
@@ -78,21 +79,26 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/**
+ * toHttpError classifies any thrown value: an HttpError as it is, a lost database as 503, and
+ * anything else as a 500 that is logged with its stack (the client never sees it).
+ */
+export function toHttpError(err: unknown, req: IncomingMessage, logger: Logger): HttpError {
+  if (err instanceof HttpError) return err;
+  if (isDatabaseUnavailable(err)) {
+    logger.warn({ reqId: requestIdOf(req), err }, 'database unavailable');
+    return new HttpError(503, 'database_unavailable', 'the database cannot be reached', {
+      headers: { 'Retry-After': '5' },
+    });
+  }
+  logger.error({ reqId: requestIdOf(req), err }, 'unhandled error');
+  return new HttpError(500, 'internal_error', 'the server failed to handle the request');
+}
+
 /** errorHandler maps thrown errors to statuses and logs the ones that are the server's fault. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let httpError: HttpError;
-    if (err instanceof HttpError) {
-      httpError = err;
-    } else if (isDatabaseUnavailable(err)) {
-      httpError = new HttpError(503, 'database_unavailable', 'the database cannot be reached', {
-        headers: { 'Retry-After': '5' },
-      });
-      logger.warn({ reqId: requestIdOf(req), err }, 'database unavailable');
-    } else {
-      httpError = new HttpError(500, 'internal_error', 'the server failed to handle the request');
-      logger.error({ reqId: requestIdOf(req), err }, 'unhandled error');
-    }
+    const httpError = toHttpError(err, req, logger);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one app instance, on its own registry so several apps (tests) can live
  * in one process: requests and latency by route and status, events ingested, load shed,
- * database pool and limiter gauges, and the default process metrics.
+ * OTLP records rejected, database pool and limiter gauges, and the default process metrics.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from './db.ts';
@@ -11,6 +11,8 @@ import type { Limiter } from './limiter.ts';
 export interface Metrics {
   registry: Registry;
   eventsIngested: Counter;
+  /** otlpRecordsRejected counts OTLP log records answered as rejected in a partial success. */
+  otlpRecordsRejected: Counter;
   /** observeRequest counts one finished request and records its latency. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
@@ -41,6 +43,11 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
   const eventsIngested = new Counter({
     name: 'log_events_ingested_total',
     help: 'Log events stored (duplicates by client id not counted)',
+    registers: [registry],
+  });
+  const otlpRecordsRejected = new Counter({
+    name: 'otlp_log_records_rejected_total',
+    help: 'OTLP log records not stored because they broke a limit (reported as partial success)',
     registers: [registry],
   });
   new Gauge({
@@ -92,5 +99,5 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
     child.count.inc();
     child.latency.observe(seconds);
   };
-  return { registry, eventsIngested, observeRequest };
+  return { registry, eventsIngested, otlpRecordsRejected, observeRequest };
 }

@@ -1,17 +1,22 @@
 /**
  * Reads and decodes the body of POST /v1/logs without body-parser, so every failure has its own
- * status: 415 for a content type other than JSON or NDJSON in UTF-8, 413 past the byte limit
- * (checked on Content-Length before reading and while reading), 400 for bytes that are not
- * UTF-8 and for text that is not JSON.
+ * status: 415 for a content type other than JSON or NDJSON in UTF-8 or an encoding other than
+ * gzip, 413 past the byte limit (checked on Content-Length before reading, while reading, and
+ * again after gunzip), 400 for bytes that are not gzip, not UTF-8 or not JSON.
  */
 import { isUtf8 } from 'node:buffer';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { Request } from 'express';
 import { HttpError } from './errors.ts';
+
+const gunzipAsync = promisify(gunzip);
 
 /** maxBatchEvents is the largest batch accepted in one request. */
 export const maxBatchEvents = 1000;
 
-function mediaType(req: Request): { type: string; charset?: string } {
+/** mediaType is the request's Content-Type in lower case, split from its charset. */
+export function mediaType(req: Request): { type: string; charset?: string } {
   const header = req.headers['content-type'];
   if (!header) {
     throw new HttpError(415, 'unsupported_media_type', 'Content-Type is required', {
@@ -26,15 +31,41 @@ function mediaType(req: Request): { type: string; charset?: string } {
   return charset ? { type, charset } : { type };
 }
 
+const tooLarge = (limit: number) =>
+  new HttpError(413, 'payload_too_large', `the request body exceeds ${limit} bytes`, {
+    details: { limitBytes: limit },
+  });
+
+/**
+ * readBody reads the body, gunzipped when Content-Encoding says gzip; limit bounds the bytes
+ * received and the bytes they inflate to.
+ */
+export async function readBody(req: Request, limit: number): Promise<Buffer> {
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  const gzipped = encoding === 'gzip' || encoding === 'x-gzip';
+  if (encoding && !gzipped && encoding !== 'identity') {
+    req.resume();
+    throw new HttpError(415, 'unsupported_encoding', `cannot accept Content-Encoding ${encoding}`, {
+      details: { accepted: ['gzip', 'identity'] },
+    });
+  }
+  const bytes = await readBytes(req, limit);
+  if (!gzipped) return bytes;
+  try {
+    return await gunzipAsync(bytes, { maxOutputLength: limit });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
+    throw new HttpError(400, 'invalid_gzip', 'the request body is not valid gzip', {
+      details: { reason: (err as Error).message },
+    });
+  }
+}
+
 async function readBytes(req: Request, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  const tooLarge = () =>
-    new HttpError(413, 'payload_too_large', `the request body exceeds ${limit} bytes`, {
-      details: { limitBytes: limit },
-    });
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
-    throw tooLarge();
+    throw tooLarge(limit);
   }
   // plain stream events: the async iterator costs a promise and a queue per chunk
   return new Promise<Buffer>((resolve, reject) => {
@@ -45,7 +76,7 @@ async function readBytes(req: Request, limit: number): Promise<Buffer> {
       if (size > limit) {
         req.off('data', onData);
         req.resume();
-        reject(tooLarge());
+        reject(tooLarge(limit));
         return;
       }
       chunks.push(chunk);
@@ -88,7 +119,7 @@ export async function readEvents(req: Request, limitBytes: number): Promise<unkn
       },
     );
   }
-  const bytes = await readBytes(req, limitBytes);
+  const bytes = await readBody(req, limitBytes);
   if (!isUtf8(bytes)) {
     throw new HttpError(400, 'invalid_encoding', 'the request body is not valid UTF-8');
   }

@@ -14,6 +14,8 @@ test('validateEvents normalizes valid events', () => {
         message: '',
         timestamp: '2026-01-01T00:00:00.5+02:00',
         attributes: { a: [1, { b: 'c' }] },
+        traceId: '5B8EFFF798038103D269B633813FC60C',
+        spanId: 'EEE19B7EC3C1B174',
       },
     ],
     receivedAt,
@@ -27,6 +29,10 @@ test('validateEvents normalizes valid events', () => {
       level: 3,
       message: 'm',
       attributes: null,
+      traceId: null,
+      spanId: null,
+      resource: null,
+      scope: null,
     },
     {
       clientId: null,
@@ -35,6 +41,10 @@ test('validateEvents normalizes valid events', () => {
       level: 5,
       message: '',
       attributes: '{"a":[1,{"b":"c"}]}',
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      resource: null,
+      scope: null,
     },
   ]);
 });
@@ -51,6 +61,11 @@ test('validateEvents reports each problem with index, field and reason', () => {
       reason: 'unknown field',
       value: { service: 'a', level: 'info', message: 'x', extra: 1 },
       expected: [{ index: 0, field: 'extra', reason: 'is not a known field' }],
+    },
+    {
+      reason: 'trace id not 32 hex digits',
+      value: { service: 'a', level: 'info', message: 'x', traceId: 'abc' },
+      expected: [{ index: 0, field: 'traceId', reason: 'must match pattern "^[0-9a-fA-F]{32}$"' }],
     },
     {
       reason: 'NUL in message',

@@ -24,6 +24,13 @@ export interface NewEvent {
   message: string;
   /** attributes is the JSON text of the attributes object, or null. */
   attributes: string | null;
+  /** traceId and spanId are lowercase hex (32 and 16 digits), or null. */
+  traceId: string | null;
+  spanId: string | null;
+  /** resource is the JSON text of the OTLP resource attributes, or null. */
+  resource: string | null;
+  /** scope is the JSON text of the OTLP instrumentation scope, or null. */
+  scope: string | null;
 }
 
 /** maxAttributesBytes bounds the serialized attributes of one event. */
@@ -72,6 +79,11 @@ function reasonOf(error: ErrorObject): string {
  * literal backslash-u is not mistaken for one.
  */
 const escapedForbidden = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/i;
+
+/** hasForbiddenEscape tells whether JSON text holds an escaped NUL or unpaired surrogate. */
+export function hasForbiddenEscape(json: string): boolean {
+  return escapedForbidden.test(json);
+}
 
 /** depthExceeds walks a value without recursion (deep input cannot overflow the stack). */
 function depthExceeds(root: unknown, maxDepth: number): boolean {
@@ -128,7 +140,7 @@ function serializeAttributes(attributes: Record<string, unknown>): {
       return { reason: `must not exceed ${maxAttributesBytes} bytes serialized` };
     }
   }
-  if (escapedForbidden.test(json)) {
+  if (hasForbiddenEscape(json)) {
     return { reason: 'must not contain NUL characters or unpaired UTF-16 surrogates' };
   }
   if (
@@ -177,6 +189,10 @@ function checkEvent(
     level: levelNumber(event.level as Level),
     message: event.message as string,
     attributes,
+    traceId: typeof event.traceId === 'string' ? event.traceId.toLowerCase() : null,
+    spanId: typeof event.spanId === 'string' ? event.spanId.toLowerCase() : null,
+    resource: null,
+    scope: null,
   };
 }
 

@@ -386,6 +386,8 @@ describe('documents and probes', () => {
       '/readyz',
       '/v1/logs',
       '/v1/logs/stats',
+      '/v1/otlp/logs',
+      '/v1/services',
     ]);
     assert.deepStrictEqual((await getJson('/healthz')).body, { status: 'ok' });
     assert.deepStrictEqual((await getJson('/readyz')).body, { status: 'ready' });

@@ -17,6 +17,10 @@ export const LogEventEntity = defineEntity({
     level: p.smallint(),
     message: p.text(),
     attributes: p.json<Record<string, unknown>>().nullable(),
+    traceId: p.string().fieldName('trace_id').length(32).nullable(),
+    spanId: p.string().fieldName('span_id').length(16).nullable(),
+    resource: p.json<Record<string, unknown>>().nullable(),
+    scope: p.json<Record<string, unknown>>().nullable(),
   },
 });
 

@@ -1,31 +1,23 @@
 /** GET /v1/logs: filtered, newest-first pages with an opaque cursor. */
 import type { RequestHandler } from 'express';
 import type { Database } from '../db.ts';
-import { type Level, levelNumber, levels } from '../entities/log-event.ts';
 import type { Limiter } from '../limiter.ts';
 import { sendJson } from '../respond.ts';
 import { decodeCursor, type PagePosition } from '../store/cursor.ts';
 import { type EventFilter, listEventsJson } from '../store/list-events.ts';
+import { filterParameters, readFilter } from './event-filter.ts';
 import { QueryReader } from './query-params.ts';
 
 /** listLogs builds the handler. */
 export function listLogs(deps: { db: Database; limiter: Limiter }): RequestHandler {
   return async (req, res) => {
-    const reader = new QueryReader(req, [
-      'service',
-      'level',
-      'since',
-      'until',
-      'q',
-      'limit',
-      'cursor',
-    ]);
-    const filter: EventFilter = { limit: reader.integer('limit', 1, 1000) ?? 100 };
-    const service = reader.string('service', 128);
-    const level = reader.oneOf<Level>('level', levels);
+    const reader = new QueryReader(req, [...filterParameters, 'since', 'until', 'limit', 'cursor']);
+    const filter: EventFilter = {
+      limit: reader.integer('limit', 1, 1000) ?? 100,
+      ...readFilter(reader),
+    };
     const since = reader.timestamp('since');
     const until = reader.timestamp('until');
-    const q = reader.string('q', 256);
     const cursor = reader.string('cursor', 200);
     let after: PagePosition | undefined;
     if (cursor !== undefined) {
@@ -36,11 +28,8 @@ export function listLogs(deps: { db: Database; limiter: Limiter }): RequestHandl
       }
     }
     reader.finish();
-    if (service !== undefined) filter.service = service;
-    if (level !== undefined) filter.minLevel = levelNumber(level);
     if (since !== undefined) filter.since = since;
     if (until !== undefined) filter.until = until;
-    if (q !== undefined) filter.q = q;
     if (after !== undefined) filter.after = after;
     sendJson(res, 200, await deps.limiter.run(() => listEventsJson(deps.db, filter)));
   };

@@ -4,20 +4,24 @@ import type { Database } from '../db.ts';
 import { levels } from '../entities/log-event.ts';
 import type { Limiter } from '../limiter.ts';
 import { type BucketSize, bucketMillis, countEvents } from '../store/count-events.ts';
+import { filterParameters, readFilter } from './event-filter.ts';
 import { QueryReader } from './query-params.ts';
 
 /** maxBuckets bounds the series length (1m buckets over a day is 1440). */
 export const maxBuckets = 1500;
 
-/** logStats builds the handler; the range defaults to the last 24 hours in 1h buckets. */
+/**
+ * logStats builds the handler; the range defaults to the last 24 hours in 1h buckets, and
+ * service, level, q and traceId filter as they do in GET /v1/logs.
+ */
 export function logStats(deps: { db: Database; limiter: Limiter }): RequestHandler {
   return async (req, res) => {
-    const reader = new QueryReader(req, ['since', 'until', 'bucket', 'service']);
+    const reader = new QueryReader(req, [...filterParameters, 'since', 'until', 'bucket']);
     const bucket = reader.oneOf<BucketSize>('bucket', ['1m', '1h', '1d']) ?? '1h';
     const until = reader.timestamp('until') ?? new Date().toISOString();
     const since =
       reader.timestamp('since') ?? new Date(Date.parse(until) - 86_400_000).toISOString();
-    const service = reader.string('service', 128);
+    const filter = readFilter(reader);
     const span = Date.parse(until) - Date.parse(since);
     if (span <= 0) reader.problem('since', 'must be before until');
     else if (span / bucketMillis[bucket] > maxBuckets) {
@@ -25,7 +29,7 @@ export function logStats(deps: { db: Database; limiter: Limiter }): RequestHandl
     }
     reader.finish();
     const buckets = await deps.limiter.run(() =>
-      countEvents(deps.db, { since, until, bucket, ...(service !== undefined ? { service } : {}) }),
+      countEvents(deps.db, { ...filter, since, until, bucket }),
     );
     res.json({ since, until, bucket, levels, buckets });
   };

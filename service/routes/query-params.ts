@@ -73,6 +73,17 @@ export class QueryReader {
     return parsed;
   }
 
+  /** hex returns lowercase hex digits of an exact length (trace and span ids). */
+  hex(name: string, digits: number): string | undefined {
+    const value = this.string(name, digits);
+    if (value === undefined) return undefined;
+    if (value.length !== digits || !/^[0-9a-fA-F]+$/.test(value)) {
+      this.problems.push({ parameter: name, reason: `must be ${digits} hex digits` });
+      return undefined;
+    }
+    return value.toLowerCase();
+  }
+
   /** problem records a check made by the caller. */
   problem(parameter: string, reason: string): void {
     this.problems.push({ parameter, reason });

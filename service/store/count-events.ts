@@ -4,6 +4,7 @@
  */
 import type { Database } from '../db.ts';
 import { levels } from '../entities/log-event.ts';
+import { type EventFilter, eventConditions } from './list-events.ts';
 
 /** BucketSize is the width of one bucket. */
 export type BucketSize = '1m' | '1h' | '1d';
@@ -37,19 +38,24 @@ function isoSeconds(millis: number): string {
 /** countEvents returns every bucket from the one holding since up to until, zeros included. */
 export async function countEvents(
   db: Database,
-  query: { since: string; until: string; bucket: BucketSize; service?: string },
+  query: Omit<EventFilter, 'limit' | 'after'> & {
+    since: string;
+    until: string;
+    bucket: BucketSize;
+  },
 ): Promise<BucketCounts[]> {
-  const params: unknown[] = [truncUnit[query.bucket], query.since, query.until];
-  let serviceCondition = '';
-  if (query.service !== undefined) {
-    params.push(query.service);
-    serviceCondition = 'and service = $4';
-  }
+  const params: unknown[] = [truncUnit[query.bucket]];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const { bucket: _bucket, ...filter } = query;
+  const conditions = eventConditions(filter, param);
   const rows = await db.query<CountRow>(
     `select to_char(date_trunc($1, ts at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as bucket,
        level, count(*)::int as count
      from log_event
-     where ts >= $2::timestamptz and ts < $3::timestamptz ${serviceCondition}
+     where ${conditions.join(' and ')}
      group by 1, 2`,
     params,
   );

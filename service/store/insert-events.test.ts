@@ -10,6 +10,10 @@ const base: NewEvent = {
   level: 2,
   message: 'ok',
   attributes: null,
+  traceId: null,
+  spanId: null,
+  resource: null,
+  scope: null,
 };
 
 test('batchJson writes each event as the record json_to_recordset reads', () => {
@@ -41,6 +45,34 @@ test('batchJson writes each event as the record json_to_recordset reads', () => 
           a: { nested: { list: [1, 'two', null] }, emoji: '\u{1F600}' },
         },
         { c: null, t: base.timestamp, s: 'web', l: 5, m: 'ok', a: null },
+      ],
+    },
+    {
+      name: 'trace ids, resource and scope written only when present',
+      events: [
+        {
+          ...base,
+          traceId: '5b8efff798038103d269b633813fc60c',
+          spanId: 'eee19b7ec3c1b174',
+          resource: '{"service.name":"web"}',
+          scope: '{"name":"http"}',
+        },
+        { ...base, spanId: 'eee19b7ec3c1b174' },
+      ],
+      want: [
+        {
+          c: null,
+          t: base.timestamp,
+          s: 'web',
+          l: 2,
+          m: 'ok',
+          a: null,
+          tr: '5b8efff798038103d269b633813fc60c',
+          sp: 'eee19b7ec3c1b174',
+          r: { 'service.name': 'web' },
+          o: { name: 'http' },
+        },
+        { c: null, t: base.timestamp, s: 'web', l: 2, m: 'ok', a: null, sp: 'eee19b7ec3c1b174' },
       ],
     },
   ];

@@ -9,18 +9,28 @@
 import type { Database } from '../db.ts';
 import type { NewEvent } from '../validate-events.ts';
 
-const insertSql = `insert into log_event (client_id, ts, service, level, message, attributes)
+const insertSql = `insert into log_event (client_id, ts, service, level, message, attributes, trace_id, span_id, resource, scope)
 select * from json_to_recordset($1::json)
-  as batch(c varchar, t timestamptz, s varchar, l smallint, m text, a jsonb)
+  as batch(c varchar, t timestamptz, s varchar, l smallint, m text, a jsonb, tr varchar, sp varchar, r jsonb, o jsonb)
 on conflict (client_id) where client_id is not null do nothing
 returning 1`;
 
-/** batchJson is the JSON array of the events in the shape insertSql reads. */
+/**
+ * batchJson is the JSON array of the events in the shape insertSql reads. The trace and OTLP
+ * fields are written only when present (json_to_recordset reads a missing key as null), so a
+ * plain event costs no more than before they existed.
+ */
 export function batchJson(events: NewEvent[]): string {
   let json = '[';
   for (let index = 0; index < events.length; index++) {
     const event = events[index]!;
-    json += `${index > 0 ? ',' : ''}{"c":${event.clientId === null ? 'null' : JSON.stringify(event.clientId)},"t":${JSON.stringify(event.timestamp)},"s":${JSON.stringify(event.service)},"l":${event.level},"m":${JSON.stringify(event.message)},"a":${event.attributes ?? 'null'}}`;
+    json += `${index > 0 ? ',' : ''}{"c":${event.clientId === null ? 'null' : JSON.stringify(event.clientId)},"t":${JSON.stringify(event.timestamp)},"s":${JSON.stringify(event.service)},"l":${event.level},"m":${JSON.stringify(event.message)},"a":${event.attributes ?? 'null'}`;
+    // ids are validated hex digits and resource and scope JSON text: none needs escaping
+    if (event.traceId !== null) json += `,"tr":"${event.traceId}"`;
+    if (event.spanId !== null) json += `,"sp":"${event.spanId}"`;
+    if (event.resource !== null) json += `,"r":${event.resource}`;
+    if (event.scope !== null) json += `,"o":${event.scope}`;
+    json += '}';
   }
   return `${json}]`;
 }

@@ -14,6 +14,8 @@ export interface EventFilter {
   since?: string;
   until?: string;
   q?: string;
+  /** traceId is lowercase hex: the events of one trace. */
+  traceId?: string;
   limit: number;
   after?: PagePosition;
 }
@@ -30,6 +32,10 @@ export interface StoredEvent {
   level: string;
   message: string;
   attributes: Record<string, unknown> | null;
+  traceId: string | null;
+  spanId: string | null;
+  resource: Record<string, unknown> | null;
+  scope: Record<string, unknown> | null;
 }
 
 /**
@@ -44,11 +50,40 @@ type EventRow = [
   level: number,
   message: string,
   attributes: string | null,
+  traceId: string | null,
+  spanId: string | null,
+  resource: string | null,
+  scope: string | null,
 ];
 
 /** utcText formats a timestamptz column as RFC 3339 UTC with microseconds. */
 export const utcText = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * eventConditions are the where-conditions of a filter (everything but the page position),
+ * shared by the page query and the counts so a chart counts what the list shows.
+ */
+export function eventConditions(
+  filter: Omit<EventFilter, 'limit' | 'after'>,
+  param: (value: unknown) => string,
+): string[] {
+  const conditions: string[] = [];
+  if (filter.service !== undefined) conditions.push(`service = ${param(filter.service)}`);
+  if (filter.minLevel !== undefined && filter.minLevel > 0) {
+    // a literal (a checked integer 1-5), so the planner can match the partial error indexes
+    conditions.push(`level >= ${Math.trunc(Math.min(5, filter.minLevel))}`);
+  }
+  if (filter.since !== undefined) conditions.push(`ts >= ${param(filter.since)}::timestamptz`);
+  if (filter.until !== undefined) conditions.push(`ts < ${param(filter.until)}::timestamptz`);
+  if (filter.traceId !== undefined) conditions.push(`trace_id = ${param(filter.traceId)}`);
+  if (filter.q !== undefined) {
+    conditions.push(
+      `to_tsvector('simple', message) @@ websearch_to_tsquery('simple', ${param(filter.q)})`,
+    );
+  }
+  return conditions;
+}
 
 /**
  * listEventsJson returns one page as the JSON text of `{ events: StoredEvent[], nextCursor }`
@@ -57,31 +92,20 @@ export const utcText = (column: string) =>
  * free-text fields go through JSON.stringify.
  */
 export async function listEventsJson(db: Database, filter: EventFilter): Promise<string> {
-  const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
   };
-  if (filter.service !== undefined) conditions.push(`service = ${param(filter.service)}`);
-  if (filter.minLevel !== undefined && filter.minLevel > 0) {
-    // a literal (a checked integer 1-5), so the planner can match the partial error indexes
-    conditions.push(`level >= ${Math.trunc(Math.min(5, filter.minLevel))}`);
-  }
-  if (filter.since !== undefined) conditions.push(`ts >= ${param(filter.since)}::timestamptz`);
-  if (filter.until !== undefined) conditions.push(`ts < ${param(filter.until)}::timestamptz`);
-  if (filter.q !== undefined) {
-    conditions.push(
-      `to_tsvector('simple', message) @@ websearch_to_tsquery('simple', ${param(filter.q)})`,
-    );
-  }
+  const conditions = eventConditions(filter, param);
   if (filter.after) {
     conditions.push(
       `(ts, id) < (${param(filter.after.timestamp)}::timestamptz, ${param(filter.after.id)}::bigint)`,
     );
   }
   const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
-  const sql = `select id, client_id, ${utcText('ts')} as ts_text, service, level, message, attributes::text as attributes
+  const sql = `select id, client_id, ${utcText('ts')} as ts_text, service, level, message, attributes::text as attributes,
+  trace_id, span_id, resource::text as resource, scope::text as scope
 from log_event ${where}
 order by ts desc, id desc
 limit ${param(filter.limit + 1)}`;
@@ -95,9 +119,22 @@ limit ${param(filter.limit + 1)}`;
   const count = Math.min(rows.length, filter.limit);
   let json = '{"events":[';
   for (let index = 0; index < count; index++) {
-    const [id, clientId, timestamp, service, level, message, attributes] = rows[index]!;
-    // id is bigint digits and the timestamp is to_char output: neither needs escaping
-    json += `${index > 0 ? ',' : ''}{"id":"${id}","clientId":${clientId === null ? 'null' : JSON.stringify(clientId)},"timestamp":"${timestamp}","service":${JSON.stringify(service)},"level":"${levels[level] ?? level}","message":${JSON.stringify(message)},"attributes":${attributes ?? 'null'}}`;
+    const [
+      id,
+      clientId,
+      timestamp,
+      service,
+      level,
+      message,
+      attributes,
+      traceId,
+      spanId,
+      resource,
+      scope,
+    ] = rows[index]!;
+    // id is bigint digits, the timestamp to_char output and the trace and span ids hex digits
+    // checked on the way in: none needs escaping
+    json += `${index > 0 ? ',' : ''}{"id":"${id}","clientId":${clientId === null ? 'null' : JSON.stringify(clientId)},"timestamp":"${timestamp}","service":${JSON.stringify(service)},"level":"${levels[level] ?? level}","message":${JSON.stringify(message)},"attributes":${attributes ?? 'null'},"traceId":${traceId === null ? 'null' : `"${traceId}"`},"spanId":${spanId === null ? 'null' : `"${spanId}"`},"resource":${resource ?? 'null'},"scope":${scope ?? 'null'}}`;
   }
   const last = rows[count - 1];
   const nextCursor =
