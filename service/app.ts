@@ -10,6 +10,7 @@ import { Limiter } from './limiter.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { requestLog } from './request-log.ts';
+import { explorer } from './routes/explorer.ts';
 import { healthz, readyz } from './routes/health.ts';
 import { ingestLogs } from './routes/ingest-logs.ts';
 import { ingestOtlpLogs, otlpEncodingOf } from './routes/ingest-otlp-logs.ts';
@@ -77,6 +78,8 @@ export function createApp(deps: AppDeps): ServiceApp {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  // the page's files last: only requests no route matched reach the file system
+  app.use(explorer(deps.logger));
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
   return app;
