@@ -3,27 +3,18 @@ import {
   DeleteVpcCommand,
   DescribeInternetGatewaysCommand,
   DescribeVpcAttributeCommand,
-  DescribeVpcsCommand,
-  DetachInternetGatewayCommand,
   ModifyVpcAttributeCommand,
+  paginateDescribeVpcs,
   type Vpc,
+  type VpcAttributeName,
 } from '@aws-sdk/client-ec2';
-import { errorCode, isNotFound } from '../aws/errors.ts';
 import { TAG_STACK, tagListToMap } from '../aws/tags.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  applyTagChanges,
-  changedFields,
-  describeError,
-  ignoreNotFound,
-  ownerOf,
-  paginate,
-  releaseOwnership,
-  stackFilters,
-  tagSpecifications,
-} from './ec2-common.ts';
-import type { FieldRule, ObservedResource, ResourceContext, ResourceHandler } from './types.ts';
+import { defineKind } from './kit/define-kind.ts';
+import { detachInternetGateway } from './kit/detach-internet-gateway.ts';
+import { isGone } from './kit/errors.ts';
+import { collect } from './kit/paginate.ts';
+import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
+import type { FieldRule, ResourceContext } from './types.ts';
 
 /** VpcProperties: the VPC's CIDR and its two DNS attributes. */
 export type VpcProperties = {
@@ -39,40 +30,121 @@ export const VPC_FIELDS: Record<keyof VpcProperties, FieldRule> = {
   enableDnsHostnames: 'update',
 };
 
-const KIND = 'vpc';
+type DnsAttribute = 'enableDnsSupport' | 'enableDnsHostnames';
+const NOT_FOUND = ['InvalidVpcID.NotFound'];
 
-function toObserved(
-  ctx: ResourceContext,
-  vpc: Vpc,
-  dns: { enableDnsSupport: boolean; enableDnsHostnames: boolean },
-): ObservedResource<VpcProperties> | undefined {
-  const tags = tagListToMap(vpc.Tags);
-  const owner = ownerOf(ctx, KIND, tags);
-  if (!owner || !vpc.VpcId) return undefined;
-  const cidrBlock = vpc.CidrBlock ?? '';
-  return {
-    address: owner.address,
-    kind: KIND,
-    stack: owner.stack,
-    id: vpc.VpcId,
-    properties: { cidrBlock, ...dns },
-    tags,
+/**
+ * vpcHandler manages the stack's VPC. Observe is one paginated DescribeVpcs for all stacks
+ * plus, per VPC, two DescribeVpcAttribute calls in parallel: EC2 returns the DNS attributes
+ * only one VPC and one attribute at a time.
+ */
+export const vpcHandler = defineKind<
+  VpcProperties,
+  { vpc: Vpc; dns: Record<DnsAttribute, boolean> }
+>({
+  kind: 'vpc',
+  fields: VPC_FIELDS,
+  tagging: ec2Tagging,
+  notFound: NOT_FOUND,
+  iamActions: {
+    read: ['ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:DescribeInternetGateways'],
+    write: [
+      'ec2:CreateVpc',
+      'ec2:ModifyVpcAttribute',
+      'ec2:DetachInternetGateway',
+      'ec2:DeleteVpc',
+    ],
+  },
+
+  async list(ctx) {
+    const vpcs = await collect(
+      paginateDescribeVpcs({ client: ctx.clients.ec2 }, { Filters: stackFilters(ctx) }),
+      (page) => page.Vpcs,
+    );
+    const read = await Promise.all(
+      vpcs.map(async (vpc) => {
+        try {
+          return { vpc, dns: await describeDns(ctx, vpc.VpcId ?? '') };
+        } catch (err) {
+          // Deleted between the two reads: it is gone, not an error.
+          if (isGone(err, NOT_FOUND)) return undefined;
+          throw err;
+        }
+      }),
+    );
+    return read.filter((live) => live !== undefined);
+  },
+
+  toObserved: ({ vpc, dns }) => ({
+    id: vpc.VpcId ?? '',
+    properties: { cidrBlock: vpc.CidrBlock ?? '', ...dns },
+    tags: tagListToMap(vpc.Tags),
     status: vpc.State === 'pending' ? 'pending' : 'ready',
-    attributes: { id: vpc.VpcId, cidrBlock },
-  };
-}
+    attributes: { cidrBlock: vpc.CidrBlock ?? '' },
+  }),
+
+  async create(ctx, desired) {
+    const { cidrBlock, enableDnsSupport, enableDnsHostnames } = desired.properties;
+    const created = await ctx.clients.ec2.send(
+      new CreateVpcCommand({
+        CidrBlock: cidrBlock,
+        TagSpecifications: tagSpecifications('vpc', desired.tags),
+      }),
+    );
+    const vpcId = created.Vpc?.VpcId;
+    if (!vpcId) throw new Error('CreateVpc returned no VpcId');
+    // AWS defaults: DNS support on, DNS host names off.
+    if (!enableDnsSupport) await setDns(ctx, vpcId, 'enableDnsSupport', false);
+    if (enableDnsHostnames) await setDns(ctx, vpcId, 'enableDnsHostnames', true);
+    return {
+      id: vpcId,
+      properties: { ...desired.properties },
+      tags: { ...desired.tags },
+      attributes: { cidrBlock },
+    };
+  },
+
+  // Host names need DNS support: support is turned on first and off last.
+  async update(ctx, desired, observed, fields) {
+    const { enableDnsSupport, enableDnsHostnames } = desired.properties;
+    const support = fields.has('enableDnsSupport');
+    if (support && enableDnsSupport) await setDns(ctx, observed.id, 'enableDnsSupport', true);
+    if (fields.has('enableDnsHostnames')) {
+      await setDns(ctx, observed.id, 'enableDnsHostnames', enableDnsHostnames);
+    }
+    if (support && !enableDnsSupport) await setDns(ctx, observed.id, 'enableDnsSupport', false);
+  },
+
+  /**
+   * When the VPC is replaced (new CIDR) its internet gateway is only moved to the new VPC, after
+   * the old one is deleted; AWS refuses to delete a VPC with a gateway attached, so the stack's
+   * own gateways are detached first. Gateways of anyone else are left alone.
+   */
+  async destroy(ctx, observed) {
+    const attached = await ctx.clients.ec2.send(
+      new DescribeInternetGatewaysCommand({
+        Filters: [
+          { Name: 'attachment.vpc-id', Values: [observed.id] },
+          { Name: `tag:${TAG_STACK}`, Values: [observed.stack] },
+        ],
+      }),
+    );
+    for (const { InternetGatewayId } of attached.InternetGateways ?? []) {
+      if (InternetGatewayId) await detachInternetGateway(ctx, InternetGatewayId, observed.id);
+    }
+    await ctx.clients.ec2.send(new DeleteVpcCommand({ VpcId: observed.id }));
+  },
+});
 
 async function describeDns(
   ctx: ResourceContext,
   vpcId: string,
-): Promise<{ enableDnsSupport: boolean; enableDnsHostnames: boolean }> {
+): Promise<Record<DnsAttribute, boolean>> {
+  const read = (Attribute: VpcAttributeName) =>
+    ctx.clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute }));
   const [support, hostnames] = await Promise.all([
-    ctx.clients.ec2.send(
-      new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsSupport' }),
-    ),
-    ctx.clients.ec2.send(
-      new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }),
-    ),
+    read('enableDnsSupport'),
+    read('enableDnsHostnames'),
   ]);
   return {
     enableDnsSupport: support.EnableDnsSupport?.Value ?? false,
@@ -80,177 +152,16 @@ async function describeDns(
   };
 }
 
-async function modifyDns(
+/** setDns changes one DNS attribute: ModifyVpcAttribute takes one attribute per call. */
+async function setDns(
   ctx: ResourceContext,
   vpcId: string,
-  attribute: 'enableDnsSupport' | 'enableDnsHostnames',
+  attribute: DnsAttribute,
   value: boolean,
 ): Promise<void> {
-  // ModifyVpcAttribute accepts one attribute per call.
   const input =
     attribute === 'enableDnsSupport'
       ? { VpcId: vpcId, EnableDnsSupport: { Value: value } }
       : { VpcId: vpcId, EnableDnsHostnames: { Value: value } };
   await ctx.clients.ec2.send(new ModifyVpcAttributeCommand(input));
 }
-
-/**
- * detachOwnInternetGateways detaches the stack's internet gateways from a VPC about to be deleted.
- * When the VPC is replaced (new CIDR) the gateway is only updated (moved to the new VPC), which
- * happens after the old VPC is deleted; AWS refuses to delete a VPC with a gateway attached, so
- * the delete detaches it first. Gateways of anyone else are left alone.
- */
-async function detachOwnInternetGateways(
-  ctx: ResourceContext,
-  vpcId: string,
-  stack: string,
-): Promise<void> {
-  try {
-    const described = await ctx.clients.ec2.send(
-      new DescribeInternetGatewaysCommand({
-        Filters: [
-          { Name: 'attachment.vpc-id', Values: [vpcId] },
-          { Name: `tag:${TAG_STACK}`, Values: [stack] },
-        ],
-      }),
-    );
-    for (const gateway of described.InternetGateways ?? []) {
-      if (!gateway.InternetGatewayId) continue;
-      try {
-        await ctx.clients.ec2.send(
-          new DetachInternetGatewayCommand({
-            InternetGatewayId: gateway.InternetGatewayId,
-            VpcId: vpcId,
-          }),
-        );
-      } catch (err) {
-        if (errorCode(err) !== 'Gateway.NotAttached' && !isNotFound(err)) throw err;
-      }
-    }
-  } catch (err) {
-    throw describeError(
-      `cannot detach internet gateways from vpc ${vpcId} before deleting it`,
-      err,
-    );
-  }
-}
-
-/**
- * vpcHandler manages the stack's VPC. Observe is one paginated DescribeVpcs for all stacks
- * plus, per owned VPC, two DescribeVpcAttribute calls in parallel: EC2 returns the DNS
- * attributes only one VPC and one attribute at a time.
- */
-export const vpcHandler: ResourceHandler<VpcProperties> = {
-  kind: KIND,
-  fields: VPC_FIELDS,
-
-  async observeAll(ctx) {
-    if (ctx.stacks.length === 0) return [];
-    const vpcs = await paginate(async (NextToken) => {
-      const page = await ctx.clients.ec2.send(
-        new DescribeVpcsCommand({ Filters: stackFilters(ctx), NextToken }),
-      );
-      return { items: page.Vpcs, nextToken: page.NextToken };
-    });
-    const owned = vpcs.filter(
-      (vpc) => vpc.VpcId && ownerOf(ctx, KIND, tagListToMap(vpc.Tags)) !== undefined,
-    );
-    const observed = await Promise.all(
-      owned.map(async (vpc) => {
-        try {
-          return toObserved(ctx, vpc, await describeDns(ctx, vpc.VpcId!));
-        } catch (err) {
-          // Deleted between the two reads: it is gone, not an error.
-          if (isNotFound(err)) return undefined;
-          throw describeError(`cannot read dns attributes of vpc ${vpc.VpcId}`, err);
-        }
-      }),
-    );
-    return observed.filter((resource) => resource !== undefined);
-  },
-
-  diff(desired, observed, desiredTags, observedTags): FieldChange[] {
-    return [
-      ...diffProperties(desired, observed, VPC_FIELDS),
-      ...diffTags(desiredTags, observedTags),
-    ];
-  },
-
-  async create(ctx, desired) {
-    const { cidrBlock, enableDnsSupport, enableDnsHostnames } = desired.properties;
-    let vpcId: string;
-    try {
-      const created = await ctx.clients.ec2.send(
-        new CreateVpcCommand({
-          CidrBlock: cidrBlock,
-          TagSpecifications: tagSpecifications('vpc', desired.tags),
-        }),
-      );
-      vpcId = created.Vpc?.VpcId ?? '';
-      if (!vpcId) throw new Error('CreateVpc returned no VpcId');
-    } catch (err) {
-      throw describeError(`cannot create vpc ${desired.address} (${cidrBlock})`, err);
-    }
-    try {
-      // AWS defaults: DNS support on, DNS host names off.
-      if (!enableDnsSupport) await modifyDns(ctx, vpcId, 'enableDnsSupport', false);
-      if (enableDnsHostnames) await modifyDns(ctx, vpcId, 'enableDnsHostnames', true);
-    } catch (err) {
-      throw describeError(`cannot set dns attributes of vpc ${vpcId}`, err);
-    }
-    return {
-      address: desired.address,
-      kind: KIND,
-      stack: desired.stack,
-      id: vpcId,
-      properties: { cidrBlock, enableDnsSupport, enableDnsHostnames },
-      tags: { ...desired.tags },
-      status: 'ready',
-      attributes: { id: vpcId, cidrBlock },
-    };
-  },
-
-  async update(ctx, desired, observed, changes) {
-    const fields = changedFields(changes);
-    const properties = { ...observed.properties };
-    try {
-      // Hostnames need DNS support: turn support on first and off last.
-      if (fields.has('enableDnsSupport') && desired.properties.enableDnsSupport) {
-        await modifyDns(ctx, observed.id, 'enableDnsSupport', true);
-        properties.enableDnsSupport = true;
-      }
-      if (fields.has('enableDnsHostnames')) {
-        await modifyDns(
-          ctx,
-          observed.id,
-          'enableDnsHostnames',
-          desired.properties.enableDnsHostnames,
-        );
-        properties.enableDnsHostnames = desired.properties.enableDnsHostnames;
-      }
-      if (fields.has('enableDnsSupport') && !desired.properties.enableDnsSupport) {
-        await modifyDns(ctx, observed.id, 'enableDnsSupport', false);
-        properties.enableDnsSupport = false;
-      }
-    } catch (err) {
-      throw describeError(`cannot update dns attributes of vpc ${observed.id}`, err);
-    }
-    const tags = await applyTagChanges(ctx, observed.id, desired.tags, observed.tags, changes);
-    return { ...observed, properties, tags };
-  },
-
-  async delete(ctx, observed, { deletionPolicy }) {
-    if (deletionPolicy === 'retain') {
-      await releaseOwnership(ctx, observed.id, observed.tags);
-      return;
-    }
-    await detachOwnInternetGateways(ctx, observed.id, observed.stack);
-    try {
-      await ignoreNotFound(() =>
-        ctx.clients.ec2.send(new DeleteVpcCommand({ VpcId: observed.id })),
-      );
-    } catch (err) {
-      throw describeError(`cannot delete vpc ${observed.id}`, err);
-    }
-  },
-};
