@@ -1,30 +1,16 @@
 import {
   CreateNatGatewayCommand,
   DeleteNatGatewayCommand,
-  DescribeNatGatewaysCommand,
   type NatGateway,
+  paginateDescribeNatGateways,
 } from '@aws-sdk/client-ec2';
 import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  applyTagChanges,
-  describeError,
-  ignoreNotFound,
-  ownerOf,
-  paginate,
-  releaseOwnership,
-  stackFilters,
-  tagSpecifications,
-} from './ec2-common.ts';
-import type {
-  FieldRule,
-  ObservedResource,
-  ResourceContext,
-  ResourceHandler,
-  ResourceStatus,
-} from './types.ts';
+import { defineKind } from './kit/define-kind.ts';
+import { ResourceError } from './kit/errors.ts';
+import { collect } from './kit/paginate.ts';
+import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
+import type { FieldRule, ResourceStatus } from './types.ts';
 
 /** NatGatewayProperties: a public NAT gateway in a public subnet with one elastic IP. */
 export type NatGatewayProperties = {
@@ -39,8 +25,6 @@ export const NAT_GATEWAY_FIELDS: Record<keyof NatGatewayProperties, FieldRule> =
   allocationId: 'replace',
   connectivityType: 'replace',
 };
-
-const KIND = 'nat-gateway';
 
 /** LIVE_STATES excludes `deleted`: AWS (and moto) keep listing deleted NAT gateways for a while. */
 const LIVE_STATES = ['pending', 'available', 'deleting', 'failed'];
@@ -60,62 +44,47 @@ export function natGatewayStatus(state: string | undefined): ResourceStatus {
   }
 }
 
-function toObserved(
-  ctx: ResourceContext,
-  gateway: NatGateway,
-): ObservedResource<NatGatewayProperties> | undefined {
-  const tags = tagListToMap(gateway.Tags);
-  const owner = ownerOf(ctx, KIND, tags);
-  if (!owner || !gateway.NatGatewayId || gateway.State === 'deleted') return undefined;
-  return {
-    address: owner.address,
-    kind: KIND,
-    stack: owner.stack,
-    id: gateway.NatGatewayId,
-    properties: {
-      subnetId: gateway.SubnetId ?? '',
-      allocationId: gateway.NatGatewayAddresses?.[0]?.AllocationId ?? '',
-      connectivityType: gateway.ConnectivityType === 'private' ? 'private' : 'public',
-    },
-    tags,
-    status: natGatewayStatus(gateway.State),
-    attributes: { id: gateway.NatGatewayId },
-  };
-}
-
 /**
  * natGatewayHandler manages NAT gateways. Create returns at once with status pending while AWS
  * brings the gateway up; delete returns after DeleteNatGateway, the removal finishes in AWS.
+ * It waits for the internet gateway its expansion depends on.
  */
-export const natGatewayHandler: ResourceHandler<NatGatewayProperties> = {
-  kind: KIND,
+export const natGatewayHandler = defineKind<NatGatewayProperties, NatGateway>({
+  kind: 'nat-gateway',
   fields: NAT_GATEWAY_FIELDS,
-
-  async observeAll(ctx) {
-    if (ctx.stacks.length === 0) return [];
-    const gateways = await paginate(async (NextToken) => {
-      const page = await ctx.clients.ec2.send(
-        new DescribeNatGatewaysCommand({
-          Filter: [...stackFilters(ctx), { Name: 'state', Values: LIVE_STATES }],
-          NextToken,
-        }),
-      );
-      return { items: page.NatGateways, nextToken: page.NextToken };
-    });
-    return gateways
-      .map((gateway) => toObserved(ctx, gateway))
-      .filter((found) => found !== undefined);
+  after: ['subnet', 'elastic-ip', 'internet-gateway'],
+  tagging: ec2Tagging,
+  notFound: ['InvalidNatGatewayID.NotFound', 'NatGatewayNotFound'],
+  iamActions: {
+    read: ['ec2:DescribeNatGateways'],
+    write: ['ec2:CreateNatGateway', 'ec2:DeleteNatGateway'],
   },
 
-  diff(desired, observed, desiredTags, observedTags): FieldChange[] {
-    return [
-      ...diffProperties(desired, observed, NAT_GATEWAY_FIELDS),
-      ...diffTags(desiredTags, observedTags),
-    ];
-  },
+  list: (ctx) =>
+    collect(
+      paginateDescribeNatGateways(
+        { client: ctx.clients.ec2 },
+        { Filter: [...stackFilters(ctx), { Name: 'state', Values: LIVE_STATES }] },
+      ),
+      (page) => page.NatGateways,
+    ),
+
+  toObserved: (gateway) =>
+    gateway.State === 'deleted'
+      ? undefined
+      : {
+          id: gateway.NatGatewayId ?? '',
+          properties: {
+            subnetId: gateway.SubnetId ?? '',
+            allocationId: gateway.NatGatewayAddresses?.[0]?.AllocationId ?? '',
+            connectivityType: gateway.ConnectivityType === 'private' ? 'private' : 'public',
+          },
+          tags: tagListToMap(gateway.Tags),
+          status: natGatewayStatus(gateway.State),
+        },
 
   async create(ctx, desired) {
-    const properties = { ...desired.properties };
+    const properties = desired.properties;
     try {
       const created = await ctx.clients.ec2.send(
         new CreateNatGatewayCommand({
@@ -130,43 +99,22 @@ export const natGatewayHandler: ResourceHandler<NatGatewayProperties> = {
       const gateway = created.NatGateway;
       if (!gateway?.NatGatewayId) throw new Error('CreateNatGateway returned no NatGatewayId');
       return {
-        address: desired.address,
-        kind: KIND,
-        stack: desired.stack,
         id: gateway.NatGatewayId,
-        properties,
+        properties: { ...properties },
         tags: { ...desired.tags },
         status: natGatewayStatus(gateway.State),
-        attributes: { id: gateway.NatGatewayId },
       };
     } catch (err) {
-      const action = `cannot create nat gateway ${desired.address} in subnet ${properties.subnetId}`;
-      if (errorCode(err) === 'Resource.AlreadyAssociated') {
-        throw describeError(
-          `${action}: elastic ip ${properties.allocationId} is still associated (a replaced nat gateway keeps it until its deletion completes); retry on the next run`,
-          err,
-        );
-      }
-      throw describeError(action, err);
-    }
-  },
-
-  async update(ctx, desired, observed, changes) {
-    const tags = await applyTagChanges(ctx, observed.id, desired.tags, observed.tags, changes);
-    return { ...observed, tags };
-  },
-
-  async delete(ctx, observed, { deletionPolicy }) {
-    if (deletionPolicy === 'retain') {
-      await releaseOwnership(ctx, observed.id, observed.tags);
-      return;
-    }
-    try {
-      await ignoreNotFound(() =>
-        ctx.clients.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: observed.id })),
+      if (errorCode(err) !== 'Resource.AlreadyAssociated') throw err;
+      throw new ResourceError(
+        `cannot create ${desired.address}: elastic ip ${properties.allocationId} is still associated ` +
+          '(a replaced nat gateway keeps it until its deletion completes); retry on the next run',
+        { kind: 'nat-gateway', address: desired.address, operation: 'create', cause: err },
       );
-    } catch (err) {
-      throw describeError(`cannot delete nat gateway ${observed.id}`, err);
     }
   },
-};
+
+  async destroy(ctx, observed) {
+    await ctx.clients.ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: observed.id }));
+  },
+});
