@@ -6,28 +6,21 @@ import {
   DeleteRouteTableCommand,
   DescribeRouteTablesCommand,
   DisassociateRouteTableCommand,
+  paginateDescribeRouteTables,
   ReplaceRouteCommand,
   ReplaceRouteTableAssociationCommand,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
-import { errorCode, isNotFound } from '../aws/errors.ts';
+import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import { type FieldChange, isUnknown } from '../plan/types.ts';
-import {
-  applyTagChanges,
-  canonicalJson,
-  changedFields,
-  describeError,
-  ignoreNotFound,
-  ownerOf,
-  paginate,
-  releaseOwnership,
-  sameValue,
-  stackFilters,
-  tagSpecifications,
-} from './ec2-common.ts';
-import type { FieldRule, ObservedResource, ResourceContext, ResourceHandler } from './types.ts';
+import { isUnknown } from '../plan/types.ts';
+import { defineKind } from './kit/define-kind.ts';
+import { isGone } from './kit/errors.ts';
+import { canonicalJson, sameValue } from './kit/json.ts';
+import { collect } from './kit/paginate.ts';
+import { step } from './kit/step.ts';
+import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
+import type { FieldRule, ResourceContext } from './types.ts';
 
 /** Route is one route of a table: a destination and exactly one target. */
 export type Route = {
@@ -53,7 +46,91 @@ export const ROUTE_TABLE_FIELDS: Record<keyof RouteTableProperties, FieldRule> =
   subnetIds: 'update',
 };
 
-const KIND = 'route-table';
+/** PART_GONE: a route or an association that is already gone needs no delete. */
+const PART_GONE = ['InvalidRoute.NotFound', 'InvalidAssociationID.NotFound'];
+
+/** routeTableHandler manages route tables, their routes and subnet associations. */
+export const routeTableHandler = defineKind<RouteTableProperties, RouteTable>({
+  kind: 'route-table',
+  fields: ROUTE_TABLE_FIELDS,
+  after: ['vpc', 'subnet', 'internet-gateway', 'nat-gateway'],
+  tagging: ec2Tagging,
+  notFound: ['InvalidRouteTableID.NotFound'],
+  iamActions: {
+    read: ['ec2:DescribeRouteTables'],
+    write: [
+      'ec2:CreateRouteTable',
+      'ec2:CreateRoute',
+      'ec2:ReplaceRoute',
+      'ec2:DeleteRoute',
+      'ec2:AssociateRouteTable',
+      'ec2:ReplaceRouteTableAssociation',
+      'ec2:DisassociateRouteTable',
+      'ec2:DeleteRouteTable',
+    ],
+  },
+
+  list: (ctx) =>
+    collect(
+      paginateDescribeRouteTables({ client: ctx.clients.ec2 }, { Filters: stackFilters(ctx) }),
+      (page) => page.RouteTables,
+    ),
+
+  toObserved: (table) => ({
+    id: table.RouteTableId ?? '',
+    properties: {
+      vpcId: table.VpcId ?? '',
+      routes: routesFromAws(table),
+      subnetIds: normalizeSubnetIds(subnetAssociations(table).map((found) => found.subnetId)),
+    },
+    tags: tagListToMap(table.Tags),
+  }),
+
+  normalize: normalizeRouteTable,
+
+  async create(ctx, desired) {
+    const properties = normalizeRouteTable(desired.properties);
+    const created = await ctx.clients.ec2.send(
+      new CreateRouteTableCommand({
+        VpcId: properties.vpcId,
+        TagSpecifications: tagSpecifications('route-table', desired.tags),
+      }),
+    );
+    const routeTableId = created.RouteTable?.RouteTableId;
+    if (!routeTableId) throw new Error('CreateRouteTable returned no RouteTableId');
+    await syncRoutes(ctx, routeTableId, properties.routes, []);
+    for (const subnetId of properties.subnetIds) await associate(ctx, routeTableId, subnetId);
+    return { id: routeTableId, properties, tags: { ...desired.tags } };
+  },
+
+  updaters: {
+    routes: (ctx, desired, observed) =>
+      syncRoutes(
+        ctx,
+        observed.id,
+        normalizeRoutes(desired.properties.routes),
+        normalizeRoutes(observed.properties.routes),
+      ),
+    async subnetIds(ctx, desired, observed) {
+      const current = subnetAssociations(await describeTable(ctx, observed.id));
+      const wanted = new Set(desired.properties.subnetIds);
+      for (const association of current) {
+        if (!wanted.has(association.subnetId)) await disassociate(ctx, association.associationId);
+      }
+      const associated = new Set(current.map((association) => association.subnetId));
+      for (const subnetId of normalizeSubnetIds(desired.properties.subnetIds)) {
+        if (!associated.has(subnetId)) await associate(ctx, observed.id, subnetId);
+      }
+    },
+  },
+
+  async destroy(ctx, observed) {
+    for (const { associationId } of subnetAssociations(await describeTable(ctx, observed.id))) {
+      await disassociate(ctx, associationId);
+    }
+    await ctx.clients.ec2.send(new DeleteRouteTableCommand({ RouteTableId: observed.id }));
+  },
+});
 
 /** normalizeRoutes drops empty targets and sorts routes by destination, so order never shows as drift. */
 export function normalizeRoutes(routes: readonly Route[]): Route[] {
@@ -106,8 +183,10 @@ export function routesFromAws(table: RouteTable): Route[] {
   return normalizeRoutes(routes);
 }
 
-function subnetAssociations(table: RouteTable): Array<{ subnetId: string; associationId: string }> {
-  return (table.Associations ?? [])
+function subnetAssociations(
+  table: RouteTable | undefined,
+): Array<{ subnetId: string; associationId: string }> {
+  return (table?.Associations ?? [])
     .filter(
       (association) =>
         !association.Main &&
@@ -122,31 +201,12 @@ function subnetAssociations(table: RouteTable): Array<{ subnetId: string; associ
     }));
 }
 
-function toObserved(
-  ctx: ResourceContext,
-  table: RouteTable,
-): ObservedResource<RouteTableProperties> | undefined {
-  const tags = tagListToMap(table.Tags);
-  const owner = ownerOf(ctx, KIND, tags);
-  if (!owner || !table.RouteTableId) return undefined;
-  return {
-    address: owner.address,
-    kind: KIND,
-    stack: owner.stack,
-    id: table.RouteTableId,
-    properties: {
-      vpcId: table.VpcId ?? '',
-      routes: routesFromAws(table),
-      subnetIds: normalizeSubnetIds(subnetAssociations(table).map((found) => found.subnetId)),
-    },
-    tags,
-    status: 'ready',
-    attributes: { id: table.RouteTableId },
-  };
-}
-
-function routeTarget(route: Route) {
-  return route.natGatewayId ? { NatGatewayId: route.natGatewayId } : { GatewayId: route.gatewayId };
+/** describeTable reads one table again, for fresh association ids (a gone table is InvalidRouteTableID.NotFound). */
+async function describeTable(ctx: ResourceContext, routeTableId: string) {
+  const described = await ctx.clients.ec2.send(
+    new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] }),
+  );
+  return described.RouteTables?.[0];
 }
 
 /** syncRoutes creates missing routes, replaces routes whose target changed and deletes extra ones. */
@@ -165,51 +225,23 @@ async function syncRoutes(
     const input = {
       RouteTableId: routeTableId,
       DestinationCidrBlock: route.destinationCidrBlock,
-      ...routeTarget(route),
+      ...(route.natGatewayId
+        ? { NatGatewayId: route.natGatewayId }
+        : { GatewayId: route.gatewayId }),
     };
-    try {
-      if (!current) await ctx.clients.ec2.send(new CreateRouteCommand(input));
-      else if (!sameValue(current, route))
-        await ctx.clients.ec2.send(new ReplaceRouteCommand(input));
-    } catch (err) {
-      throw describeError(
-        `cannot set route ${route.destinationCidrBlock} in route table ${routeTableId}`,
-        err,
-      );
-    }
+    if (!current) await ctx.clients.ec2.send(new CreateRouteCommand(input));
+    else if (!sameValue(current, route)) await ctx.clients.ec2.send(new ReplaceRouteCommand(input));
   }
-  for (const route of observedRoutes) {
-    if (desiredDestinations.has(route.destinationCidrBlock)) continue;
-    try {
-      await ignoreNotFound(() =>
-        ctx.clients.ec2.send(
-          new DeleteRouteCommand({
-            RouteTableId: routeTableId,
-            DestinationCidrBlock: route.destinationCidrBlock,
-          }),
-        ),
-      );
-    } catch (err) {
-      throw describeError(
-        `cannot delete route ${route.destinationCidrBlock} from route table ${routeTableId}`,
-        err,
-      );
-    }
-  }
-}
-
-async function describeTable(
-  ctx: ResourceContext,
-  routeTableId: string,
-): Promise<RouteTable | undefined> {
-  try {
-    const described = await ctx.clients.ec2.send(
-      new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] }),
+  for (const { destinationCidrBlock } of observedRoutes) {
+    if (desiredDestinations.has(destinationCidrBlock)) continue;
+    await unlessGone(() =>
+      ctx.clients.ec2.send(
+        new DeleteRouteCommand({
+          RouteTableId: routeTableId,
+          DestinationCidrBlock: destinationCidrBlock,
+        }),
+      ),
     );
-    return described.RouteTables?.[0];
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw describeError(`cannot describe route table ${routeTableId}`, err);
   }
 }
 
@@ -224,156 +256,38 @@ async function associate(ctx: ResourceContext, routeTableId: string, subnetId: s
     );
     return;
   } catch (err) {
-    if (errorCode(err) !== 'Resource.AlreadyAssociated') {
-      throw describeError(
-        `cannot associate subnet ${subnetId} with route table ${routeTableId}`,
-        err,
-      );
-    }
+    if (errorCode(err) !== 'Resource.AlreadyAssociated') throw err;
   }
-  try {
-    const described = await ctx.clients.ec2.send(
-      new DescribeRouteTablesCommand({
-        Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }],
-      }),
-    );
-    const existing = (described.RouteTables ?? [])
-      .flatMap((table) => subnetAssociations(table))
-      .find((association) => association.subnetId === subnetId);
-    if (!existing) throw new Error(`no association of subnet ${subnetId} found`);
-    await ctx.clients.ec2.send(
+  const described = await ctx.clients.ec2.send(
+    new DescribeRouteTablesCommand({
+      Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }],
+    }),
+  );
+  const existing = (described.RouteTables ?? [])
+    .flatMap((table) => subnetAssociations(table))
+    .find((association) => association.subnetId === subnetId);
+  if (!existing) throw new Error(`cannot move subnet ${subnetId}: no association of it found`);
+  await step(`cannot move subnet ${subnetId} to route table ${routeTableId}`, () =>
+    ctx.clients.ec2.send(
       new ReplaceRouteTableAssociationCommand({
         AssociationId: existing.associationId,
         RouteTableId: routeTableId,
       }),
-    );
+    ),
+  );
+}
+
+function disassociate(ctx: ResourceContext, associationId: string) {
+  return unlessGone(() =>
+    ctx.clients.ec2.send(new DisassociateRouteTableCommand({ AssociationId: associationId })),
+  );
+}
+
+/** unlessGone runs a delete of a part of the table (a route, an association) that may be gone already. */
+async function unlessGone(call: () => Promise<unknown>): Promise<void> {
+  try {
+    await call();
   } catch (err) {
-    throw describeError(`cannot move subnet ${subnetId} to route table ${routeTableId}`, err);
+    if (!isGone(err, PART_GONE)) throw err;
   }
 }
-
-async function syncAssociations(
-  ctx: ResourceContext,
-  routeTableId: string,
-  desiredSubnetIds: readonly string[],
-): Promise<void> {
-  const table = await describeTable(ctx, routeTableId);
-  if (!table) throw new Error(`cannot update route table ${routeTableId}: it no longer exists`);
-  const current = subnetAssociations(table);
-  const currentSubnets = new Set(current.map((association) => association.subnetId));
-  const wanted = new Set(desiredSubnetIds);
-  for (const association of current) {
-    if (wanted.has(association.subnetId)) continue;
-    try {
-      await ignoreNotFound(() =>
-        ctx.clients.ec2.send(
-          new DisassociateRouteTableCommand({ AssociationId: association.associationId }),
-        ),
-      );
-    } catch (err) {
-      throw describeError(
-        `cannot disassociate subnet ${association.subnetId} from route table ${routeTableId}`,
-        err,
-      );
-    }
-  }
-  for (const subnetId of desiredSubnetIds) {
-    if (!currentSubnets.has(subnetId)) await associate(ctx, routeTableId, subnetId);
-  }
-}
-
-/** routeTableHandler manages route tables, their routes and subnet associations. */
-export const routeTableHandler: ResourceHandler<RouteTableProperties> = {
-  kind: KIND,
-  fields: ROUTE_TABLE_FIELDS,
-
-  async observeAll(ctx) {
-    if (ctx.stacks.length === 0) return [];
-    const tables = await paginate(async (NextToken) => {
-      const page = await ctx.clients.ec2.send(
-        new DescribeRouteTablesCommand({ Filters: stackFilters(ctx), NextToken }),
-      );
-      return { items: page.RouteTables, nextToken: page.NextToken };
-    });
-    return tables.map((table) => toObserved(ctx, table)).filter((found) => found !== undefined);
-  },
-
-  diff(desired, observed, desiredTags, observedTags): FieldChange[] {
-    return [
-      ...diffProperties(
-        normalizeRouteTable(desired),
-        normalizeRouteTable(observed),
-        ROUTE_TABLE_FIELDS,
-      ),
-      ...diffTags(desiredTags, observedTags),
-    ];
-  },
-
-  async create(ctx, desired) {
-    const properties = normalizeRouteTable(desired.properties);
-    let routeTableId: string;
-    try {
-      const created = await ctx.clients.ec2.send(
-        new CreateRouteTableCommand({
-          VpcId: properties.vpcId,
-          TagSpecifications: tagSpecifications('route-table', desired.tags),
-        }),
-      );
-      routeTableId = created.RouteTable?.RouteTableId ?? '';
-      if (!routeTableId) throw new Error('CreateRouteTable returned no RouteTableId');
-    } catch (err) {
-      throw describeError(`cannot create route table ${desired.address}`, err);
-    }
-    await syncRoutes(ctx, routeTableId, properties.routes, []);
-    for (const subnetId of properties.subnetIds) await associate(ctx, routeTableId, subnetId);
-    return {
-      address: desired.address,
-      kind: KIND,
-      stack: desired.stack,
-      id: routeTableId,
-      properties,
-      tags: { ...desired.tags },
-      status: 'ready',
-      attributes: { id: routeTableId },
-    };
-  },
-
-  async update(ctx, desired, observed, changes) {
-    const fields = changedFields(changes);
-    const wanted = normalizeRouteTable(desired.properties);
-    const properties = normalizeRouteTable(observed.properties);
-    if (fields.has('routes')) {
-      await syncRoutes(ctx, observed.id, wanted.routes, properties.routes);
-      properties.routes = wanted.routes;
-    }
-    if (fields.has('subnetIds')) {
-      await syncAssociations(ctx, observed.id, wanted.subnetIds);
-      properties.subnetIds = wanted.subnetIds;
-    }
-    const tags = await applyTagChanges(ctx, observed.id, desired.tags, observed.tags, changes);
-    return { ...observed, properties, tags };
-  },
-
-  async delete(ctx, observed, { deletionPolicy }) {
-    if (deletionPolicy === 'retain') {
-      await releaseOwnership(ctx, observed.id, observed.tags);
-      return;
-    }
-    const table = await describeTable(ctx, observed.id);
-    if (!table) return;
-    try {
-      for (const association of subnetAssociations(table)) {
-        await ignoreNotFound(() =>
-          ctx.clients.ec2.send(
-            new DisassociateRouteTableCommand({ AssociationId: association.associationId }),
-          ),
-        );
-      }
-      await ignoreNotFound(() =>
-        ctx.clients.ec2.send(new DeleteRouteTableCommand({ RouteTableId: observed.id })),
-      );
-    } catch (err) {
-      throw describeError(`cannot delete route table ${observed.id}`, err);
-    }
-  },
-};
