@@ -3,30 +3,22 @@ import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   DeleteSecurityGroupCommand,
-  DescribeSecurityGroupsCommand,
+  type Filter,
   type IpPermission,
+  paginateDescribeSecurityGroups,
   RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
   type SecurityGroup,
   UpdateSecurityGroupRuleDescriptionsEgressCommand,
   UpdateSecurityGroupRuleDescriptionsIngressCommand,
 } from '@aws-sdk/client-ec2';
-import { errorCode, isNotFound } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import { type FieldChange, isUnknown } from '../plan/types.ts';
-import {
-  applyTagChanges,
-  canonicalJson,
-  changedFields,
-  describeError,
-  ownerOf,
-  paginate,
-  releaseOwnership,
-  stackFilters,
-  tagSpecifications,
-} from './ec2-common.ts';
-import type { FieldRule, ObservedResource, ResourceContext, ResourceHandler } from './types.ts';
+import { isUnknown } from '../plan/types.ts';
+import { defineKind, type Live, type Updater } from './kit/define-kind.ts';
+import { canonicalJson } from './kit/json.ts';
+import { collect } from './kit/paginate.ts';
+import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
+import type { DesiredResource, FieldRule, ResourceContext } from './types.ts';
 
 /**
  * SecurityGroupRule is one permission from exactly one source: a CIDR or another group.
@@ -67,7 +59,148 @@ export const ALLOW_ALL_EGRESS: SecurityGroupRule = {
   cidr: '0.0.0.0/0',
 };
 
-const KIND = 'security-group';
+/**
+ * securityGroupHandler manages VPC security groups and their rules. Updates authorize the
+ * missing rules and revoke the extra ones; rules that stay are never revoked and re-added.
+ * A group's name is unique in its VPC: one that lost our tags is found by name, never duplicated.
+ */
+export const securityGroupHandler = defineKind<SecurityGroupProperties, SecurityGroup>({
+  kind: 'security-group',
+  fields: SECURITY_GROUP_FIELDS,
+  after: ['vpc'],
+  tagging: ec2Tagging,
+  notFound: ['InvalidGroup.NotFound'],
+  iamActions: {
+    read: ['ec2:DescribeSecurityGroups'],
+    write: [
+      'ec2:CreateSecurityGroup',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupEgress',
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:RevokeSecurityGroupEgress',
+      'ec2:UpdateSecurityGroupRuleDescriptionsIngress',
+      'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
+      'ec2:DeleteSecurityGroup',
+    ],
+  },
+
+  list: (ctx) => describeGroups(ctx, stackFilters(ctx)),
+  toObserved,
+  normalize: normalizeSecurityGroup,
+
+  async create(ctx, desired) {
+    const properties = normalizeSecurityGroup(desired.properties);
+    const created = await ctx.clients.ec2.send(
+      new CreateSecurityGroupCommand({
+        VpcId: properties.vpcId,
+        GroupName: properties.groupName,
+        Description: properties.description,
+        TagSpecifications: tagSpecifications('security-group', desired.tags),
+      }),
+    );
+    const groupId = created.GroupId;
+    if (!groupId) throw new Error('CreateSecurityGroup returned no GroupId');
+    await applyRulePlan(ctx, groupId, 'ingress', planRules(properties.ingress, []));
+    await applyRulePlan(ctx, groupId, 'egress', planRules(properties.egress, [ALLOW_ALL_EGRESS]));
+    return { id: groupId, properties, tags: { ...desired.tags } };
+  },
+
+  updaters: { ingress: updateRules('ingress'), egress: updateRules('egress') },
+
+  /** A group still used by another group or a network interface fails with DependencyViolation: retried. */
+  async destroy(ctx, observed) {
+    await ctx.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: observed.id }));
+  },
+
+  /**
+   * One DescribeSecurityGroups per VPC for the wanted names in it; a group whose VPC does not
+   * exist yet (a Ref or UNKNOWN) cannot have been made, so it is not looked up.
+   */
+  async findByName(ctx, desired) {
+    const byVpc = new Map<string, DesiredResource<SecurityGroupProperties>[]>();
+    for (const resource of desired) {
+      const { vpcId } = resource.properties;
+      if (typeof vpcId === 'string') byVpc.set(vpcId, [...(byVpc.get(vpcId) ?? []), resource]);
+    }
+    const found = await Promise.all(
+      [...byVpc].map(async ([vpcId, wanted]) => {
+        const groups = await describeGroups(ctx, [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'group-name', Values: wanted.map((resource) => resource.properties.groupName) },
+        ]);
+        return groups.flatMap((group) => {
+          const match = wanted.find(
+            (resource) => resource.properties.groupName === group.GroupName,
+          );
+          return match ? [{ ...toObserved(group), address: match.address }] : [];
+        });
+      }),
+    );
+    return found.flat();
+  },
+});
+
+function describeGroups(ctx: ResourceContext, filters: Filter[]) {
+  return collect(
+    paginateDescribeSecurityGroups({ client: ctx.clients.ec2 }, { Filters: filters }),
+    (page) => page.SecurityGroups,
+  );
+}
+
+function toObserved(group: SecurityGroup): Live<SecurityGroupProperties> {
+  return {
+    id: group.GroupId ?? '',
+    properties: {
+      vpcId: group.VpcId ?? '',
+      groupName: group.GroupName ?? '',
+      description: group.Description ?? '',
+      ingress: rulesFromAws(group.IpPermissions),
+      egress: rulesFromAws(group.IpPermissionsEgress),
+    },
+    tags: tagListToMap(group.Tags),
+  };
+}
+
+/** updateRules authorizes, revokes and re-describes one direction's rules: only what differs. */
+function updateRules(direction: 'ingress' | 'egress'): Updater<SecurityGroupProperties> {
+  return (ctx, desired, observed) =>
+    applyRulePlan(
+      ctx,
+      observed.id,
+      direction,
+      planRules(desired.properties[direction], observed.properties[direction]),
+    );
+}
+
+async function applyRulePlan(
+  ctx: ResourceContext,
+  groupId: string,
+  direction: 'ingress' | 'egress',
+  plan: RulePlan,
+): Promise<void> {
+  const ingress = direction === 'ingress';
+  if (plan.revoke.length > 0) {
+    const input = {
+      GroupId: groupId,
+      IpPermissions: plan.revoke.map((r) => toPermission(r, false)),
+    };
+    if (ingress) await ctx.clients.ec2.send(new RevokeSecurityGroupIngressCommand(input));
+    else await ctx.clients.ec2.send(new RevokeSecurityGroupEgressCommand(input));
+  }
+  if (plan.authorize.length > 0) {
+    const input = { GroupId: groupId, IpPermissions: plan.authorize.map((r) => toPermission(r)) };
+    if (ingress) await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
+    else await ctx.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+  }
+  if (plan.describe.length > 0) {
+    const input = { GroupId: groupId, IpPermissions: plan.describe.map((r) => toPermission(r)) };
+    if (ingress) {
+      await ctx.clients.ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand(input));
+    } else {
+      await ctx.clients.ec2.send(new UpdateSecurityGroupRuleDescriptionsEgressCommand(input));
+    }
+  }
+}
 
 const PROTOCOL_ALIASES: Record<string, string> = { '6': 'tcp', '17': 'udp', all: '-1' };
 
@@ -205,164 +338,3 @@ export function planRules(
   }
   return plan;
 }
-
-async function applyRulePlan(
-  ctx: ResourceContext,
-  groupId: string,
-  direction: 'ingress' | 'egress',
-  plan: RulePlan,
-): Promise<void> {
-  const ingress = direction === 'ingress';
-  try {
-    if (plan.revoke.length > 0) {
-      const input = {
-        GroupId: groupId,
-        IpPermissions: plan.revoke.map((r) => toPermission(r, false)),
-      };
-      if (ingress) await ctx.clients.ec2.send(new RevokeSecurityGroupIngressCommand(input));
-      else await ctx.clients.ec2.send(new RevokeSecurityGroupEgressCommand(input));
-    }
-    if (plan.authorize.length > 0) {
-      const input = { GroupId: groupId, IpPermissions: plan.authorize.map((r) => toPermission(r)) };
-      if (ingress) await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
-      else await ctx.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
-    }
-    if (plan.describe.length > 0) {
-      const input = { GroupId: groupId, IpPermissions: plan.describe.map((r) => toPermission(r)) };
-      if (ingress) {
-        await ctx.clients.ec2.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand(input));
-      } else {
-        await ctx.clients.ec2.send(new UpdateSecurityGroupRuleDescriptionsEgressCommand(input));
-      }
-    }
-  } catch (err) {
-    throw describeError(`cannot update ${direction} rules of security group ${groupId}`, err);
-  }
-}
-
-function toObserved(
-  ctx: ResourceContext,
-  group: SecurityGroup,
-): ObservedResource<SecurityGroupProperties> | undefined {
-  const tags = tagListToMap(group.Tags);
-  const owner = ownerOf(ctx, KIND, tags);
-  if (!owner || !group.GroupId) return undefined;
-  return {
-    address: owner.address,
-    kind: KIND,
-    stack: owner.stack,
-    id: group.GroupId,
-    properties: {
-      vpcId: group.VpcId ?? '',
-      groupName: group.GroupName ?? '',
-      description: group.Description ?? '',
-      ingress: rulesFromAws(group.IpPermissions),
-      egress: rulesFromAws(group.IpPermissionsEgress),
-    },
-    tags,
-    status: 'ready',
-    attributes: { id: group.GroupId },
-  };
-}
-
-/**
- * securityGroupHandler manages VPC security groups and their rules. Updates authorize the
- * missing rules and revoke the extra ones; rules that stay are never revoked and re-added.
- */
-export const securityGroupHandler: ResourceHandler<SecurityGroupProperties> = {
-  kind: KIND,
-  fields: SECURITY_GROUP_FIELDS,
-
-  async observeAll(ctx) {
-    if (ctx.stacks.length === 0) return [];
-    const groups = await paginate(async (NextToken) => {
-      const page = await ctx.clients.ec2.send(
-        new DescribeSecurityGroupsCommand({ Filters: stackFilters(ctx), NextToken }),
-      );
-      return { items: page.SecurityGroups, nextToken: page.NextToken };
-    });
-    return groups.map((group) => toObserved(ctx, group)).filter((found) => found !== undefined);
-  },
-
-  diff(desired, observed, desiredTags, observedTags): FieldChange[] {
-    return [
-      ...diffProperties(
-        normalizeSecurityGroup(desired),
-        normalizeSecurityGroup(observed),
-        SECURITY_GROUP_FIELDS,
-      ),
-      ...diffTags(desiredTags, observedTags),
-    ];
-  },
-
-  async create(ctx, desired) {
-    const properties = normalizeSecurityGroup(desired.properties);
-    let groupId: string;
-    try {
-      const created = await ctx.clients.ec2.send(
-        new CreateSecurityGroupCommand({
-          VpcId: properties.vpcId,
-          GroupName: properties.groupName,
-          Description: properties.description,
-          TagSpecifications: tagSpecifications('security-group', desired.tags),
-        }),
-      );
-      groupId = created.GroupId ?? '';
-      if (!groupId) throw new Error('CreateSecurityGroup returned no GroupId');
-    } catch (err) {
-      throw describeError(
-        `cannot create security group ${desired.address} (${properties.groupName})`,
-        err,
-      );
-    }
-    await applyRulePlan(ctx, groupId, 'ingress', planRules(properties.ingress, []));
-    await applyRulePlan(ctx, groupId, 'egress', planRules(properties.egress, [ALLOW_ALL_EGRESS]));
-    return {
-      address: desired.address,
-      kind: KIND,
-      stack: desired.stack,
-      id: groupId,
-      properties,
-      tags: { ...desired.tags },
-      status: 'ready',
-      attributes: { id: groupId },
-    };
-  },
-
-  async update(ctx, desired, observed, changes) {
-    const fields = changedFields(changes);
-    const wanted = normalizeSecurityGroup(desired.properties);
-    const properties = normalizeSecurityGroup(observed.properties);
-    for (const direction of ['ingress', 'egress'] as const) {
-      if (!fields.has(direction)) continue;
-      await applyRulePlan(
-        ctx,
-        observed.id,
-        direction,
-        planRules(wanted[direction], properties[direction]),
-      );
-      properties[direction] = wanted[direction];
-    }
-    const tags = await applyTagChanges(ctx, observed.id, desired.tags, observed.tags, changes);
-    return { ...observed, properties, tags };
-  },
-
-  async delete(ctx, observed, { deletionPolicy }) {
-    if (deletionPolicy === 'retain') {
-      await releaseOwnership(ctx, observed.id, observed.tags);
-      return;
-    }
-    try {
-      await ctx.clients.ec2.send(new DeleteSecurityGroupCommand({ GroupId: observed.id }));
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (errorCode(err) === 'DependencyViolation') {
-        throw describeError(
-          `cannot delete security group ${observed.id}: still in use by another resource or group`,
-          err,
-        );
-      }
-      throw describeError(`cannot delete security group ${observed.id}`, err);
-    }
-  },
-};
