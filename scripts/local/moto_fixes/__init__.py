@@ -1,0 +1,42 @@
+"""The local cloud's fixes to moto 5.2.1: each module restores one AWS behaviour that a user
+flow of this project needs (an apply that converges, a destroy that ends). Each module has a
+docstring saying what moto does and what AWS does, and an ``apply()`` that patches moto's
+classes in this process before the server starts; it raises ``FixError`` when the code it
+patches is not the code it was written for, so a moto upgrade is noticed at once instead of
+silently serving unfixed behaviour. The table of fixes is in docs/local.md.
+"""
+
+from . import (
+    acm_certificates,
+    ecs_create_service,
+    nat_gateway_delete,
+    rds_resource_id,
+    rds_subnet_group,
+    response_state,
+)
+from ._patch import FixError
+
+FIXES = [
+    ecs_create_service,
+    nat_gateway_delete,
+    rds_resource_id,
+    response_state,
+    rds_subnet_group,
+    acm_certificates,
+]
+
+MOTO_VERSION = "5.2.1"
+
+__all__ = ["FIXES", "MOTO_VERSION", "FixError", "apply_all", "names"]
+
+
+def names() -> list[str]:
+    """names lists the fixes by their short name, in the order they are applied."""
+    return [fix.NAME for fix in FIXES]
+
+
+def apply_all() -> list[str]:
+    """apply_all patches moto with every fix and returns their names."""
+    for fix in FIXES:
+        fix.apply()
+    return names()
