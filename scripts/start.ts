@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on this machine, nothing to configure.
  *
- * Local (the default): the AWS emulator (moto_server on a free loopback port), the service on
+ * Local (the default): the local cloud (moto with this project's fixes, scripts/local/cloud.py,
+ * on a free loopback port), the service on
  * the embedded PostgreSQL (or DATABASE_URL), the first plan of specs/, then the reconciler daemon
  * converging specs/ against the emulator, with its progress, until every stack is Ready; then
  * where the API answers and a curl to try it. Ctrl-C or SIGTERM stops everything.
@@ -13,16 +14,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { clusterDirectory, runAsUser } from '../service/embedded-db-access.ts';
+import { cloudCommand, findMotoPython, missingMotoMessage } from './local/local-cloud.ts';
 import { freePort, preferredPort } from './local/ports.ts';
 import { type ManagedProcess, spawnManaged } from './local/processes.ts';
-import { allReady, progressFromLog, progressLine, readStatus } from './local/status.ts';
+import { DaemonProgress } from './local/progress.ts';
+import { allReady, progressLine, readStatus } from './local/status.ts';
 import { decideTarget, emulatorEnv, type Target } from './local/target.ts';
-import { findExecutable } from './local/which.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** MOTO_INSTALL is the one command that installs the emulator npm start needs. */
-const MOTO_INSTALL = "pip install 'moto[server]==5.2.1'";
 
 const SAMPLE_EVENT = '{"service":"checkout","level":"info","message":"hello"}';
 
@@ -217,6 +217,17 @@ async function waitHttp(
   throw new Error(`${child.name} did not answer ${url} within ${Math.round(timeoutMs / 1000)} s`);
 }
 
+/** dataLocation is where the service keeps the embedded cluster of dataDir (see embedded-db-access.ts). */
+function dataLocation(dataDir: string): string {
+  const wanted = resolve(root, dataDir);
+  try {
+    const found = clusterDirectory(wanted, runAsUser());
+    return found === wanted ? dataDir : `${found} (its user cannot reach ${dataDir})`;
+  } catch {
+    return dataDir;
+  }
+}
+
 function printLines(prefix: string): (line: string) => void {
   return (line) => say(`${prefix}${line}`);
 }
@@ -289,6 +300,7 @@ async function startDaemon(
     `${bold(`Converging ${options.specs}`)}${dim(` (reconciler daemon, status at ${statusUrl}/status)`)}`,
   );
   const started = Date.now();
+  const progress = new DaemonProgress();
   const daemon = supervisor.start({
     name: 'reconciler',
     args: [
@@ -304,12 +316,16 @@ async function startDaemon(
     env,
     onLine: (line) => {
       if (options.verbose) say(dim(`  [reconciler] ${line}`));
-      else {
-        const progress = progressFromLog(line);
-        if (progress) say(`  ${progress}`);
-      }
+      else for (const shown of progress.line(line)) say(`  ${shown}`);
     },
   });
+  // long operations and pending resources get a `still ...` line every 10 s
+  const ticker = setInterval(() => {
+    if (options.verbose || supervisor.stopping) return;
+    for (const shown of progress.tick()) say(`  ${dim(shown)}`);
+  }, 1000);
+  ticker.unref();
+  void daemon.exited.then(() => clearInterval(ticker));
   return new Promise((resolveReady, rejectReady) => {
     let ready = false;
     const lastLines = new Map<string, string>();
@@ -354,10 +370,11 @@ async function runLocal(
   if (ignored.length > 0) {
     say(dim(`--target local: ignoring ${ignored.join(', ')} from the environment`));
   }
-  const moto = findExecutable('moto_server', process.env.PATH);
-  if (!moto) {
-    complain(red('moto_server (the AWS emulator npm start runs everything on) is not installed.'));
-    complain(`Install it with:\n\n  ${MOTO_INSTALL}\n\nthen run npm start again.`);
+  const python = findMotoPython(process.env);
+  const problem = missingMotoMessage(python);
+  if (problem || !python) {
+    complain(red('The AWS emulator npm start runs everything on is missing.'));
+    complain(`${problem ?? ''}\nthen run npm start again.`);
     await supervisor.shutdown(1);
     return;
   }
@@ -365,11 +382,12 @@ async function runLocal(
   const motoPort = await freePort();
   const endpoint = `http://127.0.0.1:${motoPort}`;
   const awsEnv = emulatorEnv(process.env, endpoint);
+  const cloud = cloudCommand(python, { port: motoPort, env: awsEnv });
   const motoChild = supervisor.start({
     name: 'moto',
-    command: moto,
-    args: ['-H', '127.0.0.1', '-p', String(motoPort)],
-    env: { ...awsEnv, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    command: cloud.command,
+    args: cloud.args,
+    env: cloud.env,
     signalGroup: true,
     ...(options.verbose ? { onLine: printLines(dim('  [moto] ')) } : {}),
   });
@@ -390,13 +408,13 @@ async function runLocal(
   await validateSpecs(supervisor, options, awsEnv);
 
   await waitHttp(supervisor, motoChild, `${endpoint}/moto-api/`, 60_000);
-  say(`  ${green('✓')} AWS emulator (moto) at ${endpoint}`);
+  say(`  ${green('✓')} local cloud (moto with fixes, docs/local.md) at ${endpoint}`);
   // The plan needs only the emulator: it runs while the service is still starting.
   const plan = startPlan(supervisor, options, awsEnv);
   await waitHttp(supervisor, serviceChild, `http://127.0.0.1:${servicePort}/healthz`, 180_000);
   const database = databaseUrl
     ? `DATABASE_URL ${new URL(databaseUrl).host}`
-    : `embedded PostgreSQL, data in ${dataDir}`;
+    : `embedded PostgreSQL, data in ${dataLocation(dataDir)}`;
   say(`  ${green('✓')} service at http://127.0.0.1:${servicePort} (${database})`);
   say();
 

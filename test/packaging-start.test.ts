@@ -1,7 +1,7 @@
 /**
  * `npm start` without the whole system: the target decision, the emulator environment, reading
  * the daemon's /status, process-group supervision, and the two refusals (credentials without
- * --target, moto_server missing) run as real processes.
+ * --target, moto missing) run as real processes.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,9 +9,10 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
+import { findMotoPython, missingMotoMessage } from '../scripts/local/local-cloud.ts';
 import { freePort } from '../scripts/local/ports.ts';
 import { groupAlive, spawnManaged } from '../scripts/local/processes.ts';
-import { allReady, progressFromLog, progressLine, readStatus } from '../scripts/local/status.ts';
+import { allReady, progressLine, readStatus } from '../scripts/local/status.ts';
 import { decideTarget, emulatorEnv } from '../scripts/local/target.ts';
 import { findExecutable } from '../scripts/local/which.ts';
 
@@ -165,40 +166,6 @@ test('readStatus and progressLine follow the daemon /status', () => {
   }
 });
 
-test('progressFromLog shows finished, failed and skipped apply steps from the daemon log', () => {
-  const event = { stack: 'shop', address: 'vpc.main', action: 'create', step: 'create' };
-  const cases = [
-    { reason: 'plain text', line: 'listening', expected: undefined },
-    { reason: 'other JSON', line: '{"msg":"tick"}', expected: undefined },
-    {
-      reason: 'a start is not printed',
-      line: JSON.stringify({ ...event, type: 'start' }),
-      expected: undefined,
-    },
-    {
-      reason: 'the flat copy of an event is not printed twice',
-      line: JSON.stringify({ ...event, type: 'finish', id: 'vpc-1', elapsedMs: 1200 }),
-      expected: undefined,
-    },
-    {
-      reason: 'a finish',
-      line: JSON.stringify({
-        msg: 'x',
-        progress: { ...event, type: 'finish', id: 'vpc-1', elapsedMs: 1200 },
-      }),
-      expected: 'shop/vpc.main: created [id=vpc-1] (1.2s)',
-    },
-    {
-      reason: 'a failure nested under progress',
-      line: JSON.stringify({ level: 50, progress: { ...event, type: 'fail', message: 'boom' } }),
-      expected: 'shop/vpc.main: create failed: boom',
-    },
-  ];
-  for (const { reason, line, expected } of cases) {
-    assert.equal(progressFromLog(line), expected, reason);
-  }
-});
-
 test('findExecutable looks only at executable files on the PATH', () => {
   const dir = join(scratch, 'bin');
   spawnSync('mkdir', ['-p', join(dir, 'moto_dir')]);
@@ -263,13 +230,34 @@ test('npm start refuses to run with AWS credentials and no --target', () => {
   assert.equal(result.stdout, '');
 });
 
-test('npm start says how to install moto when moto_server is missing', () => {
+test('npm start says how to install moto when moto is missing', () => {
   const result = start([], { ...withoutAws(process.env), PATH: dirname(process.execPath) });
   assert.equal(result.status, 1, result.stderr);
   assert.ok(
     result.stderr.includes("pip install 'moto[server]==5.2.1'"),
     `no install hint in: ${result.stderr}`,
   );
+});
+
+test('the local cloud runs on the first Python that has moto, and names a wrong version', () => {
+  const bin = join(scratch, 'pythons');
+  spawnSync('mkdir', ['-p', join(bin, 'none'), join(bin, 'old')]);
+  const fake = (dir: string, script: string) => {
+    writeFileSync(join(bin, dir, 'python3'), `#!/bin/sh\n${script}\n`);
+    chmodSync(join(bin, dir, 'python3'), 0o755);
+  };
+  fake('none', 'echo "ModuleNotFoundError: No module named moto" >&2; exit 1');
+  fake('old', 'echo /opt/py/bin/python3; echo 5.1.0');
+  const env = (dir: string) => ({ PATH: `${join(bin, dir)}:${dirname(process.execPath)}` });
+  assert.equal(findMotoPython(env('none')), undefined);
+  const old = findMotoPython(env('old'));
+  assert.deepStrictEqual(old, { executable: '/opt/py/bin/python3', motoVersion: '5.1.0' });
+  assert.match(missingMotoMessage(old) ?? '', /moto 5\.1\.0 is installed .*needs 5\.2\.1/);
+  assert.match(missingMotoMessage(undefined) ?? '', /pip install 'moto\[server\]==5\.2\.1'/);
+  assert.deepStrictEqual(findMotoPython({ ...env('none'), LOCAL_CLOUD_PYTHON: '/x/python' }), {
+    executable: '/x/python',
+    motoVersion: undefined,
+  });
 });
 
 test('npm start rejects unknown options and explains itself with --help', () => {
@@ -315,11 +303,12 @@ test('processesWithMarker sees a live process by its environment', async () => {
 test('a child that dies early stops the others and fails with its last output', async () => {
   const bin = join(scratch, 'fake-moto');
   spawnSync('mkdir', ['-p', bin]);
+  // the Python that runs the local cloud: this one fails as moto does when its port is taken
   writeFileSync(
-    join(bin, 'moto_server'),
+    join(bin, 'python3'),
     '#!/bin/sh\necho "starting moto"\necho "OSError: [Errno 98] Address already in use" >&2\nexit 3\n',
   );
-  chmodSync(join(bin, 'moto_server'), 0o755);
+  chmodSync(join(bin, 'python3'), 0o755);
   const marker = `early-${process.pid}-${Date.now()}`;
   const dataDir = join(scratch, 'early-pg');
   chmodSync(scratch, 0o755);
@@ -331,7 +320,7 @@ test('a child that dies early stops the others and fails with its last output', 
         cwd: root,
         env: {
           ...withoutAws(process.env),
-          PATH: `${bin}:${process.env.PATH}`,
+          LOCAL_CLOUD_PYTHON: join(bin, 'python3'),
           DATABASE_URL: '',
           DATA_DIR: dataDir,
           START_TEST_MARKER: marker,

@@ -2,8 +2,6 @@
  * Reading the daemon's /status for `npm start`: per stack, its Ready and Synced conditions, and
  * one progress line that changes only when something worth printing changed.
  */
-import { formatProgress, type ProgressEvent } from '../../reconciler/engine/progress.ts';
-
 /** ConditionView is the part of a condition the progress output shows. */
 export interface ConditionView {
   status: string;
@@ -88,28 +86,4 @@ export function progressLine(stack: StackProgress): string {
   }
   if (!stack.ready || stack.ready.status === 'Unknown') return `${stack.name}: converging`;
   return `${stack.name}: ${stack.ready.reason}: ${stack.ready.message}`;
-}
-
-/**
- * progressFromLog renders a daemon log line that carries an apply progress event under
- * `progress` (the daemon's progress log lines), if it does.
- */
-export function progressFromLog(line: string): string | undefined {
-  if (!line.startsWith('{')) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const fields = parsed as Record<string, unknown>;
-  const candidate = record(fields.progress) as Partial<ProgressEvent> | undefined;
-  if (!candidate) return undefined;
-  const isEvent =
-    typeof candidate.address === 'string' &&
-    typeof candidate.stack === 'string' &&
-    typeof candidate.step === 'string' &&
-    (candidate.type === 'finish' || candidate.type === 'fail' || candidate.type === 'skip');
-  return isEvent ? formatProgress(candidate as ProgressEvent, { withStack: true }) : undefined;
 }
