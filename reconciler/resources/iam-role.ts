@@ -4,38 +4,24 @@ import {
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
-  GetAccountAuthorizationDetailsCommand,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
-  ListRolesCommand,
+  type IAMClient,
   PutRolePolicyCommand,
+  paginateGetAccountAuthorizationDetails,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+  paginateListRoles,
   type Role,
   type RoleDetail,
-  TagRoleCommand,
-  UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { isNotFound } from '../aws/errors.ts';
-import { isManagementTag, ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  changedFields,
-  hasTagChanges,
-  tagDelta,
-  tagsAfterUpdate,
-  wrapError,
-} from './elbv2-common.ts';
-import type {
-  DeleteOptions,
-  DesiredResource,
-  FieldRule,
-  ObservedResource,
-  ResourceContext,
-  ResourceHandler,
-  Tags,
-} from './types.ts';
+import { TAG_STACK, tagListToMap, tagMapToList } from '../aws/tags.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { sameValue, sortedValues } from './kit/json.ts';
+import { memoized } from './kit/memo.ts';
+import { collect } from './kit/paginate.ts';
+import { iamRoleTagging } from './kit/tagging/iam.ts';
+import type { FieldRule, ResourceContext } from './types.ts';
 
 /** PolicyDocument is an IAM policy as a parsed JSON object (`{ Version, Statement }`). */
 export type PolicyDocument = Record<string, unknown>;
@@ -113,293 +99,196 @@ export function observedRoleProperties(
   return properties;
 }
 
-function observedRole(
-  properties: IamRoleProperties,
-  arn: string,
-  owner: { stack: string; address: string },
-  tags: Tags,
-): ObservedResource<IamRoleProperties> {
+type RoleLive = { detail: RoleDetail; listed?: Role | undefined };
+
+function liveRole({ detail, listed }: RoleLive): Live<IamRoleProperties> {
+  const properties = observedRoleProperties(detail, listed);
   return {
-    address: owner.address,
-    kind: 'iam-role',
-    stack: owner.stack,
     id: properties.roleName,
     properties,
-    tags,
-    status: 'ready',
-    attributes: { id: properties.roleName, arn, name: properties.roleName },
+    tags: tagListToMap(detail.Tags),
+    attributes: { arn: detail.Arn ?? '', name: properties.roleName },
   };
 }
 
-async function readAuthorizationDetails(ctx: ResourceContext): Promise<RoleDetail[]> {
-  const roles: RoleDetail[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.iam.send(
-      new GetAccountAuthorizationDetailsCommand({
-        Filter: ['Role'],
-        MaxItems: IAM_PAGE_SIZE,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
-    roles.push(...(page.RoleDetailList ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return roles;
-}
-
-/** readListedRoles reads description and session duration, which the authorization details omit. */
-async function readListedRoles(ctx: ResourceContext): Promise<Map<string, Role>> {
-  const roles = new Map<string, Role>();
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.iam.send(
-      new ListRolesCommand({
-        PathPrefix: ROLE_PATH_PREFIX,
-        MaxItems: IAM_PAGE_SIZE,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
-    for (const role of page.Roles ?? []) {
-      if (role.RoleName) roles.set(role.RoleName, role);
-    }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  return roles;
-}
-
-async function observeAll(ctx: ResourceContext): Promise<ObservedResource<IamRoleProperties>[]> {
-  if (ctx.stacks.length === 0) return [];
-  const details = await readAuthorizationDetails(ctx);
-  const owned = details.flatMap((detail) => {
-    const tags = tagListToMap(detail.Tags);
-    const owner = ownedBy(tags, ctx.stacks);
-    return owner ? [{ detail, tags, owner }] : [];
-  });
-  if (owned.length === 0) return [];
-  const listed = await readListedRoles(ctx);
-  return owned.map(({ detail, tags, owner }) =>
-    observedRole(
-      observedRoleProperties(detail, listed.get(detail.RoleName ?? '')),
-      detail.Arn ?? '',
-      owner,
-      tags,
+/** authorizationDetails is every role of the account with its policies and tags, read once a pass. */
+function authorizationDetails(ctx: ResourceContext): Promise<RoleDetail[]> {
+  return memoized(ctx, 'iam:GetAccountAuthorizationDetails:Role', () =>
+    collect(
+      paginateGetAccountAuthorizationDetails(
+        { client: ctx.clients.iam, pageSize: IAM_PAGE_SIZE },
+        { Filter: ['Role'] },
+      ),
+      (page) => page.RoleDetailList,
     ),
   );
 }
 
-function normalize(properties: IamRoleProperties): IamRoleProperties {
-  return { ...properties, managedPolicyArns: [...(properties.managedPolicyArns ?? [])].sort() };
+/** listedRoles reads description and session duration, which the authorization details omit. */
+async function listedRoles(ctx: ResourceContext): Promise<Map<string, Role>> {
+  const roles = await collect(
+    paginateListRoles(
+      { client: ctx.clients.iam, pageSize: IAM_PAGE_SIZE },
+      { PathPrefix: ROLE_PATH_PREFIX },
+    ),
+    (page) => page.Roles,
+  );
+  return new Map(roles.map((role) => [role.RoleName ?? '', role]));
 }
 
-function diff(
-  desired: IamRoleProperties,
-  observed: IamRoleProperties,
-  desiredTags: Tags,
-  observedTags: Tags,
-): FieldChange[] {
-  return [
-    ...diffProperties(normalize(desired), normalize(observed), IAM_ROLE_FIELDS),
-    ...diffTags(desiredTags, observedTags),
-  ];
-}
-
+/** attachPolicies makes the role's managed and inline policies (those in `fields`) the desired ones. */
 async function attachPolicies(
-  ctx: ResourceContext,
-  roleName: string,
+  iam: IAMClient,
+  RoleName: string,
   desired: IamRoleProperties,
   observed: Pick<IamRoleProperties, 'managedPolicyArns' | 'inlinePolicies'>,
-  fields: Set<string>,
+  fields: ReadonlySet<string>,
 ): Promise<void> {
   if (fields.has('managedPolicyArns')) {
-    const want = new Set(desired.managedPolicyArns);
-    const have = new Set(observed.managedPolicyArns);
-    for (const arn of want) {
-      if (!have.has(arn)) {
-        await ctx.clients.iam.send(
-          new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }),
-        );
-      }
+    const [want, have] = [new Set(desired.managedPolicyArns), new Set(observed.managedPolicyArns)];
+    for (const PolicyArn of [...want].filter((arn) => !have.has(arn))) {
+      await iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
     }
-    for (const arn of have) {
-      if (!want.has(arn)) {
-        await ctx.clients.iam.send(
-          new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }),
-        );
-      }
+    for (const PolicyArn of [...have].filter((arn) => !want.has(arn))) {
+      await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }));
     }
   }
-  if (fields.has('inlinePolicies')) {
-    for (const [name, document] of Object.entries(desired.inlinePolicies)) {
-      const current = observed.inlinePolicies[name];
-      if (current && diffProperties({ document }, { document: current }, {}).length === 0) continue;
-      await ctx.clients.iam.send(
-        new PutRolePolicyCommand({
-          RoleName: roleName,
-          PolicyName: name,
-          PolicyDocument: JSON.stringify(document),
-        }),
-      );
-    }
-    for (const name of Object.keys(observed.inlinePolicies)) {
-      if (!(name in desired.inlinePolicies)) {
-        await ctx.clients.iam.send(
-          new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }),
-        );
-      }
-    }
+  if (!fields.has('inlinePolicies')) return;
+  for (const [PolicyName, document] of Object.entries(desired.inlinePolicies)) {
+    if (sameValue(document, observed.inlinePolicies[PolicyName])) continue;
+    const PolicyDocument = JSON.stringify(document);
+    await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument }));
+  }
+  for (const PolicyName of Object.keys(observed.inlinePolicies)) {
+    if (PolicyName in desired.inlinePolicies) continue;
+    await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
   }
 }
 
-async function create(
-  ctx: ResourceContext,
-  desired: DesiredResource<IamRoleProperties>,
-): Promise<ObservedResource<IamRoleProperties>> {
-  const properties = normalize(desired.properties);
-  const { roleName } = properties;
-  try {
+/** detachEverything removes every policy from a role as IAM lists it now, so DeleteRole cannot conflict. */
+async function detachEverything(iam: IAMClient, RoleName: string): Promise<void> {
+  const attached = await collect(
+    paginateListAttachedRolePolicies({ client: iam }, { RoleName }),
+    (page) => page.AttachedPolicies,
+  );
+  for (const { PolicyArn } of attached) {
+    await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }));
+  }
+  const inline = await collect(
+    paginateListRolePolicies({ client: iam }, { RoleName }),
+    (page) => page.PolicyNames,
+  );
+  for (const PolicyName of inline) {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
+  }
+}
+
+/**
+ * iamRoleHandler manages IAM roles under `/reconciler/<stack>/`, identified by role name (`id`).
+ * Observe is one GetAccountAuthorizationDetails (roles with policies and tags) and, when a stack
+ * in scope owns a role, one ListRoles for what the details omit. Role names are unique in the
+ * account, so a role that lost our tags is found by name in the same details.
+ */
+export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
+  kind: 'iam-role',
+  fields: IAM_ROLE_FIELDS,
+  after: ['db-instance'],
+  tagging: iamRoleTagging,
+  notFound: ['NoSuchEntity', 'NoSuchEntityException'],
+  iamActions: {
+    read: [
+      'iam:GetAccountAuthorizationDetails',
+      'iam:ListRoles',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListRolePolicies',
+    ],
+    write: [
+      'iam:CreateRole',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:UpdateRole',
+      'iam:AttachRolePolicy',
+      'iam:DetachRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:DeleteRole',
+    ],
+  },
+
+  async list(ctx) {
+    const details = (await authorizationDetails(ctx)).filter((detail) =>
+      ctx.stacks.includes(tagListToMap(detail.Tags)[TAG_STACK] ?? ''),
+    );
+    if (details.length === 0) return [];
+    const listed = await listedRoles(ctx);
+    return details.map((detail) => ({ detail, listed: listed.get(detail.RoleName ?? '') }));
+  },
+
+  toObserved: liveRole,
+
+  normalize: (properties) => ({
+    ...properties,
+    managedPolicyArns: sortedValues(properties.managedPolicyArns),
+  }),
+
+  async create(ctx, desired) {
+    const properties = { ...desired.properties };
+    properties.managedPolicyArns = sortedValues(properties.managedPolicyArns);
+    const { roleName, description, maxSessionDuration } = properties;
     const created = await ctx.clients.iam.send(
       new CreateRoleCommand({
         RoleName: roleName,
         Path: properties.path,
         AssumeRolePolicyDocument: JSON.stringify(properties.assumeRolePolicy),
         Tags: tagMapToList(desired.tags),
-        ...(properties.description !== undefined ? { Description: properties.description } : {}),
-        ...(properties.maxSessionDuration !== undefined
-          ? { MaxSessionDuration: properties.maxSessionDuration }
-          : {}),
+        ...(description !== undefined ? { Description: description } : {}),
+        ...(maxSessionDuration !== undefined ? { MaxSessionDuration: maxSessionDuration } : {}),
       }),
     );
-    await attachPolicies(
-      ctx,
-      roleName,
+    const none = { managedPolicyArns: [], inlinePolicies: {} };
+    const all = new Set(['managedPolicyArns', 'inlinePolicies']);
+    await attachPolicies(ctx.clients.iam, roleName, properties, none, all);
+    return {
+      id: roleName,
       properties,
-      { managedPolicyArns: [], inlinePolicies: {} },
-      new Set(['managedPolicyArns', 'inlinePolicies']),
-    );
-    return observedRole(properties, created.Role?.Arn ?? '', desired, desired.tags);
-  } catch (err) {
-    throw wrapError(`cannot create iam role ${roleName} (${desired.address})`, err);
-  }
-}
+      tags: { ...desired.tags },
+      attributes: { arn: created.Role?.Arn ?? '', name: roleName },
+    };
+  },
 
-async function update(
-  ctx: ResourceContext,
-  desired: DesiredResource<IamRoleProperties>,
-  observed: ObservedResource<IamRoleProperties>,
-  changes: FieldChange[],
-): Promise<ObservedResource<IamRoleProperties>> {
-  const roleName = observed.id;
-  const want = normalize(desired.properties);
-  const fields = changedFields(changes);
-  const properties: IamRoleProperties = { ...observed.properties };
-  try {
+  /** update: the trust policy, the policies, then description and session duration in one UpdateRole. */
+  async update(ctx, desired, observed, fields) {
+    const RoleName = observed.id;
+    const want = desired.properties;
     if (fields.has('assumeRolePolicy')) {
-      await ctx.clients.iam.send(
-        new UpdateAssumeRolePolicyCommand({
-          RoleName: roleName,
-          PolicyDocument: JSON.stringify(want.assumeRolePolicy),
-        }),
-      );
-      properties.assumeRolePolicy = want.assumeRolePolicy;
+      const PolicyDocument = JSON.stringify(want.assumeRolePolicy);
+      await ctx.clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument }));
     }
-    await attachPolicies(ctx, roleName, want, observed.properties, fields);
-    if (fields.has('managedPolicyArns')) properties.managedPolicyArns = want.managedPolicyArns;
-    if (fields.has('inlinePolicies')) properties.inlinePolicies = want.inlinePolicies;
+    await attachPolicies(ctx.clients.iam, RoleName, want, observed.properties, fields);
     if (fields.has('description') || fields.has('maxSessionDuration')) {
+      // both at once: an UpdateRole without one of them may reset it
       await ctx.clients.iam.send(
         new UpdateRoleCommand({
-          RoleName: roleName,
-          ...(fields.has('description') ? { Description: want.description ?? '' } : {}),
-          ...(fields.has('maxSessionDuration') && want.maxSessionDuration !== undefined
+          RoleName,
+          ...(want.description !== undefined ? { Description: want.description } : {}),
+          ...(want.maxSessionDuration !== undefined
             ? { MaxSessionDuration: want.maxSessionDuration }
             : {}),
         }),
       );
-      if (fields.has('description')) properties.description = want.description;
-      if (fields.has('maxSessionDuration')) properties.maxSessionDuration = want.maxSessionDuration;
     }
-    let tags = observed.tags;
-    if (hasTagChanges(changes)) {
-      const delta = tagDelta(desired.tags, observed.tags);
-      if (Object.keys(delta.set).length > 0) {
-        await ctx.clients.iam.send(
-          new TagRoleCommand({ RoleName: roleName, Tags: tagMapToList(delta.set) }),
-        );
-      }
-      if (delta.remove.length > 0) {
-        await ctx.clients.iam.send(
-          new UntagRoleCommand({ RoleName: roleName, TagKeys: delta.remove }),
-        );
-      }
-      tags = tagsAfterUpdate(desired.tags, observed.tags);
-    }
-    return { ...observed, properties, tags };
-  } catch (err) {
-    throw wrapError(`cannot update iam role ${roleName} (${observed.address})`, err);
-  }
-}
+  },
 
-/** detachEverything removes every policy from a role as IAM lists it now, so DeleteRole cannot conflict. */
-async function detachEverything(ctx: ResourceContext, roleName: string): Promise<void> {
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.iam.send(
-      new ListAttachedRolePoliciesCommand({
-        RoleName: roleName,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
-    for (const policy of page.AttachedPolicies ?? []) {
-      await ctx.clients.iam.send(
-        new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.PolicyArn }),
-      );
-    }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-  do {
-    const page = await ctx.clients.iam.send(
-      new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }),
-    );
-    for (const name of page.PolicyNames ?? []) {
-      await ctx.clients.iam.send(
-        new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name }),
-      );
-    }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
-}
+  /** destroy detaches managed policies, deletes inline ones, then deletes the role. */
+  async destroy(ctx, observed) {
+    await detachEverything(ctx.clients.iam, observed.id);
+    await ctx.clients.iam.send(new DeleteRoleCommand({ RoleName: observed.id }));
+  },
 
-/** remove detaches managed policies, deletes inline ones, then deletes the role; retain only untags. */
-async function remove(
-  ctx: ResourceContext,
-  observed: ObservedResource<IamRoleProperties>,
-  options: DeleteOptions,
-): Promise<void> {
-  const roleName = observed.id;
-  try {
-    if (options.deletionPolicy === 'delete') {
-      await detachEverything(ctx, roleName);
-      await ctx.clients.iam.send(new DeleteRoleCommand({ RoleName: roleName }));
-      return;
-    }
-    const keys = Object.keys(observed.tags).filter(isManagementTag).sort();
-    if (keys.length > 0) {
-      await ctx.clients.iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: keys }));
-    }
-  } catch (err) {
-    if (isNotFound(err)) return;
-    throw wrapError(`cannot delete iam role ${roleName} (${observed.address})`, err);
-  }
-}
-
-/** iamRoleHandler manages IAM roles under `/reconciler/<stack>/`, identified by role name (`id`). */
-export const iamRoleHandler: ResourceHandler<IamRoleProperties> = {
-  kind: 'iam-role',
-  fields: IAM_ROLE_FIELDS,
-  observeAll,
-  diff,
-  create,
-  update,
-  delete: remove,
-};
+  async findByName(ctx, desired) {
+    const byName = new Map((await authorizationDetails(ctx)).map((d) => [d.RoleName, d]));
+    return desired.flatMap((resource) => {
+      const detail = byName.get(resource.properties.roleName);
+      return detail ? [{ ...liveRole({ detail }), address: resource.address }] : [];
+    });
+  },
+});
