@@ -4,6 +4,7 @@ import {
   type DbInstanceProperties,
   dbInstanceHandler,
   dbInstanceStatus,
+  dbInstanceVerdict,
   type ExplainedFieldChange,
   finalSnapshotIdentifier,
 } from './db-instance.ts';
@@ -225,5 +226,66 @@ test('finalSnapshotIdentifier is <id>-final-<yyyymmddhhmm> in UTC', () => {
   assert.deepStrictEqual(
     finalSnapshotIdentifier('demo-db', new Date('2026-03-04T05:06:07Z')),
     'demo-db-final-202603040506',
+  );
+});
+
+test('dbInstanceVerdict (apply --wait): available is stable, failed states fail, the rest waits', () => {
+  const cases = [
+    { reason: 'available', status: 'available', expected: ['stable'] },
+    { reason: 'a deleting instance is not waited for', status: 'deleting', expected: ['stable'] },
+    { reason: 'creating', status: 'creating', expected: ['waiting', 'demo-db is creating'] },
+    {
+      reason: 'storage optimization still waits',
+      status: 'storage-optimization',
+      expected: ['waiting', 'demo-db is storage-optimization'],
+    },
+    { reason: 'failed', status: 'failed', expected: ['failed', 'demo-db is failed'] },
+    {
+      reason: 'an incompatible state fails',
+      status: 'incompatible-parameters',
+      expected: ['failed', 'demo-db is incompatible-parameters'],
+    },
+    {
+      reason: 'lost encryption key fails',
+      status: 'inaccessible-encryption-credentials',
+      expected: ['failed', 'demo-db is inaccessible-encryption-credentials'],
+    },
+    {
+      reason: 'restore error',
+      status: 'restore-error',
+      expected: ['failed', 'demo-db is restore-error'],
+    },
+    {
+      reason: 'storage full',
+      status: 'storage-full',
+      expected: ['failed', 'demo-db is storage-full'],
+    },
+    { reason: 'no status read', status: undefined, expected: ['waiting', 'demo-db is unknown'] },
+  ];
+  for (const { reason, status, expected } of cases) {
+    const verdict = dbInstanceVerdict({
+      address: 'db-instance.main',
+      kind: 'db-instance',
+      stack: 'demo',
+      id: 'demo-db',
+      properties: properties(),
+      tags: {},
+      status: dbInstanceStatus(status),
+      attributes: { id: 'demo-db' },
+      live: { DBInstanceIdentifier: 'demo-db', DBInstanceStatus: status },
+    });
+    assert.deepStrictEqual([verdict.stack, verdict.address], ['demo', 'db-instance.main'], reason);
+    assert.deepStrictEqual(
+      verdict.detail === undefined ? [verdict.state] : [verdict.state, verdict.detail],
+      expected,
+      reason,
+    );
+  }
+});
+
+test('db-instance is protected, takes deletionPolicy snapshot and comes after what it refers to', () => {
+  assert.deepStrictEqual(
+    [dbInstanceHandler.protected, dbInstanceHandler.snapshot, dbInstanceHandler.after],
+    [true, true, ['db-subnet-group', 'security-group', 'log-group']],
   );
 });

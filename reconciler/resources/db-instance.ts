@@ -5,24 +5,21 @@ import {
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
   type ModifyDBInstanceCommandInput,
+  paginateDescribeDBInstances,
 } from '@aws-sdk/client-rds';
-import { errorCode, isNotFound } from '../aws/errors.ts';
-import { ownedBy, tagListToMap, tagMapToList } from '../aws/tags.ts';
-import { kindOf } from '../graph/addresses.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
+import { type Tags, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
-import { changedFields, hasTagChanges, paginate } from './ecs-common.ts';
-import { removeRdsManagementTags, sortedStrings, syncRdsTags } from './rds-common.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { sortedValues } from './kit/json.ts';
+import { collect } from './kit/paginate.ts';
+import { resolved } from './kit/refs.ts';
+import { rdsTagging } from './kit/tagging/rds.ts';
 import type {
-  DeleteOptions,
-  DesiredResource,
   FieldRule,
   ObservedResource,
   Ref,
-  ResourceContext,
-  ResourceHandler,
   ResourceStatus,
-  Tags,
+  StabilityVerdict,
 } from './types.ts';
 
 /** DbInstanceProperties mirror CreateDBInstance's input for a PostgreSQL instance (camelCase). */
@@ -80,31 +77,17 @@ export const DB_INSTANCE_FIELDS: Record<keyof DbInstanceProperties, FieldRule> =
   copyTagsToSnapshot: 'update',
 };
 
-/** ExplainedFieldChange is a FieldChange with a human reason (why it replaces) for the plan. */
-export interface ExplainedFieldChange extends FieldChange {
-  reason?: string;
-}
-
-const PENDING_STATUSES = new Set([
-  'creating',
-  'modifying',
-  'backing-up',
-  'rebooting',
-  'upgrading',
-  'renaming',
-  'resetting-master-credentials',
-  'configuring-enhanced-monitoring',
-  'configuring-iam-database-auth',
-  'configuring-log-exports',
-  'converting-to-vpc',
-  'maintenance',
-  'moving-to-vpc',
-  'starting',
-  'stopping',
-  'stopped',
-  'storage-config-upgrade',
-  'storage-initialization',
-]);
+/** PENDING_STATUSES are the DBInstanceStatus values of RDS work in progress. */
+const PENDING_STATUSES = new Set(
+  [
+    'creating modifying backing-up rebooting upgrading renaming maintenance starting stopping',
+    'stopped resetting-master-credentials configuring-enhanced-monitoring moving-to-vpc',
+    'configuring-iam-database-auth configuring-log-exports converting-to-vpc',
+    'storage-config-upgrade storage-initialization',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
 /** dbInstanceStatus maps DBInstanceStatus to the engine's status: only `available` (and storage optimization) is ready. */
 export function dbInstanceStatus(status: string | undefined): ResourceStatus {
@@ -112,6 +95,25 @@ export function dbInstanceStatus(status: string | undefined): ResourceStatus {
   if (status === 'deleting') return 'deleting';
   if (status === undefined || PENDING_STATUSES.has(status)) return 'pending';
   return 'failed';
+}
+
+const FAILED_STATUS =
+  /^(failed|incompatible-|inaccessible-encryption-credentials|restore-error|storage-full)/;
+
+/**
+ * dbInstanceVerdict is `apply --wait`'s judgement of one instance: `available` is stable (a
+ * deleting one is not waited for), a failed state fails, any other state waits.
+ */
+export function dbInstanceVerdict(instance: ObservedResource<DbInstanceProperties>) {
+  const status = (instance.live as DBInstance | undefined)?.DBInstanceStatus ?? 'unknown';
+  const verdict: StabilityVerdict = {
+    stack: instance.stack,
+    address: instance.address,
+    state: 'stable',
+  };
+  if (status === 'available' || status === 'deleting') return verdict;
+  const state = FAILED_STATUS.test(status) ? 'failed' : 'waiting';
+  return { ...verdict, state, detail: `${instance.id} is ${status}` } satisfies StabilityVerdict;
 }
 
 /** normalizeDbInstance turns a described instance into DbInstanceProperties. */
@@ -129,7 +131,7 @@ export function normalizeDbInstance(instance: DBInstance): DbInstanceProperties 
     masterUsername: instance.MasterUsername ?? '',
     dbName: instance.DBName ?? '',
     dbSubnetGroupName: instance.DBSubnetGroup?.DBSubnetGroupName ?? '',
-    vpcSecurityGroupIds: sortedStrings(
+    vpcSecurityGroupIds: sortedValues(
       (instance.VpcSecurityGroups ?? [])
         .filter((group) => group.Status !== 'removing')
         .map((group) => group.VpcSecurityGroupId ?? ''),
@@ -147,33 +149,34 @@ export function normalizeDbInstance(instance: DBInstance): DbInstanceProperties 
   return properties;
 }
 
-function observedInstance(
-  stack: string,
-  address: string,
-  instance: DBInstance,
-  tags: Tags,
-): ObservedResource<DbInstanceProperties> {
-  const identifier = instance.DBInstanceIdentifier ?? '';
+/** attributesOf: what other resources refer to (the endpoint, the managed master secret). */
+function attributesOf(instance: DBInstance): Record<string, string> {
   const attributes: Record<string, string> = {
-    id: identifier,
     arn: instance.DBInstanceArn ?? '',
-    identifier,
+    identifier: instance.DBInstanceIdentifier ?? '',
   };
   if (instance.Endpoint?.Address) attributes.endpoint = instance.Endpoint.Address;
   if (instance.Endpoint?.Port !== undefined) attributes.port = String(instance.Endpoint.Port);
   if (instance.MasterUserSecret?.SecretArn) {
     attributes.masterUserSecretArn = instance.MasterUserSecret.SecretArn;
   }
+  return attributes;
+}
+
+function liveInstance(instance: DBInstance, tags: Tags): Live<DbInstanceProperties> {
   return {
-    address,
-    kind: 'db-instance',
-    stack,
-    id: identifier,
+    id: instance.DBInstanceIdentifier ?? '',
     properties: normalizeDbInstance(instance),
     tags,
+    attributes: attributesOf(instance),
     status: dbInstanceStatus(instance.DBInstanceStatus),
-    attributes,
+    live: instance,
   };
+}
+
+/** ExplainedFieldChange is a FieldChange with a human reason (why it replaces) for the plan. */
+export interface ExplainedFieldChange extends FieldChange {
+  reason?: string;
 }
 
 /** majorVersion is the part of a PostgreSQL engine version before the first dot (`16.4` -> `16`). */
@@ -198,23 +201,14 @@ function compareVersions(a: string, b: string): number {
  */
 export function diffEngineVersion(desired: string, observed: string): ExplainedFieldChange[] {
   const change = { path: 'engineVersion', before: observed, after: desired, sensitive: false };
-  if (majorVersion(desired) !== majorVersion(observed)) {
-    return [
-      {
-        ...change,
-        forcesReplacement: true,
-        reason: `engine major version ${majorVersion(observed)} -> ${majorVersion(desired)} forces replacement`,
-      },
-    ];
+  const [from, to] = [majorVersion(observed), majorVersion(desired)];
+  if (from !== to) {
+    const reason = `engine major version ${from} -> ${to} forces replacement`;
+    return [{ ...change, forcesReplacement: true, reason }];
   }
   if (!desired.includes('.') || compareVersions(desired, observed) <= 0) return [];
-  return [
-    {
-      ...change,
-      forcesReplacement: false,
-      reason: `engine minor version upgrade ${observed} -> ${desired} in place`,
-    },
-  ];
+  const reason = `engine minor version upgrade ${observed} -> ${desired} in place`;
+  return [{ ...change, forcesReplacement: false, reason }];
 }
 
 /**
@@ -234,6 +228,7 @@ export function diffAllocatedStorage(
       `cannot shrink db instance ${identifier} storage from ${observed} to ${desired} GiB: RDS storage can only grow`,
     );
   }
+  const reason = `allocated storage grows ${observed} -> ${desired} GiB in place`;
   return [
     {
       path: 'allocatedStorage',
@@ -241,68 +236,58 @@ export function diffAllocatedStorage(
       after: desired,
       forcesReplacement: false,
       sensitive: false,
-      reason: `allocated storage grows ${observed} -> ${desired} GiB in place`,
+      reason,
     },
   ];
 }
 
-function explain(change: FieldChange): ExplainedFieldChange {
+function replacementReason(change: FieldChange): ExplainedFieldChange {
   if (!change.forcesReplacement) return change;
+  const { path, before, after } = change;
   return {
     ...change,
-    reason: `${change.path} ${JSON.stringify(change.before)} -> ${JSON.stringify(change.after)} forces replacement`,
+    reason: `${path} ${JSON.stringify(before)} -> ${JSON.stringify(after)} forces replacement`,
   };
-}
-
-function resolved(value: string | Ref, what: string): string {
-  if (typeof value !== 'string')
-    throw new Error(`${what} is an unresolved reference to ${value.$ref}`);
-  return value;
-}
-
-function snapshotTimestamp(now: Date): string {
-  return now.toISOString().slice(0, 16).replace(/[-T:]/g, '');
 }
 
 /** finalSnapshotIdentifier names the snapshot taken before deleting: `<id>-final-<yyyymmddhhmm>` (UTC). */
 export function finalSnapshotIdentifier(identifier: string, now = new Date()): string {
-  return `${identifier}-final-${snapshotTimestamp(now)}`;
+  return `${identifier}-final-${now.toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
 }
 
-function failure(action: string, identifier: string, err: unknown): Error {
-  return new Error(
-    `cannot ${action} db instance ${identifier}: ${errorCode(err) ?? (err as Error).message}`,
-    { cause: err },
-  );
+/** MODIFIED maps each in-place field to the ModifyDBInstance parameter that sets it. */
+const MODIFIED: Partial<Record<keyof DbInstanceProperties, keyof ModifyDBInstanceCommandInput>> = {
+  engineVersion: 'EngineVersion',
+  instanceClass: 'DBInstanceClass',
+  allocatedStorage: 'AllocatedStorage',
+  maxAllocatedStorage: 'MaxAllocatedStorage',
+  storageType: 'StorageType',
+  publiclyAccessible: 'PubliclyAccessible',
+  manageMasterUserPassword: 'ManageMasterUserPassword',
+  multiAz: 'MultiAZ',
+  backupRetentionPeriod: 'BackupRetentionPeriod',
+  iamDatabaseAuthentication: 'EnableIAMDatabaseAuthentication',
+  deletionProtection: 'DeletionProtection',
+  copyTagsToSnapshot: 'CopyTagsToSnapshot',
+};
+
+function securityGroups(properties: DbInstanceProperties): string[] {
+  return properties.vpcSecurityGroupIds.map((group) => resolved(group, 'security group'));
 }
 
 function modifyInput(
   desired: DbInstanceProperties,
   observed: DbInstanceProperties,
-  fields: Set<string>,
+  fields: ReadonlySet<string>,
 ): ModifyDBInstanceCommandInput {
   const input: ModifyDBInstanceCommandInput = {
     DBInstanceIdentifier: observed.identifier,
     ApplyImmediately: true,
   };
-  if (fields.has('engineVersion')) input.EngineVersion = desired.engineVersion;
-  if (fields.has('instanceClass')) input.DBInstanceClass = desired.instanceClass;
-  if (fields.has('allocatedStorage')) input.AllocatedStorage = desired.allocatedStorage;
-  if (fields.has('maxAllocatedStorage')) input.MaxAllocatedStorage = desired.maxAllocatedStorage;
-  if (fields.has('storageType')) input.StorageType = desired.storageType;
-  if (fields.has('publiclyAccessible')) input.PubliclyAccessible = desired.publiclyAccessible;
-  if (fields.has('manageMasterUserPassword')) {
-    input.ManageMasterUserPassword = desired.manageMasterUserPassword;
+  for (const [field, parameter] of Object.entries(MODIFIED)) {
+    if (parameter && fields.has(field)) Object.assign(input, { [parameter]: desired[field] });
   }
-  if (fields.has('vpcSecurityGroupIds')) {
-    input.VpcSecurityGroupIds = desired.vpcSecurityGroupIds.map((group) =>
-      resolved(group, 'security group'),
-    );
-  }
-  if (fields.has('multiAz')) input.MultiAZ = desired.multiAz;
-  if (fields.has('backupRetentionPeriod')) {
-    input.BackupRetentionPeriod = desired.backupRetentionPeriod;
-  }
+  if (fields.has('vpcSecurityGroupIds')) input.VpcSecurityGroupIds = securityGroups(desired);
   if (fields.has('enableCloudwatchLogsExports')) {
     const wanted = new Set(desired.enableCloudwatchLogsExports);
     const present = new Set(observed.enableCloudwatchLogsExports);
@@ -311,172 +296,134 @@ function modifyInput(
       DisableLogTypes: [...present].filter((type) => !wanted.has(type)).sort(),
     };
   }
-  if (fields.has('iamDatabaseAuthentication')) {
-    input.EnableIAMDatabaseAuthentication = desired.iamDatabaseAuthentication;
-  }
-  if (fields.has('deletionProtection')) input.DeletionProtection = desired.deletionProtection;
-  if (fields.has('copyTagsToSnapshot')) input.CopyTagsToSnapshot = desired.copyTagsToSnapshot;
   return input;
-}
-
-async function describeInstance(
-  ctx: ResourceContext,
-  identifier: string,
-): Promise<DBInstance | undefined> {
-  try {
-    const output = await ctx.clients.rds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }),
-    );
-    return output.DBInstances?.[0];
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
 }
 
 /**
  * dbInstanceHandler manages the stack's PostgreSQL instance (`db-instance.main`). Instances are
- * identified by DBInstanceIdentifier, never by DbiResourceId. No handler call waits for RDS:
- * create and modify return with the instance `pending` while RDS works.
+ * identified by DBInstanceIdentifier, never by DbiResourceId. No call waits for RDS: create and
+ * modify return with the instance `pending` while RDS works; `apply --wait` uses the stability.
  */
-export const dbInstanceHandler: ResourceHandler<DbInstanceProperties> = {
+export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
   kind: 'db-instance',
   fields: DB_INSTANCE_FIELDS,
-
-  async observeAll(ctx) {
-    const instances = await paginate(async (marker) => {
-      const page = await ctx.clients.rds.send(new DescribeDBInstancesCommand({ Marker: marker }));
-      return { items: page.DBInstances, nextToken: page.Marker };
-    });
-    const observed: ObservedResource<DbInstanceProperties>[] = [];
-    for (const instance of instances) {
-      const tags = tagListToMap(instance.TagList);
-      const owner = ownedBy(tags, ctx.stacks);
-      if (!owner || kindOf(owner.address) !== 'db-instance') continue;
-      observed.push(observedInstance(owner.stack, owner.address, instance, tags));
-    }
-    return observed;
+  after: ['db-subnet-group', 'security-group', 'log-group'],
+  protected: true,
+  snapshot: true,
+  tagging: rdsTagging,
+  tagTarget: (instance) => instance.attributes.arn ?? '',
+  notFound: ['DBInstanceNotFound', 'DBInstanceNotFoundFault'],
+  iamActions: {
+    read: ['rds:DescribeDBInstances'],
+    write: [
+      'rds:CreateDBInstance',
+      'rds:ModifyDBInstance',
+      'rds:DeleteDBInstance',
+      'rds:CreateDBSnapshot',
+    ],
   },
 
-  diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
-    const { engineVersion, allocatedStorage, ...rest } = desired;
-    const generic = diffProperties(
-      {
-        ...rest,
-        vpcSecurityGroupIds: sortedStrings(desired.vpcSecurityGroupIds),
-        enableCloudwatchLogsExports: sortedStrings(desired.enableCloudwatchLogsExports),
-      },
-      {
-        ...observed,
-        vpcSecurityGroupIds: sortedStrings(observed.vpcSecurityGroupIds),
-        enableCloudwatchLogsExports: sortedStrings(observed.enableCloudwatchLogsExports),
-      },
-      DB_INSTANCE_FIELDS,
+  list: (ctx) =>
+    collect(
+      paginateDescribeDBInstances({ client: ctx.clients.rds }, {}),
+      (page) => page.DBInstances,
+    ),
+
+  toObserved: (instance) => liveInstance(instance, tagListToMap(instance.TagList)),
+
+  normalize: (properties) => ({
+    ...properties,
+    vpcSecurityGroupIds: sortedValues(properties.vpcSecurityGroupIds),
+    enableCloudwatchLogsExports: sortedValues(properties.enableCloudwatchLogsExports),
+  }),
+
+  explain(changes, desired, observed): FieldChange[] {
+    const generic = changes.filter(
+      (change) => change.path !== 'engineVersion' && change.path !== 'allocatedStorage',
     );
     return [
-      ...diffEngineVersion(engineVersion, observed.engineVersion),
+      ...diffEngineVersion(desired.engineVersion, observed.engineVersion),
       ...diffAllocatedStorage(
-        allocatedStorage,
+        desired.allocatedStorage,
         observed.allocatedStorage,
         desired.maxAllocatedStorage,
         observed.identifier,
       ),
-      ...generic.map(explain),
-      ...diffTags(desiredTags, observedTags),
+      ...generic.map(replacementReason),
     ];
   },
 
-  async create(ctx, desired: DesiredResource<DbInstanceProperties>) {
+  async create(ctx, desired) {
     const properties = desired.properties;
-    try {
-      const output = await ctx.clients.rds.send(
-        new CreateDBInstanceCommand({
-          DBInstanceIdentifier: properties.identifier,
-          Engine: properties.engine,
-          EngineVersion: properties.engineVersion,
-          DBInstanceClass: properties.instanceClass,
-          AllocatedStorage: properties.allocatedStorage,
-          MaxAllocatedStorage: properties.maxAllocatedStorage,
-          StorageType: properties.storageType,
-          StorageEncrypted: properties.storageEncrypted,
-          PubliclyAccessible: properties.publiclyAccessible,
-          ManageMasterUserPassword: properties.manageMasterUserPassword,
-          MasterUsername: properties.masterUsername,
-          DBName: properties.dbName,
-          DBSubnetGroupName: resolved(properties.dbSubnetGroupName, 'dbSubnetGroupName'),
-          VpcSecurityGroupIds: properties.vpcSecurityGroupIds.map((group) =>
-            resolved(group, 'security group'),
-          ),
-          MultiAZ: properties.multiAz,
-          BackupRetentionPeriod: properties.backupRetentionPeriod,
-          EnableCloudwatchLogsExports: properties.enableCloudwatchLogsExports,
-          EnableIAMDatabaseAuthentication: properties.iamDatabaseAuthentication,
-          DeletionProtection: properties.deletionProtection,
-          CopyTagsToSnapshot: properties.copyTagsToSnapshot,
-          AutoMinorVersionUpgrade: true,
-          Tags: tagMapToList(desired.tags),
+    const output = await ctx.clients.rds.send(
+      new CreateDBInstanceCommand({
+        DBInstanceIdentifier: properties.identifier,
+        Engine: properties.engine,
+        EngineVersion: properties.engineVersion,
+        DBInstanceClass: properties.instanceClass,
+        AllocatedStorage: properties.allocatedStorage,
+        MaxAllocatedStorage: properties.maxAllocatedStorage,
+        StorageType: properties.storageType,
+        StorageEncrypted: properties.storageEncrypted,
+        PubliclyAccessible: properties.publiclyAccessible,
+        ManageMasterUserPassword: properties.manageMasterUserPassword,
+        MasterUsername: properties.masterUsername,
+        DBName: properties.dbName,
+        DBSubnetGroupName: resolved(properties.dbSubnetGroupName, 'dbSubnetGroupName'),
+        VpcSecurityGroupIds: securityGroups(properties),
+        MultiAZ: properties.multiAz,
+        BackupRetentionPeriod: properties.backupRetentionPeriod,
+        EnableCloudwatchLogsExports: properties.enableCloudwatchLogsExports,
+        EnableIAMDatabaseAuthentication: properties.iamDatabaseAuthentication,
+        DeletionProtection: properties.deletionProtection,
+        CopyTagsToSnapshot: properties.copyTagsToSnapshot,
+        AutoMinorVersionUpgrade: true,
+        Tags: tagMapToList(desired.tags),
+      }),
+    );
+    if (!output.DBInstance) throw new Error('CreateDBInstance returned no instance');
+    return liveInstance(output.DBInstance, { ...desired.tags });
+  },
+
+  async update(ctx, desired, observed, fields) {
+    const input = modifyInput(desired.properties, observed.properties, fields);
+    const { DBInstance: instance } = await ctx.clients.rds.send(new ModifyDBInstanceCommand(input));
+    if (!instance) return undefined;
+    return {
+      status: dbInstanceStatus(instance.DBInstanceStatus),
+      attributes: attributesOf(instance),
+    };
+  },
+
+  /** destroy lifts deletion protection first; an instance already deleting needs nothing. */
+  async destroy(ctx, observed, { snapshot }) {
+    const DBInstanceIdentifier = observed.id;
+    const described = await ctx.clients.rds.send(
+      new DescribeDBInstancesCommand({ DBInstanceIdentifier }),
+    );
+    const current = described.DBInstances?.[0];
+    if (!current || current.DBInstanceStatus === 'deleting') return;
+    if (current.DeletionProtection) {
+      await ctx.clients.rds.send(
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier,
+          DeletionProtection: false,
+          ApplyImmediately: true,
         }),
       );
-      if (!output.DBInstance) throw new Error('CreateDBInstance returned no instance');
-      return observedInstance(desired.stack, desired.address, output.DBInstance, {
-        ...desired.tags,
-      });
-    } catch (err) {
-      throw failure('create', properties.identifier, err);
     }
+    await ctx.clients.rds.send(
+      new DeleteDBInstanceCommand(
+        snapshot
+          ? {
+              DBInstanceIdentifier,
+              SkipFinalSnapshot: false,
+              FinalDBSnapshotIdentifier: finalSnapshotIdentifier(DBInstanceIdentifier),
+            }
+          : { DBInstanceIdentifier, SkipFinalSnapshot: true },
+      ),
+    );
   },
 
-  async update(ctx, desired, observed, changes) {
-    const input = modifyInput(desired.properties, observed.properties, changedFields(changes));
-    try {
-      let instance: DBInstance | undefined;
-      if (Object.keys(input).length > 2) {
-        instance = (await ctx.clients.rds.send(new ModifyDBInstanceCommand(input))).DBInstance;
-      }
-      if (hasTagChanges(changes)) {
-        await syncRdsTags(ctx, observed.attributes.arn ?? '', desired.tags, observed.tags);
-      }
-      const tags = { ...desired.tags };
-      return instance
-        ? observedInstance(desired.stack, desired.address, instance, tags)
-        : { ...observed, tags };
-    } catch (err) {
-      throw failure('update', observed.id, err);
-    }
-  },
-
-  async delete(ctx, observed, options: DeleteOptions) {
-    const identifier = observed.id;
-    try {
-      if (options.deletionPolicy === 'retain') {
-        await removeRdsManagementTags(ctx, observed.attributes.arn ?? '', observed.tags);
-        return;
-      }
-      const current = await describeInstance(ctx, identifier);
-      if (!current || current.DBInstanceStatus === 'deleting') return;
-      if (current.DeletionProtection) {
-        await ctx.clients.rds.send(
-          new ModifyDBInstanceCommand({
-            DBInstanceIdentifier: identifier,
-            DeletionProtection: false,
-            ApplyImmediately: true,
-          }),
-        );
-      }
-      await ctx.clients.rds.send(
-        new DeleteDBInstanceCommand(
-          options.deletionPolicy === 'snapshot'
-            ? {
-                DBInstanceIdentifier: identifier,
-                SkipFinalSnapshot: false,
-                FinalDBSnapshotIdentifier: finalSnapshotIdentifier(identifier),
-              }
-            : { DBInstanceIdentifier: identifier, SkipFinalSnapshot: true },
-        ),
-      );
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw failure('delete', identifier, err);
-    }
-  },
-};
+  stability: async (_ctx, observed) => observed.map(dbInstanceVerdict),
+});
