@@ -28,6 +28,7 @@ import type {
   ResourceContext,
   ResourceHandler,
 } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import {
   type Attributes,
@@ -75,7 +76,7 @@ function ecsStack(): Stack {
 }
 
 function desiredByAddress(stack: Stack): Map<string, DesiredResource> {
-  return new Map(expandEcs(stack).map((resource) => [resource.address, resource]));
+  return new Map(expandEcs(withDefaults(stack)).map((resource) => [resource.address, resource]));
 }
 
 async function fixtures(stack: Stack): Promise<Attributes> {

@@ -9,6 +9,7 @@ import { expandDatabase } from '../reconciler/graph/expand-database.ts';
 import { expandEcs } from '../reconciler/graph/expand-ecs.ts';
 import { handlerFor } from '../reconciler/resources/registry.ts';
 import type { DesiredResource, ResourceContext } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import {
   type Attributes,
   context,
@@ -41,9 +42,10 @@ beforeEach(async () => {
 async function createStack(): Promise<Attributes> {
   const stack = demoStack('demo');
   const attributes = await createNetworkFixtures(clients, stack);
+  const resolved = withDefaults(stack);
   const resources: DesiredResource[] = [
-    ...expandDatabase(stack).filter((resource) => resource.kind !== 'log-group'),
-    ...expandEcs(stack),
+    ...expandDatabase(resolved).filter((resource) => resource.kind !== 'log-group'),
+    ...expandEcs(resolved),
   ];
   for (const resource of resources) {
     const created = await handlerFor(resource.kind).create(ctx, resolve(resource, attributes));

@@ -37,6 +37,7 @@ import type {
   ResourceContext,
   ResourceHandler,
 } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
@@ -133,7 +134,7 @@ function context(stacks: string[]): ResourceContext {
 
 /** resolved expands a stack and resolves its Refs from `live`, as the engine does before create. */
 function resolved<P>(stack: string, address: string, spec = stackSpec(stack)): DesiredResource<P> {
-  const resource = expandLoadBalancer(spec).find((item) => item.address === address);
+  const resource = expandLoadBalancer(withDefaults(spec)).find((item) => item.address === address);
   assert.ok(resource, `${address} is expanded`);
   const properties = resolveRefs(resource.properties, (target) => {
     const value = live.get(target.$ref)?.[target.attr];

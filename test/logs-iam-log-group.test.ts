@@ -11,6 +11,7 @@ import { TAG_STACK } from '../reconciler/aws/tags.ts';
 import { expandLogGroups } from '../reconciler/graph/expand-log-groups.ts';
 import { type LogGroupProperties, logGroupHandler } from '../reconciler/resources/log-group.ts';
 import type { DesiredResource, Logger, ResourceContext } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
@@ -39,7 +40,7 @@ function stackWithLogGroups(name: string, groups: string[]): Stack {
 }
 
 function desiredGroups(stack: Stack): DesiredResource<LogGroupProperties>[] {
-  return expandLogGroups(stack) as DesiredResource<LogGroupProperties>[];
+  return expandLogGroups(withDefaults(stack)) as DesiredResource<LogGroupProperties>[];
 }
 
 let moto: MotoServer;

@@ -14,6 +14,7 @@ import { resolveRefs } from '../reconciler/engine/refs.ts';
 import { EXECUTION_POLICY_ARN, expandIamRoles } from '../reconciler/graph/expand-iam.ts';
 import { type IamRoleProperties, iamRoleHandler } from '../reconciler/resources/iam-role.ts';
 import type { DesiredResource, Logger, ResourceContext } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
@@ -56,9 +57,9 @@ function stackWithServices(name: string): Stack {
 
 /** roles expands a stack's roles with the database secret Ref resolved, as the engine does before create. */
 function roles(stack: string): DesiredResource<IamRoleProperties>[] {
-  return (expandIamRoles(stackWithServices(stack)) as DesiredResource<IamRoleProperties>[]).map(
-    (role) => ({ ...role, properties: resolveRefs(role.properties, () => databaseSecretArn) }),
-  );
+  return (
+    expandIamRoles(withDefaults(stackWithServices(stack))) as DesiredResource<IamRoleProperties>[]
+  ).map((role) => ({ ...role, properties: resolveRefs(role.properties, () => databaseSecretArn) }));
 }
 
 let moto: MotoServer;

@@ -5,9 +5,7 @@ import {
   DeleteRouteCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
-  DescribeAddressesCommand,
   DetachInternetGatewayCommand,
-  DisassociateAddressCommand,
   EC2Client,
   ModifySubnetAttributeCommand,
   ModifyVpcAttributeCommand,
@@ -20,6 +18,7 @@ import { expandNetwork } from '../reconciler/graph/expand-network.ts';
 import type { Plan } from '../reconciler/plan/types.ts';
 import { HANDLERS } from '../reconciler/resources/registry.ts';
 import type { ObservedResource } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import { loadStacks } from '../reconciler/spec/load-stacks.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
@@ -44,7 +43,7 @@ function run(mode: 'plan' | 'apply' | 'destroy', stats?: CallStats) {
     stacks: [stack],
     mode,
     handlers: networkHandlers,
-    expand: expandNetwork,
+    expand: (spec) => expandNetwork(withDefaults(spec)),
     stats,
   });
 }
@@ -69,21 +68,6 @@ async function live(): Promise<Map<string, ObservedResource>> {
   } finally {
     clients.destroy();
   }
-}
-
-/**
- * releaseNatAddress does what AWS does once a deleted NAT gateway is gone: it frees the gateway's
- * elastic IP. moto keeps the address associated with the deleted gateway forever.
- */
-async function releaseNatAddress(): Promise<void> {
-  const described = await ec2.send(
-    new DescribeAddressesCommand({
-      Filters: [{ Name: 'tag:reconciler:address', Values: [addresses.natElasticIp('us-west-2a')] }],
-    }),
-  );
-  const associationId = described.Addresses?.[0]?.AssociationId;
-  assert.ok(associationId, 'moto keeps the address of the deleted NAT gateway associated');
-  await ec2.send(new DisassociateAddressCommand({ AssociationId: associationId }));
 }
 
 before(async () => {
@@ -225,7 +209,7 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
     const applied = await run('apply');
     assert.deepEqual(applied.failures, []);
     const created = applied.applied.filter((change) => change.action === 'create');
-    assert.equal(created.length, expandNetwork(stack).length);
+    assert.equal(created.length, expandNetwork(withDefaults(stack)).length);
     const stats = new CallStats();
     assert.deepEqual(changed((await run('plan', stats)).plan), []);
     // one Describe per kind, plus the two DNS attributes of the one VPC
@@ -279,35 +263,19 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
         'subnet.public-b replace',
         'vpc.main replace',
       ]);
-      const first = await run('apply');
-      // The new NAT gateway reuses the elastic IP, which AWS frees only once the old gateway's
-      // asynchronous deletion completes: the create fails and the next run retries it.
-      assert.deepEqual(
-        first.failures.map((failure) => failure.address),
-        [addresses.natGateway(zoneA)],
-      );
-      assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
-      await releaseNatAddress();
-      const second = await run('apply');
-      assert.deepEqual(second.failures, []);
-      assert.deepEqual(changed((await run('plan')).plan), [], 'converged after the retry');
+      // the new NAT gateway reuses the elastic IP the deleted one released
+      const applied = await run('apply');
+      assert.deepEqual(applied.failures, []);
+      assert.deepEqual(changed((await run('plan')).plan), [], 'converged in one apply');
       assert.equal((await live()).get(addresses.vpc())?.properties.cidrBlock, '10.1.0.0/16');
     } finally {
       stack = original;
     }
   });
 
-  test('destroy removes the whole network; the NAT address is released on the next run', async () => {
-    const first = await run('destroy');
-    assert.deepEqual(
-      first.failures.map((failure) => failure.address),
-      [addresses.natElasticIp(zoneA)],
-    );
-    assert.match(first.failures[0]!.error, /still associated .* retry on the next run/);
-    assert.deepEqual([...(await live()).keys()], [addresses.natElasticIp(zoneA)]);
-    await releaseNatAddress();
-    const second = await run('destroy');
-    assert.deepEqual(second.failures, []);
+  test('one destroy removes the whole network, the NAT address released after its gateway', async () => {
+    const destroyed = await run('destroy');
+    assert.deepEqual(destroyed.failures, []);
     assert.deepEqual([...(await live()).keys()], []);
   });
 });

@@ -28,6 +28,7 @@ import {
   type ResourceContext,
   type ResourceHandler,
 } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
@@ -110,7 +111,7 @@ function withDependencies(resources: DesiredResource[], address: string): Desire
 async function createAll(ctx: ResourceContext, stack: Stack, address?: string) {
   const created = new Map<string, ObservedResource>();
   const desiredByAddress = new Map<string, DesiredResource>();
-  const all = expandNetwork(stack);
+  const all = expandNetwork(withDefaults(stack));
   for (const resource of address ? withDependencies(all, address) : all) {
     const concrete = resolved(resource, created);
     desiredByAddress.set(resource.address, concrete);

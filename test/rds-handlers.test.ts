@@ -4,6 +4,7 @@ import {
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
+  ModifyDBSubnetGroupCommand,
   RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-rds';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
@@ -25,6 +26,7 @@ import type {
   ResourceContext,
   ResourceHandler,
 } from '../reconciler/resources/types.ts';
+import { withDefaults } from '../reconciler/spec/defaults.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
 import {
   type Attributes,
@@ -59,7 +61,9 @@ function databaseStack(name: string, deletionPolicy: DeletionPolicy): Stack {
 }
 
 function desiredOf<P>(stack: Stack, address: string, attributes: Attributes): DesiredResource<P> {
-  const found = expandDatabase(stack).find((resource) => resource.address === address);
+  const found = expandDatabase(withDefaults(stack)).find(
+    (resource) => resource.address === address,
+  );
   assert.ok(found, `${address} is expanded`);
   return resolve(found as DesiredResource<P>, attributes);
 }
@@ -102,7 +106,7 @@ async function createDatabase(stack: Stack, attributes: Attributes) {
   return { desiredGroup, group, desiredInstance, instance };
 }
 
-test('subnet group and instance: create, observe once, empty diff, instance drift corrected by update', async () => {
+test('subnet group and instance: create, observe once, empty diff, drift of each corrected by update', async () => {
   const stack = databaseStack('demo', 'snapshot');
   ctx = context(clients, ['demo']);
   const attributes = await createNetworkFixtures(clients, stack);
@@ -154,8 +158,24 @@ test('subnet group and instance: create, observe once, empty diff, instance drif
   const corrected = await observeOne(dbInstanceHandler, 'demo', addresses.dbInstance());
   assert.deepEqual(diffOf(dbInstanceHandler, desiredInstance, corrected), []);
 
-  // The subnet group's drift (ModifyDBSubnetGroup) is covered by the unit tests only: moto 5.2.1's
-  // ModifyDBSubnetGroup drops the group from its store, so the group vanishes after any modify.
+  // out of band: the subnet group loses one of its subnets, and gets it back in place
+  const [kept] = group.properties.subnetIds as string[];
+  await clients.rds.send(
+    new ModifyDBSubnetGroupCommand({ DBSubnetGroupName: 'demo-db', SubnetIds: [kept!] }),
+  );
+  const shrunk = await observeOne(dbSubnetGroupHandler, 'demo', addresses.dbSubnetGroup());
+  assert.equal(shrunk.id, group.id, 'the same group, modified in place');
+  const groupChanges = diffOf(dbSubnetGroupHandler, desiredGroup, shrunk);
+  assert.ok(groupChanges.length > 0, 'the lost subnet is drift');
+  assert.ok(
+    groupChanges.every(
+      (change) => change.path.startsWith('subnetIds') && !change.forcesReplacement,
+    ),
+    JSON.stringify(groupChanges),
+  );
+  await dbSubnetGroupHandler.update(ctx, desiredGroup, shrunk, groupChanges);
+  const restored = await observeOne(dbSubnetGroupHandler, 'demo', addresses.dbSubnetGroup());
+  assert.deepEqual(diffOf(dbSubnetGroupHandler, desiredGroup, restored), []);
 });
 
 test('delete by policy: snapshot keeps a final snapshot, retain only untags, delete removes; a second delete succeeds', async () => {

@@ -1,13 +1,13 @@
 import { managementTags } from '../aws/tags.ts';
 import type { DeletionPolicy, DesiredResource, Tags } from '../resources/types.ts';
-import type { Stack } from '../spec/types.generated.ts';
+import type { ResolvedStack } from '../spec/types.generated.ts';
 import { kindOf } from './addresses.ts';
 
 /** stackTags is every tag a resource of `stack` at `address` must carry: spec tags, environment, ours. */
-export function stackTags(stack: Stack, address: string, extra: Tags = {}): Tags {
+export function stackTags(stack: ResolvedStack, address: string, extra: Tags = {}): Tags {
   return {
     ...stack.tags,
-    environment: stack.environment ?? 'dev',
+    environment: stack.environment,
     ...extra,
     ...managementTags(stack.name, address),
   };
@@ -15,7 +15,7 @@ export function stackTags(stack: Stack, address: string, extra: Tags = {}): Tags
 
 /** desired builds a DesiredResource of `stack` with the stack's tags and deletion policy. */
 export function desired<P extends Record<string, unknown>>(
-  stack: Stack,
+  stack: ResolvedStack,
   address: string,
   properties: P,
   options: { dependsOn?: string[]; deletionPolicy?: DeletionPolicy; tags?: Tags } = {},
@@ -28,6 +28,6 @@ export function desired<P extends Record<string, unknown>>(
     properties,
     tags: stackTags(stack, address, options.tags),
     dependsOn: options.dependsOn ?? [],
-    deletionPolicy: options.deletionPolicy ?? stack.deletionPolicy ?? 'delete',
+    deletionPolicy: options.deletionPolicy ?? stack.deletionPolicy,
   };
 }

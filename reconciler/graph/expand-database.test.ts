@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DbInstanceProperties } from '../resources/db-instance.ts';
 import { ref } from '../resources/types.ts';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Database, Stack } from '../spec/types.generated.ts';
 import { expandDatabase } from './expand-database.ts';
 
@@ -58,7 +59,7 @@ test('expandDatabase resources, order and deletion policies', () => {
   ];
   for (const { reason, database, expected } of cases) {
     assert.deepStrictEqual(
-      expandDatabase(stack(database)).map((resource) => [
+      expandDatabase(withDefaults(stack(database))).map((resource) => [
         resource.address,
         resource.deletionPolicy,
         resource.dependsOn,
@@ -71,7 +72,7 @@ test('expandDatabase resources, order and deletion policies', () => {
 
 test('expandDatabase properties: managed password, encryption, private, protection by policy', () => {
   const resources = expandDatabase(
-    stack({ ...base, logRetentionDays: 90, maxAllocatedStorageGiB: 100 }),
+    withDefaults(stack({ ...base, logRetentionDays: 90, maxAllocatedStorageGiB: 100 })),
   );
   assert.deepStrictEqual(resources[0]?.properties, {
     name: '/aws/rds/instance/demo-db/postgresql',
@@ -104,7 +105,7 @@ test('expandDatabase properties: managed password, encryption, private, protecti
     deletionProtection: true,
     copyTagsToSnapshot: true,
   });
-  const deletable = expandDatabase(stack({ ...base, deletionPolicy: 'delete' }));
+  const deletable = expandDatabase(withDefaults(stack({ ...base, deletionPolicy: 'delete' })));
   const deletableInstance = deletable.at(-1);
   assert.ok(deletableInstance);
   assert.equal((deletableInstance.properties as DbInstanceProperties).deletionProtection, false);

@@ -2,26 +2,12 @@ import type { DbInstanceProperties } from '../resources/db-instance.ts';
 import type { DbSubnetGroupProperties } from '../resources/db-subnet-group.ts';
 import type { LogGroupProperties } from '../resources/log-group.ts';
 import { type DeletionPolicy, type DesiredResource, ref } from '../resources/types.ts';
-import type { Database, Stack } from '../spec/types.generated.ts';
+import type { ResolvedDatabase, ResolvedStack } from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
 
-/** DATABASE_DEFAULTS are the schema defaults of `database`, applied here too so an unvalidated spec plans the same. */
-export const DATABASE_DEFAULTS = {
-  databaseName: 'app',
-  masterUsername: 'app',
-  allocatedStorageGiB: 20,
-  storageType: 'gp3',
-  multiAz: false,
-  backupRetentionDays: 7,
-  logExports: ['postgresql', 'upgrade'],
-  logRetentionDays: 30,
-  iamAuthentication: false,
-  deletionPolicy: 'snapshot',
-} as const;
-
 /** databaseIdentifier is the DB instance identifier: the spec's, or `<stack>-db`. */
-export function databaseIdentifier(stack: Stack, database: Database): string {
+export function databaseIdentifier(stack: ResolvedStack, database: ResolvedDatabase): string {
   return database.identifier ?? `${stack.name}-db`;
 }
 
@@ -36,20 +22,20 @@ export function databaseLogGroupName(identifier: string, logType: string): strin
  * group over the private subnets and the PostgreSQL instance. The instance follows
  * database.deletionPolicy; a retained database keeps its subnet group and log groups too.
  */
-export function expandDatabase(stack: Stack): DesiredResource[] {
+export function expandDatabase(stack: ResolvedStack): DesiredResource[] {
   const database = stack.database;
   if (!database) return [];
   const identifier = databaseIdentifier(stack, database);
-  const policy: DeletionPolicy = database.deletionPolicy ?? DATABASE_DEFAULTS.deletionPolicy;
+  const policy: DeletionPolicy = database.deletionPolicy;
   const companionPolicy: DeletionPolicy | undefined = policy === 'retain' ? 'retain' : undefined;
   const companionOptions = companionPolicy ? { deletionPolicy: companionPolicy } : {};
-  const logExports = [...(database.logExports ?? DATABASE_DEFAULTS.logExports)];
+  const logExports = [...database.logExports];
 
   const logGroups = logExports.map((logType) => {
     const name = databaseLogGroupName(identifier, logType);
     const properties: LogGroupProperties = {
       name,
-      retentionDays: database.logRetentionDays ?? DATABASE_DEFAULTS.logRetentionDays,
+      retentionDays: database.logRetentionDays,
     };
     return desired(stack, addresses.logGroup(name), properties, companionOptions);
   });
@@ -67,19 +53,19 @@ export function expandDatabase(stack: Stack): DesiredResource[] {
     engine: 'postgres',
     engineVersion: database.engineVersion,
     instanceClass: database.instanceClass,
-    allocatedStorage: database.allocatedStorageGiB ?? DATABASE_DEFAULTS.allocatedStorageGiB,
-    storageType: database.storageType ?? DATABASE_DEFAULTS.storageType,
+    allocatedStorage: database.allocatedStorageGiB,
+    storageType: database.storageType,
     storageEncrypted: true,
     publiclyAccessible: false,
     manageMasterUserPassword: true,
-    masterUsername: database.masterUsername ?? DATABASE_DEFAULTS.masterUsername,
-    dbName: database.databaseName ?? DATABASE_DEFAULTS.databaseName,
+    masterUsername: database.masterUsername,
+    dbName: database.databaseName,
     dbSubnetGroupName: ref(addresses.dbSubnetGroup(), 'name'),
     vpcSecurityGroupIds: [ref(addresses.databaseSecurityGroup())],
-    multiAz: database.multiAz ?? DATABASE_DEFAULTS.multiAz,
-    backupRetentionPeriod: database.backupRetentionDays ?? DATABASE_DEFAULTS.backupRetentionDays,
+    multiAz: database.multiAz,
+    backupRetentionPeriod: database.backupRetentionDays,
     enableCloudwatchLogsExports: [...logExports].sort(),
-    iamDatabaseAuthentication: database.iamAuthentication ?? DATABASE_DEFAULTS.iamAuthentication,
+    iamDatabaseAuthentication: database.iamAuthentication,
     deletionProtection: policy !== 'delete',
     copyTagsToSnapshot: true,
   };

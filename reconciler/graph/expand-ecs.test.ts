@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { EcsServiceProperties } from '../resources/ecs-service.ts';
 import type { TaskDefinitionProperties } from '../resources/task-definition.ts';
 import { ref } from '../resources/types.ts';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { expandEcs, healthCheckCommand } from './expand-ecs.ts';
 
@@ -62,7 +63,7 @@ test('expandEcs addresses: a cluster when services exist, a task definition and 
   ];
   for (const { reason, stack: spec, expected } of cases) {
     assert.deepStrictEqual(
-      expandEcs(spec).map((resource) => resource.address),
+      expandEcs(withDefaults(spec)).map((resource) => resource.address),
       expected,
       reason,
     );
@@ -70,7 +71,7 @@ test('expandEcs addresses: a cluster when services exist, a task definition and 
 });
 
 test('expandEcs task definition: family, roles, secrets by reference, sorted environment with the database', () => {
-  const resources = expandEcs(stack());
+  const resources = expandEcs(withDefaults(stack()));
   const cluster = resources.find((resource) => resource.address === 'ecs-cluster.main');
   assert.deepStrictEqual(cluster?.properties, { name: 'demo', containerInsights: 'enabled' });
   const api = resources.find((resource) => resource.address === 'task-definition.api');
@@ -127,7 +128,7 @@ test('expandEcs task definition: family, roles, secrets by reference, sorted env
   assert.deepStrictEqual(container?.healthCheck?.command, healthCheckCommand(3000, '/healthz'));
   assert.deepStrictEqual(api?.dependsOn, ['log-group.demo/api']);
 
-  const withoutDatabase = expandEcs(stack({ database: undefined }));
+  const withoutDatabase = expandEcs(withDefaults(stack({ database: undefined })));
   const worker = withoutDatabase.find((resource) => resource.address === 'task-definition.worker');
   assert.ok(worker);
   assert.deepStrictEqual(
@@ -138,7 +139,7 @@ test('expandEcs task definition: family, roles, secrets by reference, sorted env
 });
 
 test('expandEcs service: private subnets, its security group, load balancer only when asked', () => {
-  const resources = expandEcs(stack());
+  const resources = expandEcs(withDefaults(stack()));
   const api = resources.find((resource) => resource.address === 'ecs-service.api');
   const worker = resources.find((resource) => resource.address === 'ecs-service.worker');
   assert.deepStrictEqual(api?.properties as EcsServiceProperties, {

@@ -1,24 +1,13 @@
 import type { EcsServiceProperties } from '../resources/ecs-service.ts';
 import type { ContainerSecret, TaskDefinitionProperties } from '../resources/task-definition.ts';
 import { type DesiredResource, type Ref, ref } from '../resources/types.ts';
-import type { SecretRef, Service, Stack } from '../spec/types.generated.ts';
+import type { ResolvedService, ResolvedStack, SecretRef } from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
-
-/** SERVICE_DEFAULTS are the schema defaults of a service, applied here too so an unvalidated spec plans the same. */
-export const SERVICE_DEFAULTS = {
-  cpu: 256,
-  memory: 512,
-  desiredCount: 1,
-  launchType: 'FARGATE',
-  healthCheckPath: '/healthz',
-  healthCheckGracePeriodSeconds: 60,
-  minimumHealthyPercent: 100,
-  maximumPercent: 200,
-} as const;
+import { serviceHealthCheckPath } from './expand-load-balancer.ts';
 
 /** taskFamily is the task definition family of a service: `<stack>-<service>`. */
-export function taskFamily(stack: Stack, service: Service): string {
+export function taskFamily(stack: ResolvedStack, service: ResolvedService): string {
   return `${stack.name}-${service.name}`;
 }
 
@@ -57,28 +46,27 @@ function byName<T extends { name: string }>(a: T, b: T): number {
 
 /** serviceEnvironment: the database connection variables (when the stack has one), then the spec's, sorted by name. */
 export function serviceEnvironment(
-  stack: Stack,
-  service: Service,
+  stack: ResolvedStack,
+  service: ResolvedService,
 ): { name: string; value: string | Ref }[] {
   const variables = new Map<string, string | Ref>();
   if (stack.database) {
     variables.set('DB_HOST', ref(addresses.dbInstance(), 'endpoint'));
     variables.set('DB_PORT', ref(addresses.dbInstance(), 'port'));
-    variables.set('DB_NAME', stack.database.databaseName ?? 'app');
-    variables.set('DB_USER', stack.database.masterUsername ?? 'app');
+    variables.set('DB_NAME', stack.database.databaseName);
+    variables.set('DB_USER', stack.database.masterUsername);
   }
   for (const [name, value] of Object.entries(service.environment ?? {})) variables.set(name, value);
   return [...variables].map(([name, value]) => ({ name, value })).sort(byName);
 }
 
-function taskDefinition(stack: Stack, service: Service): DesiredResource {
-  const healthCheckPath = service.healthCheckPath ?? SERVICE_DEFAULTS.healthCheckPath;
+function taskDefinition(stack: ResolvedStack, service: ResolvedService): DesiredResource {
   const properties: TaskDefinitionProperties = {
     family: taskFamily(stack, service),
-    cpu: String(service.cpu ?? SERVICE_DEFAULTS.cpu),
-    memory: String(service.memory ?? SERVICE_DEFAULTS.memory),
+    cpu: String(service.cpu),
+    memory: String(service.memory),
     networkMode: 'awsvpc',
-    requiresCompatibilities: [service.launchType ?? SERVICE_DEFAULTS.launchType],
+    requiresCompatibilities: [service.launchType],
     executionRoleArn: ref(addresses.executionRole(), 'arn'),
     taskRoleArn: ref(addresses.taskRole(service.name), 'arn'),
     containerDefinitions: [
@@ -101,7 +89,7 @@ function taskDefinition(stack: Stack, service: Service): DesiredResource {
           },
         },
         healthCheck: {
-          command: healthCheckCommand(service.port, healthCheckPath),
+          command: healthCheckCommand(service.port, serviceHealthCheckPath(stack, service)),
           interval: 15,
           timeout: 5,
           retries: 3,
@@ -115,14 +103,14 @@ function taskDefinition(stack: Stack, service: Service): DesiredResource {
   });
 }
 
-function ecsService(stack: Stack, service: Service): DesiredResource {
-  const deployment = service.deployment ?? {};
+function ecsService(stack: ResolvedStack, service: ResolvedService): DesiredResource {
+  const deployment = service.deployment;
   const properties: EcsServiceProperties = {
     cluster: ref(addresses.ecsCluster(), 'arn'),
     serviceName: service.name,
-    launchType: service.launchType ?? SERVICE_DEFAULTS.launchType,
+    launchType: service.launchType,
     taskDefinition: ref(addresses.taskDefinition(service.name), 'arn'),
-    desiredCount: service.desiredCount ?? SERVICE_DEFAULTS.desiredCount,
+    desiredCount: service.desiredCount,
     networkConfiguration: {
       subnets: stack.network.availabilityZones.map((zone) =>
         ref(addresses.subnet('private', zone)),
@@ -140,20 +128,18 @@ function ecsService(stack: Stack, service: Service): DesiredResource {
         ]
       : [],
     deploymentConfiguration: {
-      minimumHealthyPercent:
-        deployment.minimumHealthyPercent ?? SERVICE_DEFAULTS.minimumHealthyPercent,
-      maximumPercent: deployment.maximumPercent ?? SERVICE_DEFAULTS.maximumPercent,
+      minimumHealthyPercent: deployment.minimumHealthyPercent,
+      maximumPercent: deployment.maximumPercent,
       deploymentCircuitBreaker: {
-        enable: deployment.circuitBreaker?.enable ?? true,
-        rollback: deployment.circuitBreaker?.rollback ?? true,
+        enable: deployment.circuitBreaker.enable,
+        rollback: deployment.circuitBreaker.rollback,
       },
     },
     enableECSManagedTags: true,
     propagateTags: 'SERVICE',
   };
   if (service.loadBalancer) {
-    properties.healthCheckGracePeriodSeconds =
-      service.healthCheckGracePeriodSeconds ?? SERVICE_DEFAULTS.healthCheckGracePeriodSeconds;
+    properties.healthCheckGracePeriodSeconds = service.healthCheckGracePeriodSeconds;
   }
   // A target group must be attached to a listener before a service can register tasks in it.
   const dependsOn =
@@ -170,8 +156,8 @@ function ecsService(stack: Stack, service: Service): DesiredResource {
  * Insights enabled) when there is at least one service, and per service a task definition
  * and a service.
  */
-export function expandEcs(stack: Stack): DesiredResource[] {
-  const services = stack.services ?? [];
+export function expandEcs(stack: ResolvedStack): DesiredResource[] {
+  const services = (stack.services ?? []) as ResolvedService[];
   if (services.length === 0) return [];
   return [
     desired(stack, addresses.ecsCluster(), { name: stack.name, containerInsights: 'enabled' }),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IamRoleProperties } from '../resources/iam-role.ts';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import {
   ECS_TASKS_TRUST,
@@ -102,7 +103,7 @@ test('expandIamRoles', () => {
       services,
       ...(database ? { database: { engineVersion: '16', instanceClass: 'db.t4g.micro' } } : {}),
     } as Stack;
-    const resources = expandIamRoles(stack);
+    const resources = expandIamRoles(withDefaults(stack));
     assert.deepStrictEqual(
       resources.map((resource) => resource.address),
       addresses,

@@ -2,7 +2,7 @@ import { shortName } from '../resources/elbv2-common.ts';
 import type { IamRoleProperties, PolicyDocument } from '../resources/iam-role.ts';
 import type { DesiredResource } from '../resources/types.ts';
 import { type Ref, ref } from '../resources/types.ts';
-import type { SecretRef, Service, Stack } from '../spec/types.generated.ts';
+import type { ResolvedStack, SecretRef, Service, Stack } from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
 
@@ -120,7 +120,7 @@ export function taskRoleName(stack: string, service: string): string {
  * (`iam-role.execution`: pulls images, writes logs, reads the services' secrets) and one task
  * role per service (`iam-role.task-<service>`, no permissions until the spec grants some).
  */
-export function expandIamRoles(stack: Stack): DesiredResource[] {
+export function expandIamRoles(stack: ResolvedStack): DesiredResource[] {
   const services = (stack.services ?? []) as Service[];
   if (services.length === 0) return [];
   const inlinePolicies: Record<string, PolicyDocument> = {};

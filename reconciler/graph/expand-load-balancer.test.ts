@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { TaskDefinitionProperties } from '../resources/task-definition.ts';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
+import { validateStackValue } from '../spec/validate.ts';
+import { expandStack } from './expand.ts';
+import { healthCheckCommand } from './expand-ecs.ts';
 import { expandLoadBalancer, targetGroupName } from './expand-load-balancer.ts';
 
 const network: Stack['network'] = {
@@ -177,12 +182,103 @@ test('expandLoadBalancer', () => {
     },
   ];
   for (const { reason, stack: spec, expected } of cases) {
-    const resources = expandLoadBalancer(spec);
+    const resources = expandLoadBalancer(withDefaults(spec));
     assert.deepStrictEqual(
       Object.fromEntries(resources.map((resource) => [resource.address, resource.properties])),
       expected,
       reason,
     );
+  }
+});
+
+test('health check path: the service own path, else the load balancer one, else /healthz', () => {
+  const cases: Array<{
+    reason: string;
+    healthCheck?: Record<string, unknown>;
+    services: ReturnType<typeof service>[];
+    expected: Record<string, { targetGroup?: string; container: string }>;
+  }> = [
+    {
+      reason:
+        'the load balancer path applies to a service without its own (it used to be /healthz)',
+      healthCheck: { path: '/ping' },
+      services: [service('api', {})],
+      expected: { api: { targetGroup: '/ping', container: '/ping' } },
+    },
+    {
+      reason: 'a service path wins over the load balancer one',
+      healthCheck: { path: '/ping' },
+      services: [service('api', {}, { healthCheckPath: '/ready' })],
+      expected: { api: { targetGroup: '/ready', container: '/ready' } },
+    },
+    {
+      reason: 'no path anywhere: the documented default /healthz',
+      services: [service('api', {})],
+      expected: { api: { targetGroup: '/healthz', container: '/healthz' } },
+    },
+    {
+      reason: 'a health check without a path: /healthz, its other fields from the spec',
+      healthCheck: { intervalSeconds: 10 },
+      services: [service('api', {})],
+      expected: { api: { targetGroup: '/healthz', container: '/healthz' } },
+    },
+    {
+      reason: 'a service without load balancer probes /healthz, never the load balancer path',
+      healthCheck: { path: '/ping' },
+      services: [
+        service('api', {}),
+        service('worker'),
+        service('jobs', undefined, { healthCheckPath: '/up' }),
+      ],
+      expected: {
+        api: { targetGroup: '/ping', container: '/ping' },
+        worker: { container: '/healthz' },
+        jobs: { container: '/up' },
+      },
+    },
+  ];
+  for (const { reason, healthCheck, services, expected } of cases) {
+    const spec = stack({
+      loadBalancer: {
+        listeners: [{ port: 80, protocol: 'HTTP' }],
+        ...(healthCheck ? { healthCheck } : {}),
+      },
+      services,
+      logGroups: [{ name: '/app' }],
+    });
+    const validated = validateStackValue(structuredClone(spec));
+    assert.deepStrictEqual(validated.issues, [], reason);
+    for (const [how, value] of [
+      ['loaded (defaults filled in by the validator)', validated.stack],
+      ['as written', spec],
+    ] as const) {
+      assert.ok(value, reason);
+      const resources = new Map(expandStack(value).map((resource) => [resource.address, resource]));
+      const actual = Object.fromEntries(
+        services.map(({ name }) => {
+          const targetGroup = resources.get(`target-group.${name}`)?.properties as
+            | { healthCheck: { path: string } }
+            | undefined;
+          const task = resources.get(`task-definition.${name}`)?.properties as
+            | TaskDefinitionProperties
+            | undefined;
+          return [
+            name,
+            {
+              ...(targetGroup ? { targetGroup: targetGroup.healthCheck.path } : {}),
+              container: task?.containerDefinitions[0]?.healthCheck?.command,
+            },
+          ];
+        }),
+      );
+      const want = Object.fromEntries(
+        Object.entries(expected).map(([name, paths]) => [
+          name,
+          { ...paths, container: healthCheckCommand(3000, paths.container) },
+        ]),
+      );
+      assert.deepStrictEqual(actual, want, `${reason} (${how})`);
+    }
   }
 });
 

@@ -4,7 +4,12 @@ import { NOT_FOUND_ACTION } from '../resources/listener.ts';
 import type { LoadBalancerProperties } from '../resources/load-balancer.ts';
 import type { TargetGroupProperties } from '../resources/target-group.ts';
 import { type DesiredResource, ref } from '../resources/types.ts';
-import type { Listener, LoadBalancer, Service, Stack } from '../spec/types.generated.ts';
+import type {
+  ResolvedListener,
+  ResolvedLoadBalancer,
+  ResolvedService,
+  ResolvedStack,
+} from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
 import type { WithRefs } from './expand-network.ts';
@@ -12,20 +17,35 @@ import type { WithRefs } from './expand-network.ts';
 /** MAX_ELBV2_NAME is the AWS limit on load balancer and target group names. */
 const MAX_ELBV2_NAME = 32;
 
-/** DEFAULT_SSL_POLICY is the schema default TLS policy of HTTPS listeners. */
-export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
-
 /** targetGroupName is `<stack>-<service>`, cut and hashed to 32 characters when longer. */
 export function targetGroupName(stack: string, service: string): string {
   return shortName(`${stack}-${service}`, MAX_ELBV2_NAME);
 }
 
 /** loadBalancedServices are the services attached to the load balancer, in spec order. */
-export function loadBalancedServices(stack: Stack): Service[] {
-  return ((stack.services ?? []) as Service[]).filter((service) => service.loadBalancer);
+export function loadBalancedServices(stack: ResolvedStack): ResolvedService[] {
+  return ((stack.services ?? []) as ResolvedService[]).filter((service) => service.loadBalancer);
 }
 
-function targetGroupArn(service: Service) {
+/**
+ * serviceHealthCheckPath is where a service is probed, by its target group and by its container
+ * health check alike: its own healthCheckPath, else (load-balanced) the load balancer's
+ * healthCheck.path, whose default the schema fills in; for a service without load balancer the
+ * schema itself fills in healthCheckPath.
+ */
+export function serviceHealthCheckPath(stack: ResolvedStack, service: ResolvedService): string {
+  const path =
+    service.healthCheckPath ??
+    (service.loadBalancer ? stack.loadBalancer?.healthCheck.path : undefined);
+  if (path === undefined) {
+    throw new Error(
+      `stack ${stack.name}: service ${service.name} is load-balanced but the stack has no loadBalancer`,
+    );
+  }
+  return path;
+}
+
+function targetGroupArn(service: ResolvedService) {
   return ref(addresses.targetGroup(service.name), 'arn');
 }
 
@@ -33,7 +53,7 @@ function targetGroupArn(service: Service) {
  * pathRules routes each path-routed service; without an explicit priority a service gets
  * 10, 20, 30, ... in spec order.
  */
-export function pathRules(services: readonly Service[]): WithRefs<ListenerRule>[] {
+export function pathRules(services: readonly ResolvedService[]): WithRefs<ListenerRule>[] {
   return services
     .filter((service) => service.loadBalancer?.pathPatterns)
     .map((service, index) => ({
@@ -45,10 +65,10 @@ export function pathRules(services: readonly Service[]): WithRefs<ListenerRule>[
 }
 
 function listenerProperties(
-  listener: Listener,
-  services: readonly Service[],
+  listener: ResolvedListener,
+  services: readonly ResolvedService[],
 ): WithRefs<ListenerProperties> {
-  const redirect = listener.protocol === 'HTTP' && listener.redirectToHttps === true;
+  const redirect = listener.protocol === 'HTTP' && listener.redirectToHttps;
   const defaultService = services.find((service) => !service.loadBalancer?.pathPatterns);
   let defaultAction: WithRefs<ListenerAction> = NOT_FOUND_ACTION;
   if (redirect) {
@@ -65,16 +85,16 @@ function listenerProperties(
   };
   if (listener.protocol === 'HTTPS') {
     if (listener.certificateArn) properties.certificateArn = listener.certificateArn;
-    properties.sslPolicy = listener.sslPolicy ?? DEFAULT_SSL_POLICY;
+    properties.sslPolicy = listener.sslPolicy;
   }
   return properties;
 }
 
 function loadBalancerProperties(
-  stack: Stack,
-  spec: LoadBalancer,
+  stack: ResolvedStack,
+  spec: ResolvedLoadBalancer,
 ): WithRefs<LoadBalancerProperties> {
-  const scheme = spec.scheme ?? 'internet-facing';
+  const scheme = spec.scheme;
   const tier = scheme === 'internet-facing' ? 'public' : 'private';
   return {
     name: spec.name ?? stack.name,
@@ -82,16 +102,16 @@ function loadBalancerProperties(
     type: 'application',
     subnets: stack.network.availabilityZones.map((zone) => ref(addresses.subnet(tier, zone))),
     securityGroups: [ref(addresses.loadBalancerSecurityGroup())],
-    idleTimeoutSeconds: spec.idleTimeoutSeconds ?? 60,
+    idleTimeoutSeconds: spec.idleTimeoutSeconds,
   };
 }
 
 function targetGroupProperties(
-  stack: Stack,
-  spec: LoadBalancer,
-  service: Service,
+  stack: ResolvedStack,
+  spec: ResolvedLoadBalancer,
+  service: ResolvedService,
 ): WithRefs<TargetGroupProperties> {
-  const check = spec.healthCheck ?? {};
+  const check = spec.healthCheck;
   return {
     name: targetGroupName(stack.name, service.name),
     protocol: 'HTTP',
@@ -99,14 +119,14 @@ function targetGroupProperties(
     targetType: 'ip',
     vpcId: ref(addresses.vpc()),
     healthCheck: {
-      path: service.healthCheckPath ?? check.path ?? '/',
-      matcher: check.matcher ?? '200',
-      intervalSeconds: check.intervalSeconds ?? 30,
-      timeoutSeconds: check.timeoutSeconds ?? 5,
-      healthyThreshold: check.healthyThreshold ?? 5,
-      unhealthyThreshold: check.unhealthyThreshold ?? 2,
+      path: serviceHealthCheckPath(stack, service),
+      matcher: check.matcher,
+      intervalSeconds: check.intervalSeconds,
+      timeoutSeconds: check.timeoutSeconds,
+      healthyThreshold: check.healthyThreshold,
+      unhealthyThreshold: check.unhealthyThreshold,
     },
-    deregistrationDelaySeconds: spec.deregistrationDelaySeconds ?? 300,
+    deregistrationDelaySeconds: spec.deregistrationDelaySeconds,
   };
 }
 
@@ -116,7 +136,7 @@ function targetGroupProperties(
  * and one listener per spec listener (`listener.<protocol>-<port>`, path rules included).
  * Values of other resources are Refs: subnets, security group, VPC, target group and ALB ARNs.
  */
-export function expandLoadBalancer(stack: Stack): DesiredResource[] {
+export function expandLoadBalancer(stack: ResolvedStack): DesiredResource[] {
   const spec = stack.loadBalancer;
   if (!spec) return [];
   const services = loadBalancedServices(stack);

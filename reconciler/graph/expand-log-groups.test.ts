@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { expandLogGroups } from './expand-log-groups.ts';
 
@@ -41,7 +42,7 @@ test('expandLogGroups', () => {
   ];
   for (const { reason, logGroups, expected } of cases) {
     const stack = { name: 'app', region: 'us-west-2', network, logGroups } as Stack;
-    const resources = expandLogGroups(stack);
+    const resources = expandLogGroups(withDefaults(stack));
     assert.deepStrictEqual(
       resources.map((resource) => [resource.address, resource.properties]),
       expected,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TAG_ADDRESS, TAG_STACK } from '../aws/tags.ts';
 import { type DesiredResource, ref } from '../resources/types.ts';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { expandNetwork } from './expand-network.ts';
@@ -85,7 +86,7 @@ const natCases: Array<{
 
 for (const { reason, natGateways, natAddresses, privateRoutes } of natCases) {
   test(`expandNetwork nat: ${reason}`, () => {
-    const resources = expandNetwork(stack({}, natGateways ? { natGateways } : {}));
+    const resources = expandNetwork(withDefaults(stack({}, natGateways ? { natGateways } : {})));
     assert.deepStrictEqual(
       resources
         .map((resource) => resource.address)
@@ -123,7 +124,7 @@ for (const { reason, natGateways, natAddresses, privateRoutes } of natCases) {
 }
 
 test('expandNetwork: vpc, internet gateway and subnets in zone order with the spec cidrs', () => {
-  const found = byAddress(expandNetwork(stack({}, { enableDnsHostnames: false })));
+  const found = byAddress(expandNetwork(withDefaults(stack({}, { enableDnsHostnames: false }))));
   assert.deepStrictEqual(found.get('vpc.main')?.properties, {
     cidrBlock: '10.0.0.0/16',
     enableDnsSupport: true,
@@ -152,7 +153,9 @@ test('expandNetwork: vpc, internet gateway and subnets in zone order with the sp
 });
 
 test('expandNetwork: addresses come from addresses.ts and carry Name and management tags', () => {
-  const resources = expandNetwork(stack({ tags: { team: 'core' }, environment: 'prod' }));
+  const resources = expandNetwork(
+    withDefaults(stack({ tags: { team: 'core' }, environment: 'prod' })),
+  );
   const subnet = byAddress(resources).get(addresses.subnet('private', 'us-west-2b'));
   assert.deepStrictEqual(subnet?.tags, {
     team: 'core',
@@ -269,7 +272,7 @@ const groupCases: Array<{ reason: string; spec: Partial<Stack>; want: Record<str
 
 for (const { reason, spec, want } of groupCases) {
   test(`expandNetwork security groups: ${reason}`, () => {
-    const resources = expandNetwork(stack(spec));
+    const resources = expandNetwork(withDefaults(stack(spec)));
     const groups = resources.filter((resource) => resource.kind === 'security-group');
     assert.deepStrictEqual(
       Object.fromEntries(groups.map((group) => [group.address, group.properties])),
@@ -287,9 +290,11 @@ test('expandNetwork: a zone without a subnet cidr is an error naming the zone', 
   assert.throws(
     () =>
       expandNetwork(
-        stack(
-          {},
-          { availabilityZones: ['us-west-2a', 'us-west-2b'], privateSubnets: ['10.0.10.0/24'] },
+        withDefaults(
+          stack(
+            {},
+            { availabilityZones: ['us-west-2a', 'us-west-2b'], privateSubnets: ['10.0.10.0/24'] },
+          ),
         ),
       ),
     /no private subnet cidr for availability zone us-west-2b/,

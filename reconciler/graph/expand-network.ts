@@ -7,7 +7,7 @@ import { ALLOW_ALL_EGRESS } from '../resources/security-group.ts';
 import type { SubnetProperties } from '../resources/subnet.ts';
 import { type DesiredResource, type Ref, ref } from '../resources/types.ts';
 import type { VpcProperties } from '../resources/vpc.ts';
-import type { Stack } from '../spec/types.generated.ts';
+import type { ResolvedStack } from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
 
@@ -26,12 +26,12 @@ export const POSTGRES_PORT = 5432;
 /** DEFAULT_ROUTE is the destination of the internet and NAT routes. */
 export const DEFAULT_ROUTE = '0.0.0.0/0';
 
-function nameTag(stack: Stack, address: string): { Name: string } {
+function nameTag(stack: ResolvedStack, address: string): { Name: string } {
   return { Name: `${stack.name}-${address.slice(address.indexOf('.') + 1)}` };
 }
 
 function build<P extends Record<string, unknown>>(
-  stack: Stack,
+  stack: ResolvedStack,
   address: string,
   properties: P,
   dependsOn: string[] = [],
@@ -43,7 +43,7 @@ function tcpRule(port: number, source: { cidr: string } | { sourceSecurityGroupI
   return { protocol: 'tcp' as const, fromPort: port, toPort: port, ...source };
 }
 
-function securityGroups(stack: Stack): DesiredResource[] {
+function securityGroups(stack: ResolvedStack): DesiredResource[] {
   const vpcId = ref(addresses.vpc());
   const egress = [{ ...ALLOW_ALL_EGRESS }];
   const groups: DesiredResource[] = [];
@@ -64,7 +64,7 @@ function securityGroups(stack: Stack): DesiredResource[] {
   };
   const loadBalancer = stack.loadBalancer;
   if (loadBalancer) {
-    const cidrs = loadBalancer.allowedCidrs ?? [DEFAULT_ROUTE];
+    const cidrs = loadBalancer.allowedCidrs;
     const ports = [...new Set(loadBalancer.listeners.map((listener) => listener.port))];
     add(
       addresses.loadBalancerSecurityGroup(),
@@ -103,9 +103,9 @@ function securityGroups(stack: Stack): DesiredResource[] {
   return groups;
 }
 
-function natZones(stack: Stack): string[] {
+function natZones(stack: ResolvedStack): string[] {
   const zones = stack.network.availabilityZones;
-  switch (stack.network.natGateways ?? 'single') {
+  switch (stack.network.natGateways) {
     case 'none':
       return [];
     case 'perAz':
@@ -121,7 +121,7 @@ function natZones(stack: Stack): string[] {
  * one in the first zone, or one per zone), the public route table and one private route table
  * per zone, and the security groups of the load balancer, each service and the database.
  */
-export function expandNetwork(stack: Stack): DesiredResource[] {
+export function expandNetwork(stack: ResolvedStack): DesiredResource[] {
   const network = stack.network;
   const zones = network.availabilityZones;
   const vpcId = ref(addresses.vpc());
@@ -131,7 +131,7 @@ export function expandNetwork(stack: Stack): DesiredResource[] {
   const vpc: VpcProperties = {
     cidrBlock: network.cidr,
     enableDnsSupport: true,
-    enableDnsHostnames: network.enableDnsHostnames ?? true,
+    enableDnsHostnames: network.enableDnsHostnames,
   };
   resources.push(build(stack, addresses.vpc(), vpc));
   const internetGateway: WithRefs<InternetGatewayProperties> = { vpcId };

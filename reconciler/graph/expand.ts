@@ -1,4 +1,5 @@
 import type { DesiredResource } from '../resources/types.ts';
+import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { expandDatabase } from './expand-database.ts';
 import { expandEcs } from './expand-ecs.ts';
@@ -8,16 +9,19 @@ import { expandLogGroups } from './expand-log-groups.ts';
 import { expandNetwork } from './expand-network.ts';
 
 /**
- * expandStack turns one validated stack spec (defaults applied) into its logical resources,
- * each with its address, properties (Refs for values of other resources) and full tag set.
+ * expandStack turns one stack spec into its logical resources, each with its address, properties
+ * (Refs for values of other resources) and full tag set. It fills the schema defaults into a copy
+ * of the spec first, so a spec that never went through the loader plans as a loaded one does; the
+ * expanders read every default from there and invent none.
  */
 export function expandStack(stack: Stack): DesiredResource[] {
+  const resolved = withDefaults(stack);
   return [
-    ...expandNetwork(stack),
-    ...expandLogGroups(stack),
-    ...expandIamRoles(stack),
-    ...expandLoadBalancer(stack),
-    ...expandEcs(stack),
-    ...expandDatabase(stack),
+    ...expandNetwork(resolved),
+    ...expandLogGroups(resolved),
+    ...expandIamRoles(resolved),
+    ...expandLoadBalancer(resolved),
+    ...expandEcs(resolved),
+    ...expandDatabase(resolved),
   ];
 }

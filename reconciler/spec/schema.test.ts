@@ -41,6 +41,15 @@ test('every $ref target has a description', () => {
   assert.deepStrictEqual(undescribed, []);
 });
 
+test('no default sits where ajv would ignore it: on a $ref target', () => {
+  // ajv fills in a default written on the property, never the default of a definition it refers to.
+  const defs = stackSchema().$defs as Record<string, Node>;
+  const ignored = Object.entries(defs)
+    .filter(([, def]) => def.default !== undefined)
+    .map(([name]) => name);
+  assert.deepStrictEqual(ignored, []);
+});
+
 test('the validator compiles in strict mode and fills in defaults', () => {
   const value = {
     name: 'tiny',

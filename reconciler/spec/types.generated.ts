@@ -30,32 +30,6 @@ export type SecretRef =
        */
       ssmParameter: string;
     };
-/**
- * Days CloudWatch keeps log events (AWS default: forever; here 30). One of the values AWS accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
- */
-export type RetentionDays =
-  | 1
-  | 3
-  | 5
-  | 7
-  | 14
-  | 30
-  | 60
-  | 90
-  | 120
-  | 150
-  | 180
-  | 365
-  | 400
-  | 545
-  | 731
-  | 1096
-  | 1827
-  | 2192
-  | 2557
-  | 2922
-  | 3288
-  | 3653;
 
 /**
  * A whole application stack on AWS, written at the level a person thinks in: a network, a load balancer, container services, a PostgreSQL database and log groups. The reconciler expands it into AWS resources and keeps them converged.
@@ -441,7 +415,7 @@ export interface Listener {
  */
 export interface TargetHealthCheck {
   /**
-   * HTTP path probed (AWS default /). Format: a path starting with / (printable characters, no spaces).
+   * HTTP path probed (AWS default /; here /healthz). Format: a path starting with / (printable characters, no spaces).
    */
   path?: string;
   /**
@@ -516,7 +490,7 @@ export interface Service {
     [k: string]: SecretRef;
   };
   /**
-   * HTTP path the load balancer probes; overrides loadBalancer.healthCheck.path for this service. Format: a path starting with / (printable characters, no spaces).
+   * HTTP path the load balancer and the container health check probe; overrides loadBalancer.healthCheck.path for this service. Default: loadBalancer.healthCheck.path for a load-balanced service, /healthz for the others. Format: a path starting with / (printable characters, no spaces).
    */
   healthCheckPath?: string;
   /**
@@ -631,7 +605,32 @@ export interface Database {
    * Items: A PostgreSQL log type.
    */
   logExports?: ('postgresql' | 'upgrade' | 'iam-db-auth-error')[];
-  logRetentionDays?: RetentionDays;
+  /**
+   * Days CloudWatch keeps log events (AWS default: forever; here 30). One of the values AWS accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+   */
+  logRetentionDays?:
+    | 1
+    | 3
+    | 5
+    | 7
+    | 14
+    | 30
+    | 60
+    | 90
+    | 120
+    | 150
+    | 180
+    | 365
+    | 400
+    | 545
+    | 731
+    | 1096
+    | 1827
+    | 2192
+    | 2557
+    | 2922
+    | 3288
+    | 3653;
   /**
    * Allow IAM database authentication tokens (AWS default false).
    */
@@ -649,7 +648,754 @@ export interface LogGroup {
    * Log group name, unique in the stack, up to 512 characters. Format: letters, digits and _ - / . # (e.g. /scalable-logging/api).
    */
   name: string;
-  retentionDays?: RetentionDays;
+  /**
+   * Days CloudWatch keeps log events (AWS default: forever; here 30). One of the values AWS accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+   */
+  retentionDays?:
+    | 1
+    | 3
+    | 5
+    | 7
+    | 14
+    | 30
+    | 60
+    | 90
+    | 120
+    | 150
+    | 180
+    | 365
+    | 400
+    | 545
+    | 731
+    | 1096
+    | 1827
+    | 2192
+    | 2557
+    | 2922
+    | 3288
+    | 3653;
+  /**
+   * KMS key that encrypts the log data (default: CloudWatch's own encryption). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
+   */
+  kmsKeyArn?: string;
+}
+
+/**
+ * A whole application stack on AWS, written at the level a person thinks in: a network, a load balancer, container services, a PostgreSQL database and log groups. The reconciler expands it into AWS resources and keeps them converged. Every field with a schema default is present (ajv useDefaults).
+ */
+export interface ResolvedStack {
+  /**
+   * Optional reference to this schema, for editors.
+   */
+  $schema?: string;
+  /**
+   * Stack name, unique per AWS account and region. It prefixes every AWS name the stack creates and is the value of the reconciler:stack tag; at most 24 characters so that derived names (load balancer, target groups, roles) stay within AWS limits. Format: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
+   */
+  name: string;
+  /**
+   * Environment label (dev, staging, prod, ...), added to every resource as the tag `environment`. Format: lowercase letters, digits and hyphens, starting with a letter.
+   */
+  environment: string;
+  /**
+   * AWS region of the stack. Format: a region name such as us-west-2 or eu-central-1.
+   */
+  region: string;
+  /**
+   * Tags added to every resource of the stack. Keys starting with aws: or reconciler: are reserved.
+   */
+  tags?: Tags;
+  /**
+   * What happens to the stack's resources when they are removed from the spec or the stack is destroyed: delete removes them; retain leaves them in place and only removes the reconciler's management tags. Stateful resources (the database) follow their own deletionPolicy.
+   */
+  deletionPolicy: 'delete' | 'retain';
+  /**
+   * When true the daemon still observes and plans the stack and reports drift, but changes nothing.
+   */
+  paused: boolean;
+  network: ResolvedNetwork;
+  loadBalancer?: ResolvedLoadBalancer;
+  /**
+   * Container services run on ECS in the private subnets.
+   *
+   * @maxItems 20
+   */
+  services?:
+    | []
+    | [ResolvedService]
+    | [ResolvedService, ResolvedService]
+    | [ResolvedService, ResolvedService, ResolvedService]
+    | [ResolvedService, ResolvedService, ResolvedService, ResolvedService]
+    | [ResolvedService, ResolvedService, ResolvedService, ResolvedService, ResolvedService]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ]
+    | [
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+        ResolvedService,
+      ];
+  database?: ResolvedDatabase;
+  /**
+   * CloudWatch log groups owned by the stack. Services send their container logs to one of them.
+   *
+   * @maxItems 50
+   */
+  logGroups?: ResolvedLogGroup[];
+}
+/**
+ * The VPC: public subnets (internet gateway) for the load balancer and NAT gateways, private subnets for services and the database, one of each per availability zone.
+ */
+export interface ResolvedNetwork {
+  /**
+   * IPv4 CIDR block of the VPC, between /16 and /28. Changing it replaces the VPC and everything in it.
+   */
+  cidr: Cidr;
+  /**
+   * Availability zones to spread subnets over, e.g. [us-west-2a, us-west-2b]. A load balancer and a database need at least two.
+   *
+   * @minItems 1
+   * @maxItems 6
+   *
+   * Items: An availability zone of the stack's region. Format: an availability zone name such as us-west-2a (the region followed by a letter).
+   */
+  availabilityZones:
+    | [string]
+    | [string, string]
+    | [string, string, string]
+    | [string, string, string, string]
+    | [string, string, string, string, string]
+    | [string, string, string, string, string, string];
+  /**
+   * CIDR of the public subnet in each availability zone, in the same order as availabilityZones.
+   *
+   * @minItems 1
+   * @maxItems 6
+   */
+  publicSubnets:
+    | [Cidr]
+    | [Cidr, Cidr]
+    | [Cidr, Cidr, Cidr]
+    | [Cidr, Cidr, Cidr, Cidr]
+    | [Cidr, Cidr, Cidr, Cidr, Cidr]
+    | [Cidr, Cidr, Cidr, Cidr, Cidr, Cidr];
+  /**
+   * CIDR of the private subnet in each availability zone, in the same order as availabilityZones.
+   *
+   * @minItems 1
+   * @maxItems 6
+   */
+  privateSubnets:
+    | [Cidr]
+    | [Cidr, Cidr]
+    | [Cidr, Cidr, Cidr]
+    | [Cidr, Cidr, Cidr, Cidr]
+    | [Cidr, Cidr, Cidr, Cidr, Cidr]
+    | [Cidr, Cidr, Cidr, Cidr, Cidr, Cidr];
+  /**
+   * Outbound internet access for the private subnets: none, a single NAT gateway in the first zone (cheaper), or one per availability zone (survives a zone outage).
+   */
+  natGateways: 'none' | 'single' | 'perAz';
+  /**
+   * Give instances public DNS host names. DNS support is always on; ECS and RDS need both.
+   */
+  enableDnsHostnames: boolean;
+}
+/**
+ * An Application Load Balancer in the public subnets in front of the services that ask for it.
+ */
+export interface ResolvedLoadBalancer {
+  /**
+   * Name of the load balancer, at most 32 characters (AWS limit). Default: the stack name. Format: letters, digits and hyphens, not starting or ending with a hyphen.
+   */
+  name?: string;
+  /**
+   * internet-facing (public IP addresses) or internal.
+   */
+  scheme: 'internet-facing' | 'internal';
+  /**
+   * Seconds a connection may stay idle before the load balancer closes it (AWS default 60).
+   */
+  idleTimeoutSeconds: number;
+  /**
+   * Listeners: HTTP, and HTTPS with an ACM certificate.
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  listeners:
+    | [ResolvedListener]
+    | [ResolvedListener, ResolvedListener]
+    | [ResolvedListener, ResolvedListener, ResolvedListener]
+    | [ResolvedListener, ResolvedListener, ResolvedListener, ResolvedListener]
+    | [ResolvedListener, ResolvedListener, ResolvedListener, ResolvedListener, ResolvedListener]
+    | [
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+      ]
+    | [
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+      ]
+    | [
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+      ]
+    | [
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+      ]
+    | [
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+        ResolvedListener,
+      ];
+  healthCheck: ResolvedTargetHealthCheck;
+  /**
+   * How long the target group waits for in-flight requests before a deregistered target is removed.
+   */
+  deregistrationDelaySeconds: number;
+  /**
+   * Client address ranges allowed to reach the listeners.
+   *
+   * @maxItems 50
+   */
+  allowedCidrs: Cidr[];
+}
+/**
+ * A listener of the load balancer: the port and protocol clients connect to.
+ */
+export interface ResolvedListener {
+  /**
+   * Port clients connect to, unique among the listeners.
+   */
+  port: number;
+  /**
+   * HTTP or HTTPS.
+   */
+  protocol: 'HTTP' | 'HTTPS';
+  /**
+   * ACM certificate of an HTTPS listener (required for HTTPS, not allowed on HTTP). Format: an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<id>.
+   */
+  certificateArn?: string;
+  /**
+   * TLS security policy of an HTTPS listener (ignored on HTTP). Format: an ELB security policy name starting with ELBSecurityPolicy-.
+   */
+  sslPolicy: string;
+  /**
+   * On an HTTP listener: answer every request with a 301 to the same URL on HTTPS port 443 instead of forwarding it. Needs an HTTPS listener on port 443.
+   */
+  redirectToHttps: boolean;
+}
+/**
+ * Target group health check of the load-balanced services (a service's healthCheckPath overrides the path).
+ */
+export interface ResolvedTargetHealthCheck {
+  /**
+   * HTTP path probed (AWS default /; here /healthz). Format: a path starting with / (printable characters, no spaces).
+   */
+  path: string;
+  /**
+   * HTTP codes that mean healthy (AWS default 200). Format: a code, a list (200,204) or a range (200-299).
+   */
+  matcher: string;
+  /**
+   * Seconds between health checks of one target (AWS default 30).
+   */
+  intervalSeconds: number;
+  /**
+   * Seconds without a response that count as a failed check; less than intervalSeconds (AWS default 5).
+   */
+  timeoutSeconds: number;
+  /**
+   * Consecutive successes before an unhealthy target is healthy again (AWS default 5).
+   */
+  healthyThreshold: number;
+  /**
+   * Consecutive failures before a target is unhealthy (AWS default 2).
+   */
+  unhealthyThreshold: number;
+}
+/**
+ * A container service on ECS: one task definition and one ECS service.
+ */
+export interface ResolvedService {
+  /**
+   * Service name, unique in the stack; names its ECS service, task family and target group (<stack>-<service>, at most 32 characters). Format: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
+   */
+  name: string;
+  /**
+   * Container image reference with a tag or digest. Format: repository:tag or repository@sha256:<64 hex digits>, in lowercase, e.g. public.ecr.aws/acme/api:1.2.3.
+   */
+  image: string;
+  /**
+   * CPU units of the task (1024 = one vCPU). Fargate accepts 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   */
+  cpu: 256 | 512 | 1024 | 2048 | 4096 | 8192 | 16384;
+  /**
+   * Memory of the task in MiB. Fargate allows, per cpu: 256: 512-2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384 (steps of 1024); 4096: 8192-30720 (steps of 1024); 8192: 16384-61440 (steps of 4096); 16384: 32768-122880 (steps of 8192).
+   */
+  memory: number;
+  /**
+   * Container port the service listens on.
+   */
+  port: number;
+  /**
+   * Number of tasks to keep running (AWS default 1).
+   */
+  desiredCount: number;
+  /**
+   * FARGATE (serverless) or EC2.
+   */
+  launchType: 'FARGATE' | 'EC2';
+  /**
+   * Overrides the image's command.
+   *
+   * @maxItems 100
+   */
+  command?: string[];
+  /**
+   * Plain environment variables. Never put a secret here (a secret-looking name such as DB_PASSWORD or a credential-looking value is an error): use secrets.
+   */
+  environment?: {
+    [k: string]: string;
+  };
+  /**
+   * Environment variables filled by ECS from a secret store at task start.
+   */
+  secrets?: {
+    [k: string]: SecretRef;
+  };
+  /**
+   * HTTP path the load balancer and the container health check probe; overrides loadBalancer.healthCheck.path for this service. Default: loadBalancer.healthCheck.path for a load-balanced service, /healthz for the others. Format: a path starting with / (printable characters, no spaces).
+   */
+  healthCheckPath?: string;
+  /**
+   * Name of one of the stack's logGroups that receives the container's stdout and stderr (awslogs driver); must be declared in logGroups.
+   */
+  logGroup: string;
+  /**
+   * Attach the service to the stack's load balancer (needs the stack's loadBalancer section). At most one service leaves out pathPatterns: it receives the listeners' default action.
+   */
+  loadBalancer?: {
+    /**
+     * Path patterns routed to this service, unique across services (e.g. /v1/*).
+     *
+     * @minItems 1
+     * @maxItems 5
+     *
+     * Items: A path pattern. Format: starts with /, may use * and ? wildcards, e.g. /v1/*.
+     */
+    pathPatterns?:
+      | [string]
+      | [string, string]
+      | [string, string, string]
+      | [string, string, string, string]
+      | [string, string, string, string, string];
+    /**
+     * Listener rule priority (lower is evaluated first), unique across services. Default: the service's position in the list.
+     */
+    priority?: number;
+  };
+  /**
+   * Seconds ECS ignores failing load balancer health checks after a task starts (AWS default 0; here 60 so a starting container is not killed).
+   */
+  healthCheckGracePeriodSeconds: number;
+  /**
+   * Rolling deployment settings.
+   */
+  deployment: {
+    /**
+     * Lower limit, in percent of desiredCount, of running tasks during a deployment (AWS default 100).
+     */
+    minimumHealthyPercent: number;
+    /**
+     * Upper limit, in percent of desiredCount, of running tasks during a deployment (AWS default 200).
+     */
+    maximumPercent: number;
+    /**
+     * Stop a failing deployment and, with rollback, return to the last working one.
+     */
+    circuitBreaker: {
+      /**
+       * Stop a deployment whose tasks keep failing to start (AWS default false; here true).
+       */
+      enable: boolean;
+      /**
+       * After stopping, go back to the last deployment that worked (AWS default false; here true).
+       */
+      rollback: boolean;
+    };
+  };
+}
+/**
+ * A PostgreSQL instance on RDS in the private subnets, reachable only from the services. Its master password is generated and rotated by RDS in Secrets Manager; no password is ever written anywhere.
+ */
+export interface ResolvedDatabase {
+  /**
+   * DB instance identifier, at most 63 characters. Default: <stack>-db. Changing it replaces the database. Format: letters, digits and hyphens, starting with a letter, not ending with a hyphen, no two hyphens in a row.
+   */
+  identifier?: string;
+  /**
+   * PostgreSQL engine version; a major version change replaces the database. Format: major or major.minor, e.g. 16 or 16.4 (quote it in YAML: "16.4").
+   */
+  engineVersion: string;
+  /**
+   * DB instance class. Format: db.<family>.<size>, e.g. db.t4g.micro.
+   */
+  instanceClass: string;
+  /**
+   * Name of the database created in the instance. Format: letters, digits and underscores, starting with a letter.
+   */
+  databaseName: string;
+  /**
+   * Master user name; the password is generated and kept by RDS. Format: letters, digits and underscores, starting with a letter.
+   */
+  masterUsername: string;
+  /**
+   * The master password is always generated and kept by RDS in Secrets Manager (ManageMasterUserPassword).
+   */
+  manageMasterPassword: true;
+  /**
+   * Storage size in GiB.
+   */
+  allocatedStorageGiB: number;
+  /**
+   * Upper limit for storage autoscaling; greater than allocatedStorageGiB. Leave out to turn storage autoscaling off.
+   */
+  maxAllocatedStorageGiB?: number;
+  /**
+   * Storage type (gp3 recommended).
+   */
+  storageType: 'gp2' | 'gp3' | 'io1' | 'io2';
+  /**
+   * Keep a standby in another availability zone (AWS default false).
+   */
+  multiAz: boolean;
+  /**
+   * Days automated backups are kept; 0 turns backups off (AWS console default 7).
+   */
+  backupRetentionDays: number;
+  /**
+   * PostgreSQL logs exported to CloudWatch Logs; the reconciler creates their log groups first so it owns their retention.
+   *
+   * Items: A PostgreSQL log type.
+   */
+  logExports: ('postgresql' | 'upgrade' | 'iam-db-auth-error')[];
+  /**
+   * Days CloudWatch keeps log events (AWS default: forever; here 30). One of the values AWS accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+   */
+  logRetentionDays:
+    | 1
+    | 3
+    | 5
+    | 7
+    | 14
+    | 30
+    | 60
+    | 90
+    | 120
+    | 150
+    | 180
+    | 365
+    | 400
+    | 545
+    | 731
+    | 1096
+    | 1827
+    | 2192
+    | 2557
+    | 2922
+    | 3288
+    | 3653;
+  /**
+   * Allow IAM database authentication tokens (AWS default false).
+   */
+  iamAuthentication: boolean;
+  /**
+   * On removal: snapshot (final snapshot, then delete), retain (leave it, remove only the management tags) or delete.
+   */
+  deletionPolicy: 'snapshot' | 'retain' | 'delete';
+}
+/**
+ * A CloudWatch Logs log group.
+ */
+export interface ResolvedLogGroup {
+  /**
+   * Log group name, unique in the stack, up to 512 characters. Format: letters, digits and _ - / . # (e.g. /scalable-logging/api).
+   */
+  name: string;
+  /**
+   * Days CloudWatch keeps log events (AWS default: forever; here 30). One of the values AWS accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+   */
+  retentionDays:
+    | 1
+    | 3
+    | 5
+    | 7
+    | 14
+    | 30
+    | 60
+    | 90
+    | 120
+    | 150
+    | 180
+    | 365
+    | 400
+    | 545
+    | 731
+    | 1096
+    | 1827
+    | 2192
+    | 2557
+    | 2922
+    | 3288
+    | 3653;
   /**
    * KMS key that encrypts the log data (default: CloudWatch's own encryption). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
    */
