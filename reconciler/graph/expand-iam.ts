@@ -1,5 +1,5 @@
-import { shortName } from '../resources/elbv2-common.ts';
 import type { IamRoleProperties, PolicyDocument } from '../resources/iam-role.ts';
+import { shortName } from '../resources/kit/names.ts';
 import type { DesiredResource } from '../resources/types.ts';
 import { type Ref, ref } from '../resources/types.ts';
 import type { ResolvedStack, SecretRef, Service, Stack } from '../spec/types.generated.ts';

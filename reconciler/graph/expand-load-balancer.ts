@@ -1,4 +1,4 @@
-import { shortName } from '../resources/elbv2-common.ts';
+import { shortName } from '../resources/kit/names.ts';
 import type { ListenerAction, ListenerProperties, ListenerRule } from '../resources/listener.ts';
 import { NOT_FOUND_ACTION } from '../resources/listener.ts';
 import type { LoadBalancerProperties } from '../resources/load-balancer.ts';

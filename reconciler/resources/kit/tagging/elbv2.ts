@@ -3,9 +3,16 @@ import {
   DescribeTagsCommand,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { type Tags, tagListToMap, tagMapToList } from '../../../aws/tags.ts';
+import {
+  TAG_ADDRESS,
+  TAG_STACK,
+  type Tags,
+  tagListToMap,
+  tagMapToList,
+} from '../../../aws/tags.ts';
 import { chunk } from '../../../lib/chunk.ts';
-import type { ResourceContext } from '../../types.ts';
+import type { DesiredResource, ResourceContext } from '../../types.ts';
+import { failure } from '../errors.ts';
 import type { TaggingFamily } from './delta.ts';
 
 /** elbv2Tagging writes tags of load balancers, target groups, listeners and rules by ARN. */
@@ -46,4 +53,52 @@ export async function describeElbv2Tags(
     }
   }
   return tagsByArn;
+}
+
+/** Tagged is one ELBv2 resource with its ARN and the tags DescribeTags read for it. */
+export interface Tagged<T> {
+  resource: T;
+  arn: string;
+  tags: Tags;
+}
+
+/** describeTagged pairs every resource that has an ARN with its tags (DescribeTags, 20 ARNs a call). */
+export async function describeTagged<T>(
+  ctx: ResourceContext,
+  resources: readonly T[],
+  arnOf: (resource: T) => string | undefined,
+): Promise<Tagged<T>[]> {
+  const withArn = resources.flatMap((resource) => {
+    const arn = arnOf(resource);
+    return arn ? [{ resource, arn }] : [];
+  });
+  const tagsByArn = await describeElbv2Tags(
+    ctx,
+    withArn.map((entry) => entry.arn),
+  );
+  return withArn.map((entry) => ({ ...entry, tags: tagsByArn.get(entry.arn) ?? {} }));
+}
+
+/**
+ * confirmOwned reads the tags of a resource an ELBv2 create just returned. ELBv2 creates are
+ * idempotent for identical settings: a create matching an existing resource returns that one,
+ * which may belong to someone else. Only a resource tagged with our stack and address is ours;
+ * any other is a terminal failure (the same create would return it again).
+ */
+export async function confirmOwned(
+  ctx: ResourceContext,
+  arn: string,
+  desired: Pick<DesiredResource, 'kind' | 'stack' | 'address'>,
+): Promise<void> {
+  const tags = (await describeElbv2Tags(ctx, [arn])).get(arn) ?? {};
+  if (tags[TAG_STACK] === desired.stack && tags[TAG_ADDRESS] === desired.address) return;
+  throw failure(
+    `cannot create ${desired.address}: ${arn} already exists and is not owned by ${desired.address} of stack ${desired.stack}`,
+    { kind: desired.kind, address: desired.address, operation: 'create', disposition: 'terminal' },
+  );
+}
+
+/** inStacks keeps the resources whose stack tag names one of ctx.stacks (the kit then matches addresses). */
+export function inStacks<T>(ctx: ResourceContext, tagged: readonly Tagged<T>[]): Tagged<T>[] {
+  return tagged.filter((entry) => ctx.stacks.includes(entry.tags[TAG_STACK] ?? ''));
 }
