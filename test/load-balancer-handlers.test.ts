@@ -6,6 +6,7 @@ import {
   CreateVpcCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  AddTagsCommand,
   CreateLoadBalancerCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
@@ -17,10 +18,13 @@ import {
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
-import { TAG_STACK } from '../reconciler/aws/tags.ts';
+import { TAG_ADDRESS, TAG_STACK } from '../reconciler/aws/tags.ts';
 import { resolveRefs } from '../reconciler/engine/refs.ts';
 import { addresses } from '../reconciler/graph/addresses.ts';
 import { expandLoadBalancer } from '../reconciler/graph/expand-load-balancer.ts';
+import { ResourceError } from '../reconciler/resources/kit/errors.ts';
+import { createMemo } from '../reconciler/resources/kit/memo.ts';
+import { confirmOwned } from '../reconciler/resources/kit/tagging/elbv2.ts';
 import { type ListenerProperties, listenerHandler } from '../reconciler/resources/listener.ts';
 import {
   type LoadBalancerProperties,
@@ -443,4 +447,117 @@ test('observe calls grow only by the per-resource reads AWS has no batch for', a
       ],
     ],
   });
+});
+
+test('one observe pass reads the load balancers once for the load balancer and its listeners', async () => {
+  await createAll('alpha');
+  const ctx = { ...context(['alpha']), memo: createMemo() };
+  clients.stats.reset();
+  const [balancers, listeners] = await Promise.all([
+    loadBalancerHandler.observeAll(ctx),
+    listenerHandler.observeAll(ctx),
+  ]);
+  assert.deepEqual([...balancers, ...listeners].map((resource) => resource.address).sort(), [
+    'listener.http-80',
+    'listener.http-8080',
+    'load-balancer.main',
+  ]);
+  assert.deepEqual(
+    clients.stats.entries().map((entry) => [entry.operation, entry.count]),
+    [
+      ['DescribeListeners', 1],
+      ['DescribeLoadBalancerAttributes', 1],
+      ['DescribeLoadBalancers', 1],
+      ['DescribeRules', 2],
+      ['DescribeTags', 2],
+    ],
+  );
+});
+
+test('a load balancer and a target group that lost their ownership tag are found as not owned, then adopted', async () => {
+  await createAll('alpha');
+  const ctx = context(['alpha']);
+  const cases = [
+    {
+      handler: loadBalancerHandler as ResourceHandler,
+      desired: resolved('alpha', 'load-balancer.main') as DesiredResource,
+    },
+    {
+      handler: targetGroupHandler as ResourceHandler,
+      desired: resolved('alpha', 'target-group.api') as DesiredResource,
+    },
+  ];
+  for (const { handler, desired } of cases) {
+    const [owned] = await handler
+      .observeAll(ctx)
+      .then((all) => all.filter((resource) => resource.address === desired.address));
+    assert.ok(owned, `${desired.address} is observed`);
+    assert.deepEqual(await handler.findUnowned!(ctx, [desired]), [], `${desired.address} is owned`);
+
+    await clients.elbv2.send(
+      new RemoveTagsCommand({ ResourceArns: [owned.id], TagKeys: [TAG_ADDRESS] }),
+    );
+    const observed = await handler.observeAll(ctx);
+    assert.equal(observed.filter((resource) => resource.address === desired.address).length, 0);
+    const found = await handler.findUnowned!(ctx, [desired]);
+    assert.deepEqual(
+      found.map((resource) => [resource.stack, resource.address, resource.id]),
+      [['alpha', desired.address, owned.id]],
+      `${desired.address} is found by name`,
+    );
+    assert.deepEqual(found[0]!.properties, owned.properties);
+
+    await handler.adopt!(ctx, found[0]!, desired);
+    const [adopted] = (await handler.observeAll(ctx)).filter(
+      (resource) => resource.address === desired.address,
+    );
+    assert.ok(adopted, `${desired.address} is observed after adopt`);
+    assert.deepEqual(
+      [adopted.id, adopted.properties, adopted.tags],
+      [owned.id, owned.properties, owned.tags],
+      `${desired.address} is as it was before it lost its tag`,
+    );
+  }
+  const missing = resolved<TargetGroupProperties>('alpha', 'target-group.api');
+  assert.deepEqual(
+    await targetGroupHandler.findUnowned!(ctx, [
+      { ...missing, properties: { ...missing.properties, name: 'nobody-has-this' } },
+    ]),
+    [],
+  );
+});
+
+test("a create that returns someone else's resource is refused, terminally", async () => {
+  const subnets = [live.get('subnet.public-a')!.id!, live.get('subnet.public-b')!.id!];
+  const created = await clients.elbv2.send(
+    new CreateLoadBalancerCommand({
+      Name: 'alpha',
+      Subnets: subnets,
+      Tags: [{ Key: TAG_STACK, Value: 'beta' }],
+    }),
+  );
+  const arn = created.LoadBalancers![0]!.LoadBalancerArn!;
+  const desired = { kind: 'load-balancer', stack: 'alpha', address: 'load-balancer.main' };
+  await assert.rejects(confirmOwned(context(['alpha']), arn, desired), (err: unknown) => {
+    assert.ok(err instanceof ResourceError);
+    assert.deepEqual(
+      [err.kind, err.address, err.operation, err.disposition],
+      ['load-balancer', 'load-balancer.main', 'create', 'terminal'],
+    );
+    assert.equal(
+      err.message,
+      `cannot create load-balancer.main: ${arn} already exists and is not owned by load-balancer.main of stack alpha`,
+    );
+    return true;
+  });
+  await clients.elbv2.send(
+    new AddTagsCommand({
+      ResourceArns: [arn],
+      Tags: [
+        { Key: TAG_STACK, Value: 'alpha' },
+        { Key: TAG_ADDRESS, Value: 'load-balancer.main' },
+      ],
+    }),
+  );
+  await confirmOwned(context(['alpha']), arn, desired);
 });

@@ -4,40 +4,27 @@ import {
   CreateRuleCommand,
   DeleteListenerCommand,
   DeleteRuleCommand,
-  DescribeListenersCommand,
-  DescribeRulesCommand,
   type Listener,
   ModifyListenerCommand,
   ModifyRuleCommand,
+  paginateDescribeListeners,
+  paginateDescribeRules,
   type Rule,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
-import { mapBounded } from '../lib/pool.ts';
-import { deepEqual, diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
+import { defineKind } from './kit/define-kind.ts';
+import { LOAD_BALANCER_READS, taggedLoadBalancers } from './kit/elbv2-listings.ts';
+import { sameValue } from './kit/json.ts';
+import { collect } from './kit/paginate.ts';
+import { readEach } from './kit/read-each.ts';
 import {
-  changedFields,
-  confirmCreated,
-  describeElbv2Tags,
-  hasTagChanges,
-  ownedArns,
-  PER_RESOURCE_READS,
-  removeElbv2Resource,
-  tagsAfterUpdate,
-  wrapError,
-  writeElbv2Tags,
-} from './elbv2-common.ts';
-import { ownedLoadBalancers } from './load-balancer.ts';
-import type {
-  DeleteOptions,
-  DesiredResource,
-  FieldRule,
-  ObservedResource,
-  ResourceContext,
-  ResourceHandler,
-  Tags,
-} from './types.ts';
+  confirmOwned,
+  describeTagged,
+  elbv2Tagging,
+  inStacks,
+  type Tagged,
+} from './kit/tagging/elbv2.ts';
+import type { FieldRule, ResourceContext } from './types.ts';
 
 /** ListenerAction is a listener's default action: forward, redirect to HTTPS, or a fixed 404. */
 export type ListenerAction =
@@ -176,92 +163,122 @@ export function listenerName(protocol: string, port: number): string {
   return `${protocol.toLowerCase()}-${port}`;
 }
 
-function toObserved(
-  arn: string,
-  properties: ListenerProperties,
-  owner: { stack: string; address: string },
-  tags: Tags,
-): ObservedResource<ListenerProperties> {
-  return {
-    address: owner.address,
-    kind: 'listener',
-    stack: owner.stack,
-    id: arn,
-    properties,
-    tags,
-    status: 'ready',
-    attributes: { id: arn, arn, name: listenerName(properties.protocol, properties.port) },
-  };
-}
+/** LiveListener is one listener with its tags and its rules. */
+type LiveListener = Tagged<Listener> & { rules: Rule[] };
 
-async function describeListeners(
-  ctx: ResourceContext,
-  loadBalancerArn: string,
-): Promise<Listener[]> {
-  const listeners: Listener[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.elbv2.send(
-      new DescribeListenersCommand({
-        LoadBalancerArn: loadBalancerArn,
-        ...(marker ? { Marker: marker } : {}),
+/** NOT_FOUND: a listener, a rule, or the load balancer listed with its listeners deleted meanwhile. */
+const NOT_FOUND = [
+  'ListenerNotFound',
+  'ListenerNotFoundException',
+  'RuleNotFound',
+  'RuleNotFoundException',
+  'LoadBalancerNotFound',
+  'LoadBalancerNotFoundException',
+];
+
+/** LISTENER_SETTINGS are the fields one ModifyListener call sets. */
+const LISTENER_SETTINGS = new Set([
+  'protocol',
+  'port',
+  'certificateArn',
+  'sslPolicy',
+  'defaultAction',
+]);
+
+/** listenerHandler manages ALB listeners and their path rules, identified by listener ARN. */
+export const listenerHandler = defineKind<ListenerProperties, LiveListener>({
+  kind: 'listener',
+  fields: LISTENER_FIELDS,
+  after: ['load-balancer', 'target-group'],
+  tagging: elbv2Tagging,
+  notFound: NOT_FOUND,
+  iamActions: {
+    read: [
+      ...LOAD_BALANCER_READS,
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeRules',
+    ],
+    write: [
+      'elasticloadbalancing:CreateListener',
+      'elasticloadbalancing:ModifyListener',
+      'elasticloadbalancing:DeleteListener',
+      'elasticloadbalancing:CreateRule',
+      'elasticloadbalancing:ModifyRule',
+      'elasticloadbalancing:DeleteRule',
+    ],
+  },
+
+  /**
+   * The load balancers of the pass (shared with the load-balancer kind), per one of ours
+   * DescribeListeners, DescribeTags per 20 listeners, and per one of ours DescribeRules.
+   */
+  async list(ctx) {
+    const balancers = inStacks(ctx, await taggedLoadBalancers(ctx));
+    const perBalancer = await readEach(balancers, NOT_FOUND, (balancer) =>
+      collect(
+        paginateDescribeListeners({ client: ctx.clients.elbv2 }, { LoadBalancerArn: balancer.arn }),
+        (page) => page.Listeners,
+      ),
+    );
+    const listeners = await describeTagged(ctx, perBalancer.flat(), (item) => item.ListenerArn);
+    return readEach(inStacks(ctx, listeners), NOT_FOUND, async (listener) => ({
+      ...listener,
+      rules: await describeRules(ctx, listener.arn),
+    }));
+  },
+
+  toObserved: (live) => {
+    const properties = observedListenerProperties(live.resource, live.rules);
+    return {
+      id: live.arn,
+      properties,
+      tags: live.tags,
+      attributes: { arn: live.arn, name: listenerName(properties.protocol, properties.port) },
+    };
+  },
+
+  normalize,
+
+  /** ELBv2 may answer a create with an existing listener of the same settings: confirm it is ours. */
+  async create(ctx, desired) {
+    const properties = normalize(desired.properties);
+    const created = await ctx.clients.elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: properties.loadBalancerArn,
+        ...listenerSettings(properties),
+        Tags: tagMapToList(desired.tags),
       }),
     );
-    listeners.push(...(page.Listeners ?? []));
-    marker = page.NextMarker;
-  } while (marker);
-  return listeners;
-}
+    const arn = created.Listeners?.[0]?.ListenerArn;
+    if (!arn) throw new Error('CreateListener returned no listener');
+    await confirmOwned(ctx, arn, desired);
+    await syncRules(ctx, arn, properties.rules, []);
+    return {
+      id: arn,
+      properties,
+      tags: { ...desired.tags },
+      attributes: { arn, name: listenerName(properties.protocol, properties.port) },
+    };
+  },
 
-async function describeRules(ctx: ResourceContext, listenerArn: string): Promise<Rule[]> {
-  const rules: Rule[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.elbv2.send(
-      new DescribeRulesCommand({ ListenerArn: listenerArn, ...(marker ? { Marker: marker } : {}) }),
-    );
-    rules.push(...(page.Rules ?? []));
-    marker = page.NextMarker;
-  } while (marker);
-  return rules;
-}
-
-/**
- * observeAll finds our load balancers (DescribeLoadBalancers + DescribeTags), then per owned load
- * balancer DescribeListeners, one DescribeTags per 20 listeners, and per owned listener DescribeRules.
- */
-async function observeAll(ctx: ResourceContext): Promise<ObservedResource<ListenerProperties>[]> {
-  const perBalancer = await mapBounded(
-    await ownedLoadBalancers(ctx),
-    PER_RESOURCE_READS,
-    async (balancer) => {
-      try {
-        return await describeListeners(ctx, balancer.arn);
-      } catch (err) {
-        if (isNotFound(err)) return [];
-        throw err;
-      }
-    },
-  );
-  const listeners = new Map<string, Listener>();
-  for (const listener of perBalancer.flat()) {
-    if (listener.ListenerArn) listeners.set(listener.ListenerArn, listener);
-  }
-  const arns = [...listeners.keys()];
-  const owned = ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks);
-  const observed = await mapBounded(owned, PER_RESOURCE_READS, async (listener) => {
-    let rules: Rule[];
-    try {
-      rules = await describeRules(ctx, listener.arn);
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+  /** One ModifyListener for the settings, then the rules, matched by priority. */
+  async update(ctx, desired, observed, fields) {
+    const want = normalize(desired.properties);
+    if ([...fields].some((field) => LISTENER_SETTINGS.has(field))) {
+      await ctx.clients.elbv2.send(
+        new ModifyListenerCommand({ ListenerArn: observed.id, ...listenerSettings(want) }),
+      );
     }
-    const properties = observedListenerProperties(listeners.get(listener.arn)!, rules);
-    return toObserved(listener.arn, properties, listener, listener.tags);
-  });
-  return observed.filter((resource) => resource !== undefined);
-}
+    if (!fields.has('rules')) return;
+    await syncRules(ctx, observed.id, want.rules, await describeRules(ctx, observed.id));
+    return { properties: { rules: want.rules } };
+  },
+
+  /** Deletes the listener with its rules. */
+  async destroy(ctx, observed) {
+    await ctx.clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: observed.id }));
+  },
+});
 
 function normalize(properties: ListenerProperties): ListenerProperties {
   return {
@@ -270,16 +287,11 @@ function normalize(properties: ListenerProperties): ListenerProperties {
   };
 }
 
-function diff(
-  desired: ListenerProperties,
-  observed: ListenerProperties,
-  desiredTags: Tags,
-  observedTags: Tags,
-): FieldChange[] {
-  return [
-    ...diffProperties(normalize(desired), normalize(observed), LISTENER_FIELDS),
-    ...diffTags(desiredTags, observedTags),
-  ];
+function describeRules(ctx: ResourceContext, listenerArn: string): Promise<Rule[]> {
+  return collect(
+    paginateDescribeRules({ client: ctx.clients.elbv2 }, { ListenerArn: listenerArn }),
+    (page) => page.Rules,
+  );
 }
 
 function listenerSettings(properties: ListenerProperties) {
@@ -331,103 +343,10 @@ async function syncRules(
           ...ruleInput(rule),
         }),
       );
-    } else if (!deepEqual(live.rule, rule)) {
+    } else if (!sameValue(live.rule, rule)) {
       await ctx.clients.elbv2.send(
         new ModifyRuleCommand({ RuleArn: live.arn, ...ruleInput(rule) }),
       );
     }
   }
 }
-
-async function create(
-  ctx: ResourceContext,
-  desired: DesiredResource<ListenerProperties>,
-): Promise<ObservedResource<ListenerProperties>> {
-  const properties = normalize(desired.properties);
-  const name = listenerName(properties.protocol, properties.port);
-  try {
-    const created = await ctx.clients.elbv2.send(
-      new CreateListenerCommand({
-        LoadBalancerArn: properties.loadBalancerArn,
-        ...listenerSettings(properties),
-        Tags: tagMapToList(desired.tags),
-      }),
-    );
-    const arn = created.Listeners?.[0]?.ListenerArn;
-    if (!arn) throw new Error('CreateListener returned no listener');
-    await confirmCreated(ctx, arn, desired);
-    await syncRules(ctx, arn, properties.rules, []);
-    return toObserved(arn, properties, desired, desired.tags);
-  } catch (err) {
-    throw wrapError(`cannot create listener ${name} (${desired.address})`, err);
-  }
-}
-
-const LISTENER_SETTINGS = new Set([
-  'protocol',
-  'port',
-  'certificateArn',
-  'sslPolicy',
-  'defaultAction',
-]);
-
-async function update(
-  ctx: ResourceContext,
-  desired: DesiredResource<ListenerProperties>,
-  observed: ObservedResource<ListenerProperties>,
-  changes: FieldChange[],
-): Promise<ObservedResource<ListenerProperties>> {
-  const arn = observed.id;
-  const want = normalize(desired.properties);
-  const fields = changedFields(changes);
-  let properties: ListenerProperties = { ...observed.properties };
-  try {
-    if ([...fields].some((field) => LISTENER_SETTINGS.has(field))) {
-      await ctx.clients.elbv2.send(
-        new ModifyListenerCommand({ ListenerArn: arn, ...listenerSettings(want) }),
-      );
-      properties = {
-        ...want,
-        loadBalancerArn: properties.loadBalancerArn,
-        rules: properties.rules,
-      };
-    }
-    if (fields.has('rules')) {
-      await syncRules(ctx, arn, want.rules, await describeRules(ctx, arn));
-      properties.rules = want.rules;
-    }
-    let tags = observed.tags;
-    if (hasTagChanges(changes)) {
-      await writeElbv2Tags(ctx, arn, desired.tags, observed.tags);
-      tags = tagsAfterUpdate(desired.tags, observed.tags);
-    }
-    return { ...observed, properties, tags };
-  } catch (err) {
-    throw wrapError(
-      `cannot update listener ${observed.attributes.name} (${observed.address})`,
-      err,
-    );
-  }
-}
-
-/** remove deletes the listener with its rules; retain only removes our tags. */
-async function remove(
-  ctx: ResourceContext,
-  observed: ObservedResource<ListenerProperties>,
-  options: DeleteOptions,
-): Promise<void> {
-  await removeElbv2Resource(ctx, observed, options, 'listener', () =>
-    ctx.clients.elbv2.send(new DeleteListenerCommand({ ListenerArn: observed.id })),
-  );
-}
-
-/** listenerHandler manages ALB listeners and their path rules, identified by listener ARN. */
-export const listenerHandler: ResourceHandler<ListenerProperties> = {
-  kind: 'listener',
-  fields: LISTENER_FIELDS,
-  observeAll,
-  diff,
-  create,
-  update,
-  delete: remove,
-};

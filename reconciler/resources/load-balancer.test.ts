@@ -63,6 +63,12 @@ test('load-balancer diff', () => {
       expected: [['securityGroups[0]', false]],
     },
     {
+      reason: 'a subnet not yet created sorts after the known ones',
+      desired: { ...base, subnets: [UNKNOWN as unknown as string, 'subnet-b', 'subnet-a'] },
+      observed: { ...base, subnets: ['subnet-a', 'subnet-b', 'subnet-c'] },
+      expected: [['subnets[2]', false]],
+    },
+    {
       reason: 'the idle timeout updates in place',
       desired: { ...base, idleTimeoutSeconds: 120 },
       observed: base,

@@ -2,43 +2,20 @@ import {
   CreateLoadBalancerCommand,
   DeleteLoadBalancerCommand,
   DescribeLoadBalancerAttributesCommand,
-  DescribeLoadBalancersCommand,
   type LoadBalancer,
   type LoadBalancerAttribute,
   ModifyLoadBalancerAttributesCommand,
   SetSecurityGroupsCommand,
   SetSubnetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
-import { mapBounded } from '../lib/pool.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  changedFields,
-  confirmCreated,
-  describeElbv2Tags,
-  ELBV2_PAGE_SIZE,
-  hasTagChanges,
-  type OwnedArn,
-  ownedArns,
-  PER_RESOURCE_READS,
-  removeElbv2Resource,
-  sortedValues,
-  tagsAfterUpdate,
-  wrapError,
-  writeElbv2Tags,
-} from './elbv2-common.ts';
-import type {
-  DeleteOptions,
-  DesiredResource,
-  FieldRule,
-  ObservedResource,
-  ResourceContext,
-  ResourceHandler,
-  ResourceStatus,
-  Tags,
-} from './types.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { LOAD_BALANCER_READS, taggedLoadBalancers } from './kit/elbv2-listings.ts';
+import { sortedValues } from './kit/json.ts';
+import { foundByName } from './kit/names.ts';
+import { readEach } from './kit/read-each.ts';
+import { confirmOwned, elbv2Tagging, inStacks, type Tagged } from './kit/tagging/elbv2.ts';
+import type { FieldRule, ResourceContext, ResourceStatus } from './types.ts';
 
 /** LoadBalancerProperties is an Application Load Balancer as the spec and observe describe it. */
 export type LoadBalancerProperties = {
@@ -64,6 +41,8 @@ export const LOAD_BALANCER_FIELDS: Record<string, FieldRule> = {
 
 /** IDLE_TIMEOUT_ATTRIBUTE is the load balancer attribute holding the idle timeout. */
 export const IDLE_TIMEOUT_ATTRIBUTE = 'idle_timeout.timeout_seconds';
+
+const NOT_FOUND = ['LoadBalancerNotFound', 'LoadBalancerNotFoundException'];
 
 /** loadBalancerStatus maps the ALB state: provisioning is pending (requeue), failed is failed. */
 export function loadBalancerStatus(state: string | undefined): ResourceStatus {
@@ -93,123 +72,39 @@ export function observedLoadBalancerProperties(
   };
 }
 
-function toObserved(
-  balancer: LoadBalancer,
-  properties: LoadBalancerProperties,
-  owner: { stack: string; address: string },
-  tags: Tags,
-): ObservedResource<LoadBalancerProperties> {
-  const arn = balancer.LoadBalancerArn ?? '';
-  return {
-    address: owner.address,
-    kind: 'load-balancer',
-    stack: owner.stack,
-    id: arn,
-    properties,
-    tags,
-    status: loadBalancerStatus(balancer.State?.Code),
-    attributes: {
-      id: arn,
-      arn,
-      name: balancer.LoadBalancerName ?? '',
-      dnsName: balancer.DNSName ?? '',
-      canonicalHostedZoneId: balancer.CanonicalHostedZoneId ?? '',
-    },
-  };
-}
+/** LiveLoadBalancer is one load balancer with its tags and its attributes. */
+type LiveLoadBalancer = Tagged<LoadBalancer> & { attributes: LoadBalancerAttribute[] };
 
-/** describeAllLoadBalancers pages through DescribeLoadBalancers (every ALB and NLB of the region). */
-export async function describeAllLoadBalancers(ctx: ResourceContext): Promise<LoadBalancer[]> {
-  const balancers: LoadBalancer[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.elbv2.send(
-      new DescribeLoadBalancersCommand({
-        PageSize: ELBV2_PAGE_SIZE,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
-    balancers.push(...(page.LoadBalancers ?? []));
-    marker = page.NextMarker;
-  } while (marker);
-  return balancers;
-}
+/** loadBalancerHandler manages Application Load Balancers, identified by ARN (`id`). */
+export const loadBalancerHandler = defineKind<LoadBalancerProperties, LiveLoadBalancer>({
+  kind: 'load-balancer',
+  fields: LOAD_BALANCER_FIELDS,
+  after: ['subnet', 'security-group'],
+  tagging: elbv2Tagging,
+  notFound: NOT_FOUND,
+  iamActions: {
+    read: [...LOAD_BALANCER_READS, 'elasticloadbalancing:DescribeLoadBalancerAttributes'],
+    write: [
+      'elasticloadbalancing:CreateLoadBalancer',
+      'elasticloadbalancing:ModifyLoadBalancerAttributes',
+      'elasticloadbalancing:SetSubnets',
+      'elasticloadbalancing:SetSecurityGroups',
+      'elasticloadbalancing:DeleteLoadBalancer',
+    ],
+  },
 
-/** ownedLoadBalancers is DescribeLoadBalancers plus DescribeTags (20 ARNs a call), kept to ctx.stacks. */
-export async function ownedLoadBalancers(
-  ctx: ResourceContext,
-): Promise<Array<OwnedArn & { balancer: LoadBalancer }>> {
-  if (ctx.stacks.length === 0) return [];
-  const balancers = await describeAllLoadBalancers(ctx);
-  const byArn = new Map(balancers.map((balancer) => [balancer.LoadBalancerArn ?? '', balancer]));
-  const arns = [...byArn.keys()].filter(Boolean);
-  const owned = ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks);
-  return owned.map((entry) => ({ ...entry, balancer: byArn.get(entry.arn)! }));
-}
+  /** Load balancers of the pass (shared with listeners), then one attribute read per one of ours. */
+  list: async (ctx) =>
+    readEach(inStacks(ctx, await taggedLoadBalancers(ctx)), NOT_FOUND, (entry) =>
+      withAttributes(ctx, entry),
+    ),
 
-async function readAttributes(ctx: ResourceContext, arn: string): Promise<LoadBalancerAttribute[]> {
-  const described = await ctx.clients.elbv2.send(
-    new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: arn }),
-  );
-  return described.Attributes ?? [];
-}
+  toObserved,
+  normalize,
 
-async function observeAll(
-  ctx: ResourceContext,
-): Promise<ObservedResource<LoadBalancerProperties>[]> {
-  const observed = await mapBounded(
-    await ownedLoadBalancers(ctx),
-    PER_RESOURCE_READS,
-    async (owned) => {
-      let attributes: LoadBalancerAttribute[];
-      try {
-        attributes = await readAttributes(ctx, owned.arn);
-      } catch (err) {
-        if (isNotFound(err)) return undefined;
-        throw err;
-      }
-      const properties = observedLoadBalancerProperties(owned.balancer, attributes);
-      return toObserved(owned.balancer, properties, owned, owned.tags);
-    },
-  );
-  return observed.filter((resource) => resource !== undefined);
-}
-
-function normalize(properties: LoadBalancerProperties): LoadBalancerProperties {
-  return {
-    ...properties,
-    subnets: sortedValues(properties.subnets ?? []),
-    securityGroups: sortedValues(properties.securityGroups ?? []),
-  };
-}
-
-function diff(
-  desired: LoadBalancerProperties,
-  observed: LoadBalancerProperties,
-  desiredTags: Tags,
-  observedTags: Tags,
-): FieldChange[] {
-  return [
-    ...diffProperties(normalize(desired), normalize(observed), LOAD_BALANCER_FIELDS),
-    ...diffTags(desiredTags, observedTags),
-  ];
-}
-
-async function setIdleTimeout(ctx: ResourceContext, arn: string, seconds: number): Promise<void> {
-  await ctx.clients.elbv2.send(
-    new ModifyLoadBalancerAttributesCommand({
-      LoadBalancerArn: arn,
-      Attributes: [{ Key: IDLE_TIMEOUT_ATTRIBUTE, Value: String(seconds) }],
-    }),
-  );
-}
-
-async function create(
-  ctx: ResourceContext,
-  desired: DesiredResource<LoadBalancerProperties>,
-): Promise<ObservedResource<LoadBalancerProperties>> {
-  const properties = normalize(desired.properties);
-  try {
+  /** ELBv2 may answer a create with an existing load balancer of the same settings: confirm it is ours. */
+  async create(ctx, desired) {
+    const properties = normalize(desired.properties);
     const created = await ctx.clients.elbv2.send(
       new CreateLoadBalancerCommand({
         Name: properties.name,
@@ -223,73 +118,99 @@ async function create(
     );
     const balancer = created.LoadBalancers?.[0];
     if (!balancer?.LoadBalancerArn) throw new Error('CreateLoadBalancer returned no load balancer');
-    await confirmCreated(ctx, balancer.LoadBalancerArn, desired);
+    await confirmOwned(ctx, balancer.LoadBalancerArn, desired);
     await setIdleTimeout(ctx, balancer.LoadBalancerArn, properties.idleTimeoutSeconds);
-    return toObserved(balancer, properties, desired, desired.tags);
-  } catch (err) {
-    throw wrapError(`cannot create load balancer ${properties.name} (${desired.address})`, err);
-  }
+    return {
+      id: balancer.LoadBalancerArn,
+      properties,
+      tags: { ...desired.tags },
+      status: loadBalancerStatus(balancer.State?.Code),
+      attributes: attributesOf(balancer),
+    };
+  },
+
+  updaters: {
+    async subnets(ctx, desired, observed) {
+      const subnets = sortedValues(desired.properties.subnets);
+      await ctx.clients.elbv2.send(
+        new SetSubnetsCommand({ LoadBalancerArn: observed.id, Subnets: subnets }),
+      );
+      return { properties: { subnets } };
+    },
+    async securityGroups(ctx, desired, observed) {
+      const securityGroups = sortedValues(desired.properties.securityGroups);
+      await ctx.clients.elbv2.send(
+        new SetSecurityGroupsCommand({
+          LoadBalancerArn: observed.id,
+          SecurityGroups: securityGroups,
+        }),
+      );
+      return { properties: { securityGroups } };
+    },
+    idleTimeoutSeconds: (ctx, desired, observed) =>
+      setIdleTimeout(ctx, observed.id, desired.properties.idleTimeoutSeconds),
+  },
+
+  /** Deletes the load balancer; its listeners go with it. */
+  async destroy(ctx, observed) {
+    await ctx.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: observed.id }));
+  },
+
+  /** Names are unique per region: a load balancer holding a desired name, whatever its tags. */
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await taggedLoadBalancers(ctx),
+      nameOf: (entry) => entry.resource.LoadBalancerName,
+      notFound: NOT_FOUND,
+      read: (entry) => withAttributes(ctx, entry),
+      toObserved,
+    }),
+});
+
+function toObserved(live: LiveLoadBalancer): Live<LoadBalancerProperties> {
+  return {
+    id: live.arn,
+    properties: observedLoadBalancerProperties(live.resource, live.attributes),
+    tags: live.tags,
+    status: loadBalancerStatus(live.resource.State?.Code),
+    attributes: attributesOf(live.resource),
+  };
 }
 
-async function update(
-  ctx: ResourceContext,
-  desired: DesiredResource<LoadBalancerProperties>,
-  observed: ObservedResource<LoadBalancerProperties>,
-  changes: FieldChange[],
-): Promise<ObservedResource<LoadBalancerProperties>> {
-  const arn = observed.id;
-  const want = normalize(desired.properties);
-  const fields = changedFields(changes);
-  const properties: LoadBalancerProperties = { ...observed.properties };
-  try {
-    if (fields.has('subnets')) {
-      await ctx.clients.elbv2.send(
-        new SetSubnetsCommand({ LoadBalancerArn: arn, Subnets: want.subnets }),
-      );
-      properties.subnets = want.subnets;
-    }
-    if (fields.has('securityGroups')) {
-      await ctx.clients.elbv2.send(
-        new SetSecurityGroupsCommand({ LoadBalancerArn: arn, SecurityGroups: want.securityGroups }),
-      );
-      properties.securityGroups = want.securityGroups;
-    }
-    if (fields.has('idleTimeoutSeconds')) {
-      await setIdleTimeout(ctx, arn, want.idleTimeoutSeconds);
-      properties.idleTimeoutSeconds = want.idleTimeoutSeconds;
-    }
-    let tags = observed.tags;
-    if (hasTagChanges(changes)) {
-      await writeElbv2Tags(ctx, arn, desired.tags, observed.tags);
-      tags = tagsAfterUpdate(desired.tags, observed.tags);
-    }
-    return { ...observed, properties, tags };
-  } catch (err) {
-    throw wrapError(
-      `cannot update load balancer ${observed.attributes.name} (${observed.address})`,
-      err,
-    );
-  }
+/** attributesOf is what other resources refer to: listeners the ARN, DNS records the name and zone. */
+function attributesOf(balancer: LoadBalancer): Record<string, string> {
+  return {
+    arn: balancer.LoadBalancerArn ?? '',
+    name: balancer.LoadBalancerName ?? '',
+    dnsName: balancer.DNSName ?? '',
+    canonicalHostedZoneId: balancer.CanonicalHostedZoneId ?? '',
+  };
 }
 
-/** remove deletes the load balancer (its listeners go with it); retain and snapshot only untag it. */
-async function remove(
+function normalize(properties: LoadBalancerProperties): LoadBalancerProperties {
+  return {
+    ...properties,
+    subnets: sortedValues(properties.subnets),
+    securityGroups: sortedValues(properties.securityGroups),
+  };
+}
+
+async function withAttributes(
   ctx: ResourceContext,
-  observed: ObservedResource<LoadBalancerProperties>,
-  options: DeleteOptions,
-): Promise<void> {
-  await removeElbv2Resource(ctx, observed, options, 'load balancer', () =>
-    ctx.clients.elbv2.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: observed.id })),
+  entry: Tagged<LoadBalancer>,
+): Promise<LiveLoadBalancer> {
+  const described = await ctx.clients.elbv2.send(
+    new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: entry.arn }),
+  );
+  return { ...entry, attributes: described.Attributes ?? [] };
+}
+
+async function setIdleTimeout(ctx: ResourceContext, arn: string, seconds: number): Promise<void> {
+  await ctx.clients.elbv2.send(
+    new ModifyLoadBalancerAttributesCommand({
+      LoadBalancerArn: arn,
+      Attributes: [{ Key: IDLE_TIMEOUT_ATTRIBUTE, Value: String(seconds) }],
+    }),
   );
 }
-
-/** loadBalancerHandler manages Application Load Balancers, identified by ARN (`id`). */
-export const loadBalancerHandler: ResourceHandler<LoadBalancerProperties> = {
-  kind: 'load-balancer',
-  fields: LOAD_BALANCER_FIELDS,
-  observeAll,
-  diff,
-  create,
-  update,
-  delete: remove,
-};

@@ -2,39 +2,18 @@ import {
   CreateTargetGroupCommand,
   DeleteTargetGroupCommand,
   DescribeTargetGroupAttributesCommand,
-  DescribeTargetGroupsCommand,
   ModifyTargetGroupAttributesCommand,
   ModifyTargetGroupCommand,
   type TargetGroup,
   type TargetGroupAttribute,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { isNotFound } from '../aws/errors.ts';
 import { tagMapToList } from '../aws/tags.ts';
-import { mapBounded } from '../lib/pool.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  changedFields,
-  confirmCreated,
-  describeElbv2Tags,
-  ELBV2_PAGE_SIZE,
-  hasTagChanges,
-  ownedArns,
-  PER_RESOURCE_READS,
-  removeElbv2Resource,
-  tagsAfterUpdate,
-  wrapError,
-  writeElbv2Tags,
-} from './elbv2-common.ts';
-import type {
-  DeleteOptions,
-  DesiredResource,
-  FieldRule,
-  ObservedResource,
-  ResourceContext,
-  ResourceHandler,
-  Tags,
-} from './types.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { TARGET_GROUP_READS, taggedTargetGroups } from './kit/elbv2-listings.ts';
+import { foundByName } from './kit/names.ts';
+import { readEach } from './kit/read-each.ts';
+import { confirmOwned, elbv2Tagging, inStacks, type Tagged } from './kit/tagging/elbv2.ts';
+import type { FieldRule, ResourceContext } from './types.ts';
 
 /** TargetHealthCheck is the part of the target group health check the reconciler manages. */
 export type TargetHealthCheck = {
@@ -100,75 +79,110 @@ export function observedTargetGroupProperties(
   };
 }
 
-function toObserved(
-  arn: string,
-  properties: TargetGroupProperties,
-  owner: { stack: string; address: string },
-  tags: Tags,
-): ObservedResource<TargetGroupProperties> {
+/** LiveTargetGroup is one target group with its tags and its attributes. */
+type LiveTargetGroup = Tagged<TargetGroup> & { attributes: TargetGroupAttribute[] };
+
+const NOT_FOUND = ['TargetGroupNotFound', 'TargetGroupNotFoundException'];
+
+/** targetGroupHandler manages the IP target groups of load-balanced services, identified by ARN. */
+export const targetGroupHandler = defineKind<TargetGroupProperties, LiveTargetGroup>({
+  kind: 'target-group',
+  fields: TARGET_GROUP_FIELDS,
+  after: ['vpc'],
+  tagging: elbv2Tagging,
+  notFound: NOT_FOUND,
+  iamActions: {
+    read: [...TARGET_GROUP_READS, 'elasticloadbalancing:DescribeTargetGroupAttributes'],
+    write: [
+      'elasticloadbalancing:CreateTargetGroup',
+      'elasticloadbalancing:ModifyTargetGroup',
+      'elasticloadbalancing:ModifyTargetGroupAttributes',
+      'elasticloadbalancing:DeleteTargetGroup',
+    ],
+  },
+
+  /** Every target group with its tags, then one attribute read per one of ours. */
+  list: async (ctx) =>
+    readEach(inStacks(ctx, await taggedTargetGroups(ctx)), NOT_FOUND, (entry) =>
+      withAttributes(ctx, entry),
+    ),
+
+  toObserved,
+
+  /** ELBv2 may answer a create with an existing target group of the same settings: confirm it is ours. */
+  async create(ctx, desired) {
+    const properties = desired.properties;
+    const created = await ctx.clients.elbv2.send(
+      new CreateTargetGroupCommand({
+        Name: properties.name,
+        Protocol: properties.protocol,
+        Port: properties.port,
+        TargetType: properties.targetType,
+        VpcId: properties.vpcId,
+        ...healthCheckInput(properties.healthCheck),
+        Tags: tagMapToList(desired.tags),
+      }),
+    );
+    const arn = created.TargetGroups?.[0]?.TargetGroupArn;
+    if (!arn) throw new Error('CreateTargetGroup returned no target group');
+    await confirmOwned(ctx, arn, desired);
+    await setDeregistrationDelay(ctx, arn, properties.deregistrationDelaySeconds);
+    return {
+      id: arn,
+      properties: { ...properties },
+      tags: { ...desired.tags },
+      attributes: { arn, name: properties.name },
+    };
+  },
+
+  updaters: {
+    async healthCheck(ctx, desired, observed) {
+      await ctx.clients.elbv2.send(
+        new ModifyTargetGroupCommand({
+          TargetGroupArn: observed.id,
+          ...healthCheckInput(desired.properties.healthCheck),
+        }),
+      );
+    },
+    deregistrationDelaySeconds: (ctx, desired, observed) =>
+      setDeregistrationDelay(ctx, observed.id, desired.properties.deregistrationDelaySeconds),
+  },
+
+  /** Deletes the target group (after its listeners: ResourceInUse otherwise). */
+  async destroy(ctx, observed) {
+    await ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: observed.id }));
+  },
+
+  /** Names are unique per region: a target group holding a desired name, whatever its tags. */
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await taggedTargetGroups(ctx),
+      nameOf: (entry) => entry.resource.TargetGroupName,
+      notFound: NOT_FOUND,
+      read: (entry) => withAttributes(ctx, entry),
+      toObserved,
+    }),
+});
+
+function toObserved(live: LiveTargetGroup): Live<TargetGroupProperties> {
+  const properties = observedTargetGroupProperties(live.resource, live.attributes);
   return {
-    address: owner.address,
-    kind: 'target-group',
-    stack: owner.stack,
-    id: arn,
+    id: live.arn,
     properties,
-    tags,
-    status: 'ready',
-    attributes: { id: arn, arn, name: properties.name },
+    tags: live.tags,
+    attributes: { arn: live.arn, name: properties.name },
   };
 }
 
-async function describeAllTargetGroups(ctx: ResourceContext): Promise<TargetGroup[]> {
-  const groups: TargetGroup[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await ctx.clients.elbv2.send(
-      new DescribeTargetGroupsCommand({
-        PageSize: ELBV2_PAGE_SIZE,
-        ...(marker ? { Marker: marker } : {}),
-      }),
-    );
-    groups.push(...(page.TargetGroups ?? []));
-    marker = page.NextMarker;
-  } while (marker);
-  return groups;
-}
-
-async function observeAll(
+async function withAttributes(
   ctx: ResourceContext,
-): Promise<ObservedResource<TargetGroupProperties>[]> {
-  if (ctx.stacks.length === 0) return [];
-  const groups = await describeAllTargetGroups(ctx);
-  const byArn = new Map(groups.map((group) => [group.TargetGroupArn ?? '', group]));
-  const arns = [...byArn.keys()].filter(Boolean);
-  const owned = ownedArns(arns, await describeElbv2Tags(ctx, arns), ctx.stacks);
-  const observed = await mapBounded(owned, PER_RESOURCE_READS, async (group) => {
-    let attributes: TargetGroupAttribute[];
-    try {
-      const described = await ctx.clients.elbv2.send(
-        new DescribeTargetGroupAttributesCommand({ TargetGroupArn: group.arn }),
-      );
-      attributes = described.Attributes ?? [];
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
-    const properties = observedTargetGroupProperties(byArn.get(group.arn)!, attributes);
-    return toObserved(group.arn, properties, group, group.tags);
-  });
-  return observed.filter((resource) => resource !== undefined);
-}
-
-function diff(
-  desired: TargetGroupProperties,
-  observed: TargetGroupProperties,
-  desiredTags: Tags,
-  observedTags: Tags,
-): FieldChange[] {
-  return [
-    ...diffProperties(desired, observed, TARGET_GROUP_FIELDS),
-    ...diffTags(desiredTags, observedTags),
-  ];
+  entry: Tagged<TargetGroup>,
+): Promise<LiveTargetGroup> {
+  const described = await ctx.clients.elbv2.send(
+    new DescribeTargetGroupAttributesCommand({ TargetGroupArn: entry.arn }),
+  );
+  return { ...entry, attributes: described.Attributes ?? [] };
 }
 
 function healthCheckInput(check: TargetHealthCheck) {
@@ -195,90 +209,3 @@ async function setDeregistrationDelay(
     }),
   );
 }
-
-async function create(
-  ctx: ResourceContext,
-  desired: DesiredResource<TargetGroupProperties>,
-): Promise<ObservedResource<TargetGroupProperties>> {
-  const properties = desired.properties;
-  try {
-    const created = await ctx.clients.elbv2.send(
-      new CreateTargetGroupCommand({
-        Name: properties.name,
-        Protocol: properties.protocol,
-        Port: properties.port,
-        TargetType: properties.targetType,
-        VpcId: properties.vpcId,
-        ...healthCheckInput(properties.healthCheck),
-        Tags: tagMapToList(desired.tags),
-      }),
-    );
-    const arn = created.TargetGroups?.[0]?.TargetGroupArn;
-    if (!arn) throw new Error('CreateTargetGroup returned no target group');
-    await confirmCreated(ctx, arn, desired);
-    await setDeregistrationDelay(ctx, arn, properties.deregistrationDelaySeconds);
-    return toObserved(arn, properties, desired, desired.tags);
-  } catch (err) {
-    throw wrapError(`cannot create target group ${properties.name} (${desired.address})`, err);
-  }
-}
-
-async function update(
-  ctx: ResourceContext,
-  desired: DesiredResource<TargetGroupProperties>,
-  observed: ObservedResource<TargetGroupProperties>,
-  changes: FieldChange[],
-): Promise<ObservedResource<TargetGroupProperties>> {
-  const arn = observed.id;
-  const want = desired.properties;
-  const fields = changedFields(changes);
-  const properties: TargetGroupProperties = { ...observed.properties };
-  try {
-    if (fields.has('healthCheck')) {
-      await ctx.clients.elbv2.send(
-        new ModifyTargetGroupCommand({
-          TargetGroupArn: arn,
-          ...healthCheckInput(want.healthCheck),
-        }),
-      );
-      properties.healthCheck = want.healthCheck;
-    }
-    if (fields.has('deregistrationDelaySeconds')) {
-      await setDeregistrationDelay(ctx, arn, want.deregistrationDelaySeconds);
-      properties.deregistrationDelaySeconds = want.deregistrationDelaySeconds;
-    }
-    let tags = observed.tags;
-    if (hasTagChanges(changes)) {
-      await writeElbv2Tags(ctx, arn, desired.tags, observed.tags);
-      tags = tagsAfterUpdate(desired.tags, observed.tags);
-    }
-    return { ...observed, properties, tags };
-  } catch (err) {
-    throw wrapError(
-      `cannot update target group ${observed.attributes.name} (${observed.address})`,
-      err,
-    );
-  }
-}
-
-/** remove deletes the target group (after its listeners: ResourceInUse otherwise); retain only untags. */
-async function remove(
-  ctx: ResourceContext,
-  observed: ObservedResource<TargetGroupProperties>,
-  options: DeleteOptions,
-): Promise<void> {
-  await removeElbv2Resource(ctx, observed, options, 'target group', () =>
-    ctx.clients.elbv2.send(new DeleteTargetGroupCommand({ TargetGroupArn: observed.id })),
-  );
-}
-
-/** targetGroupHandler manages the IP target groups of load-balanced services, identified by ARN. */
-export const targetGroupHandler: ResourceHandler<TargetGroupProperties> = {
-  kind: 'target-group',
-  fields: TARGET_GROUP_FIELDS,
-  observeAll,
-  diff,
-  create,
-  update,
-  delete: remove,
-};
