@@ -1,21 +1,30 @@
 /**
- * `npm start` end to end, as a user runs it: start it in its own process group (a terminal's
- * foreground job), wait for the printed curl, run that curl against the API (202), press Ctrl-C
- * (SIGINT to the group), and check that every process it started, at any depth, is gone.
- * The embedded PostgreSQL, the logs and every port are private to this run.
+ * `npm start` end to end, as a new user runs it: a fresh clone of this repository's HEAD in a
+ * folder only its owner may enter (mode 0700, like /root; run as root when the suite runs as
+ * root), its node_modules hard-linked from this checkout's (so the PostgreSQL binaries sit under
+ * the private folder, exactly as after `npm ci`). `npm start` runs in its own process group (a
+ * terminal's foreground job): wait for the printed curl and run it (202), see a line per created
+ * resource, edit the spec and see what changed, destroy every local stack with the CLI (nothing
+ * owned is left), press Ctrl-C (SIGINT to the group) and check that every process it started, at
+ * any depth, is gone; then a second `npm start` in the same clone converges again on the same
+ * database. The embedded PostgreSQL, the logs and every port are private to this run.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { createClients } from '../reconciler/aws/clients.ts';
+import { findMotoPython, missingMotoMessage } from '../scripts/local/local-cloud.ts';
 import { freePort } from '../scripts/local/ports.ts';
-import { findExecutable } from '../scripts/local/which.ts';
+import { clusterDirectory, runAsUser } from '../service/embedded-db-access.ts';
+import { taggedResources } from './helpers/count-by-tag.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const READY_TIMEOUT_MS = 150_000;
 const STOP_TIMEOUT_MS = 45_000;
+const STEP_TIMEOUT_MS = 60_000;
 
 /** ProcessId is a pid with its start time, so a reused pid is not mistaken for a survivor. */
 interface ProcessId {
@@ -104,12 +113,27 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<number | null
   });
 }
 
-const moto = findExecutable('moto_server', process.env.PATH);
+const motoMissing = missingMotoMessage(findMotoPython(process.env));
+// a private folder, as `mktemp -d` makes it: only its owner (root, when the suite runs as root) may enter
 const scratch = mkdtempSync(join(tmpdir(), 'start-e2e-'));
-// Under root the embedded PostgreSQL runs as the postgres user, who must reach its data directory.
-chmodSync(scratch, 0o755);
+const clone = join(scratch, 'aws-reconciler');
+let cluster: string | undefined;
 let started: ChildProcess | undefined;
 const seen = new Map<number, ProcessId>();
+
+before(() => {
+  if (motoMissing) return;
+  execFileSync('git', ['clone', '--quiet', root, clone]);
+  // hard links where possible (same file system), a copy otherwise: either way every file of
+  // node_modules, the PostgreSQL binaries included, is under the private folder
+  const linked = spawnSync('cp', ['-al', join(root, 'node_modules'), join(clone, 'node_modules')]);
+  if (linked.status !== 0) {
+    rmSync(join(clone, 'node_modules'), { recursive: true, force: true });
+    execFileSync('cp', ['-a', join(root, 'node_modules'), join(clone, 'node_modules')]);
+  }
+  // where the service will keep the cluster of the clone's .data/postgres (removed after)
+  cluster = clusterDirectory(join(clone, '.data', 'postgres'), runAsUser());
+});
 
 after(() => {
   if (started?.pid && started.exitCode === null) {
@@ -127,27 +151,37 @@ after(() => {
     }
   }
   rmSync(scratch, { recursive: true, force: true });
+  if (cluster && !cluster.startsWith(scratch)) rmSync(cluster, { recursive: true, force: true });
 });
 
-test('npm start converges the reference stack on the emulator, the printed curl gets 202, Ctrl-C leaves nothing', {
-  skip: moto ? false : "moto_server is not installed (pip install 'moto[server]==5.2.1')",
-}, async () => {
+/** Run is one `npm start` in the clone: its output so far, and how to wait for a line of it. */
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  waitFor: (pattern: RegExp, timeoutMs: number) => Promise<RegExpExecArray>;
+}
+
+function runEnv(marker: string, pgPort: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
-        !name.startsWith('AWS_') && name !== 'DATABASE_URL' && name !== 'NODE_TEST_CONTEXT',
+        !name.startsWith('AWS_') &&
+        !['DATABASE_URL', 'DATA_DIR', 'NODE_TEST_CONTEXT'].includes(name),
     ),
   );
-  env.DATA_DIR = join(scratch, 'postgres');
-  env.EMBEDDED_PG_PORT = String(await freePort());
+  env.EMBEDDED_PG_PORT = String(pgPort);
   env.NO_COLOR = '1';
   // Every process of the run inherits this, so one that escaped the tree is found too.
-  const marker = `e2e-${process.pid}-${Date.now()}`;
   env.START_TEST_MARKER = marker;
+  return env;
+}
+
+/** npmStart runs package.json's start script as npm does, without npm in between (exec'ed). */
+async function npmStart(env: NodeJS.ProcessEnv): Promise<Run> {
+  const manifest = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
   const args = [
-    '--import',
-    'tsx',
-    'scripts/start.ts',
     '--port',
     String(await freePort()),
     '--status-port',
@@ -155,14 +189,13 @@ test('npm start converges the reference stack on the emulator, the printed curl 
     '--log-dir',
     join(scratch, 'logs'),
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
+  const child = spawn('sh', ['-c', `exec ${manifest.scripts.start} "$@"`, 'npm-start', ...args], {
+    cwd: clone,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started = child;
-  const startPid = child.pid as number;
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -170,29 +203,75 @@ test('npm start converges the reference stack on the emulator, the printed curl 
   child.stderr?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const curlLine = /^\s*(curl -sS -X POST (http:\/\/127\.0\.0\.1:\d+)\/v1\/logs .*)$/m;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (!curlLine.test(output)) {
-    collectDescendants(startPid, seen);
-    assert.equal(child.exitCode, null, `npm start exited early:\n${output}`);
-    assert.ok(Date.now() < deadline, `no curl line within ${READY_TIMEOUT_MS} ms:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  collectDescendants(startPid, seen);
-  assert.match(output, /Plan of specs\//);
-  assert.match(output, /scalable-logging: Ready/);
+  return {
+    child,
+    output: () => output,
+    async waitFor(pattern, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        collectDescendants(child.pid as number, seen);
+        const found = pattern.exec(output);
+        if (found) return found;
+        assert.equal(child.exitCode, null, `npm start exited early:\n${output}`);
+        assert.ok(Date.now() < deadline, `no ${pattern} within ${timeoutMs} ms:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+  };
+}
 
-  const [, curl = ''] = curlLine.exec(output) ?? [];
+const CURL_LINE = /^\s*(curl -sS -X POST (http:\/\/127\.0\.0\.1:\d+)\/v1\/logs .*)$/m;
+
+function runCurl(run: Run): void {
+  const [, curl = ''] = CURL_LINE.exec(run.output()) ?? [];
   const sent = spawnSync('sh', ['-c', `${curl} -o /dev/null -w '%{http_code}'`], {
     encoding: 'utf8',
     timeout: 20_000,
   });
   assert.equal(sent.stdout, '202', `the printed curl answered ${sent.stdout}: ${sent.stderr}`);
+}
 
-  // the processes of the whole tree, recorded while it ran: moto, the service, PostgreSQL, the daemon
+/** stop presses Ctrl-C and checks that npm start exits 0 and leaves no process behind. */
+async function stop(run: Run, marker: string): Promise<void> {
+  collectDescendants(run.child.pid as number, seen);
+  process.kill(-(run.child.pid as number), 'SIGINT');
+  const code = await waitExit(run.child, STOP_TIMEOUT_MS);
+  assert.equal(code, 0, `npm start exited ${code} after Ctrl-C:\n${run.output().slice(-3000)}`);
+  assert.deepStrictEqual(
+    survivors(seen).map((process_) => `${process_.pid} ${process_.command}`),
+    [],
+    'processes left behind',
+  );
+  assert.deepStrictEqual(withMarker(marker), [], 'processes with the run environment left behind');
+}
+
+test('npm start from a fresh clone in a private folder: Ready, 202, progress, a spec edit, destroy, Ctrl-C, and again', {
+  skip: motoMissing ?? false,
+  timeout: 2 * READY_TIMEOUT_MS + 4 * STEP_TIMEOUT_MS,
+}, async () => {
+  assert.equal(statSync(scratch).mode & 0o777, 0o700, 'the clone sits in a private folder');
+  const marker = `e2e-${process.pid}-${Date.now()}`;
+  const env = runEnv(marker, await freePort());
+  const first = await npmStart(env);
+  await first.waitFor(CURL_LINE, READY_TIMEOUT_MS);
+  assert.match(first.output(), /Plan of specs\//);
+  assert.match(first.output(), /scalable-logging: Ready/);
+  runCurl(first);
+  // a line per resource as the daemon creates it, then why it ran and what it did
+  assert.match(
+    first.output(),
+    /^ {2}scalable-logging\/vpc\.main: created \[id=vpc-\w+\] \(\d+\.\ds\)$/m,
+  );
+  assert.match(
+    first.output(),
+    /^ {2}scalable-logging: spec added: 27 created \.\.\. done in \d+\.\d s/m,
+  );
+
+  // the processes of the whole tree, recorded while it ran: the local cloud, the service,
+  // PostgreSQL, the daemon
   const commands = [...seen.values()].map((process_) => process_.command).join('\n');
   for (const expected of [
-    /moto_server/,
+    /scripts\/local\/cloud\.py/,
     /service\/main\.ts/,
     /postgres/,
     /reconciler\/cli\.ts run/,
@@ -200,14 +279,46 @@ test('npm start converges the reference stack on the emulator, the printed curl 
     assert.match(commands, expected);
   }
 
-  process.kill(-startPid, 'SIGINT');
-  const code = await waitExit(child, STOP_TIMEOUT_MS);
-  assert.equal(code, 0, `npm start exited ${code} after Ctrl-C:\n${output.slice(-3000)}`);
-  const left = survivors(seen);
-  assert.deepStrictEqual(
-    left.map((process_) => `${process_.pid} ${process_.command}`),
-    [],
-    'processes left behind',
+  // a spec edit is applied and shown with what changed
+  const specFile = join(clone, 'specs', 'scalable-logging.yaml');
+  const spec = readFileSync(specFile, 'utf8');
+  assert.match(spec, /desiredCount: 2\n/);
+  writeFileSync(specFile, spec.replace('desiredCount: 2\n', 'desiredCount: 3\n'));
+  await first.waitFor(
+    /^ {2}scalable-logging: spec changed: ecs-service\.api desiredCount 2 -> 3 \.\.\. done in \d+\.\d s$/m,
+    STEP_TIMEOUT_MS,
   );
-  assert.deepStrictEqual(withMarker(marker), [], 'processes with the run environment left behind');
+
+  // every local stack destroyed with the CLI against the printed emulator: nothing owned is left
+  const [, endpoint = ''] =
+    /AWS_ENDPOINT_URL=(http:\/\/127\.0\.0\.1:\d+)/.exec(first.output()) ?? [];
+  const awsEnv = {
+    ...env,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: 'us-west-2',
+  };
+  const destroyed = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'reconciler/cli.ts', 'destroy', 'specs/', '--auto-approve'],
+    { cwd: clone, env: awsEnv, encoding: 'utf8', timeout: STEP_TIMEOUT_MS },
+  );
+  assert.equal(destroyed.status, 0, `${destroyed.stdout}\n${destroyed.stderr}`);
+  process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+  const clients = createClients({ region: 'us-west-2', endpoint });
+  try {
+    assert.deepStrictEqual(await taggedResources(clients, 'scalable-logging'), []);
+  } finally {
+    clients.destroy();
+  }
+  await stop(first, marker);
+
+  // the second start: a new emulator, the same database, converged again
+  const second = await npmStart(env);
+  await second.waitFor(CURL_LINE, READY_TIMEOUT_MS);
+  assert.match(second.output(), /scalable-logging: Ready/);
+  runCurl(second);
+  await stop(second, marker);
 });
