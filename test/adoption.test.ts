@@ -67,7 +67,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 async function databaseGroups() {
   const described = await clients.ec2.send(
     new DescribeSecurityGroupsCommand({
-      Filters: [{ Name: 'group-name', Values: [`${stack.name}-database`] }],
+      Filters: [{ Name: 'group-name', Values: [`${stack.name}-db`] }],
     }),
   );
   return described.SecurityGroups ?? [];

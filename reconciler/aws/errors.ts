@@ -3,7 +3,10 @@ export function errorCode(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const withCode = err as { name?: unknown; Code?: unknown; code?: unknown };
   for (const candidate of [withCode.Code, withCode.name, withCode.code]) {
-    if (typeof candidate === 'string' && candidate !== 'Error') return candidate;
+    // a ResourceError's name is its class, its AWS code is in `code`
+    if (typeof candidate === 'string' && candidate !== 'Error' && candidate !== 'ResourceError') {
+      return candidate;
+    }
   }
   return undefined;
 }
