@@ -1,6 +1,5 @@
 import { dependencyGraph, GraphError, orderGraph } from '../graph/order.ts';
 import { countUnchanged, creationFields } from '../plan/diff.ts';
-import { hasChangesIn } from '../plan/summary.ts';
 import {
   type Action,
   type FieldChange,
@@ -414,6 +413,3 @@ export function planStacks(
     work,
   };
 }
-
-/** hasChanges tells whether a plan would do anything. */
-export const hasChanges = hasChangesIn;
