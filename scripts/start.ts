@@ -24,12 +24,15 @@ import { decideTarget, emulatorEnv, type Target } from './local/target.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** START_TIME is when npm start began, for the time to Ready it reports. */
+const START_TIME = Date.now();
+
 const SAMPLE_EVENT = '{"service":"checkout","level":"info","message":"hello"}';
 
 const USAGE = `usage: npm start [-- options]
 
-Runs the whole system locally: the AWS emulator (moto), the service on an embedded
-PostgreSQL, and the reconciler daemon converging specs/ against the emulator.
+Runs the whole system locally: the local cloud (moto with this project's fixes), the
+service on an embedded PostgreSQL, and the reconciler daemon converging specs/ on it.
 
 options:
   --target local|aws  local (default without AWS credentials in the environment) or the real
@@ -429,10 +432,17 @@ async function runLocal(
   ]);
   const api = `http://127.0.0.1:${servicePort}`;
   say();
-  say(green(bold(`Ready: ${options.specs} converged on the emulator in ${seconds.toFixed(1)} s.`)));
+  const total = (Date.now() - START_TIME) / 1000;
+  say(
+    green(
+      bold(
+        `Ready: ${options.specs} converged on the local cloud in ${seconds.toFixed(1)} s (${total.toFixed(1)} s after npm start).`,
+      ),
+    ),
+  );
   say();
   say(`  API              ${api}   (GET /healthz)`);
-  say(`  AWS emulator     ${endpoint}   (AWS_ENDPOINT_URL=${endpoint} aws ec2 describe-vpcs)`);
+  say(`  local cloud      ${endpoint}   (AWS_ENDPOINT_URL=${endpoint} aws ec2 describe-vpcs)`);
   say(`  reconciler       ${statusUrl}/status`);
   say(`  logs             ${relative(root, supervisor.logDir)}/`);
   say();
