@@ -48,9 +48,8 @@ export function createApp(deps: AppDeps): ServiceApp {
   app.set('etag', false);
 
   app.use(requestLog({ logger: deps.logger, metrics, isShuttingDown }));
-  // no global RequestContext: a handler that works with entities is wrapped in
-  // withUnitOfWork (service/unit-of-work.ts) and gets its own fork; the routes below run SQL
-  // on the pool and would only pay for an identity map they never use
+  // no global RequestContext: the routes below run SQL on the pool and would only pay for an
+  // identity map they never use
 
   // the hot routes first: the router tries each registered route in order
   const nativeIngest = ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes });
