@@ -4,7 +4,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
 import { FakeClock } from '../reconciler/daemon/clock.ts';
 import { DynamoLease, LeaseLostError, runLeaseLoop } from '../reconciler/daemon/lease.ts';
-import { memoryLogger } from '../reconciler/daemon/test-logger.ts';
+import { memoryLogger } from './fakes/memory-logger.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 let moto: MotoServer;

@@ -5,17 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  desiredOf,
-  FakeCloud,
-  fakeClients,
-  fakeHandler,
-  testStack,
-} from '../reconciler/engine/fake-cloud.ts';
 import { prepareReconcile, reconcile } from '../reconciler/engine/reconcile.ts';
 import { type RolloutDeps, waitForRollout } from '../reconciler/engine/rollout.ts';
 import type { WaitResult } from '../reconciler/engine/wait.ts';
 import { type DesiredResource, ref } from '../reconciler/resources/types.ts';
+import { desiredOf, FakeCloud, fakeClients, fakeHandler, testStack } from './fakes/fake-cloud.ts';
 
 const KINDS = ['log-group', 'task-definition', 'ecs-service', 'db-instance'];
 

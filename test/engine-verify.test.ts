@@ -5,15 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  desiredOf,
-  FakeCloud,
-  fakeClients,
-  fakeHandler,
-  testStack,
-} from '../reconciler/engine/fake-cloud.ts';
 import { reconcile } from '../reconciler/engine/reconcile.ts';
 import type { ResourceHandler } from '../reconciler/resources/types.ts';
+import { desiredOf, FakeCloud, fakeClients, fakeHandler, testStack } from './fakes/fake-cloud.ts';
 
 /** sticky wraps a fake handler so that `field` keeps its old value after `lostWrites` updates. */
 function lossy(cloud: FakeCloud, field: string, lostWrites: number): ResourceHandler {

@@ -1,13 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  desiredOf,
-  FakeCloud,
-  fakeClients,
-  fakeHandler,
-  ownedTags,
-  testStack,
-} from '../reconciler/engine/fake-cloud.ts';
 import type { ProgressEvent } from '../reconciler/engine/progress.ts';
 import {
   prepareReconcile,
@@ -20,6 +12,14 @@ import { diffEngineVersion } from '../reconciler/resources/db-instance.ts';
 import { HANDLERS } from '../reconciler/resources/registry.ts';
 import { type DesiredResource, type FieldRule, ref } from '../reconciler/resources/types.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
+import {
+  desiredOf,
+  FakeCloud,
+  fakeClients,
+  fakeHandler,
+  ownedTags,
+  testStack,
+} from './fakes/fake-cloud.ts';
 
 const FIELD_RULES: Record<string, Record<string, FieldRule>> = {
   vpc: { cidrBlock: 'replace' },

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { memoryLogger } from '../../test/fakes/memory-logger.ts';
 import type { ReconcileOptions, ReconcileResult } from '../engine/reconcile.ts';
 import type { Action, ResourceChange } from '../plan/types.ts';
 import { FakeClock, flushPromises } from './clock.ts';
@@ -7,7 +8,6 @@ import { Controller, type ControllerOptions, parseSnapshot } from './controller.
 import { LeaseLostError } from './lease.ts';
 import { DaemonMetrics } from './metrics.ts';
 import type { SpecSnapshot } from './sources.ts';
-import { memoryLogger } from './test-logger.ts';
 
 const RESYNC = 300_000;
 const PENDING = 15_000;

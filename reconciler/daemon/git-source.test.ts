@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { memoryLogger } from '../../test/fakes/memory-logger.ts';
 import { FakeClock } from './clock.ts';
 import {
   defaultCacheDir,
@@ -13,7 +14,6 @@ import {
   redactUrls,
 } from './git-source.ts';
 import type { SpecSnapshot } from './sources.ts';
-import { memoryLogger } from './test-logger.ts';
 
 let dir: string;
 let remote: string;

@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { memoryLogger } from '../../test/fakes/memory-logger.ts';
 import { FakeClock, systemClock } from './clock.ts';
 import { contentHash, DirectorySource, type SpecSnapshot } from './sources.ts';
-import { memoryLogger } from './test-logger.ts';
 
 let dir: string;
 before(async () => {

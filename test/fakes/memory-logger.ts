@@ -1,4 +1,4 @@
-import type { Logger } from '../resources/types.ts';
+import type { Logger } from '../../reconciler/resources/types.ts';
 
 /** LogRecord is one call captured by a MemoryLogger. */
 export interface LogRecord {

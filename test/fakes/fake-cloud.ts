@@ -2,9 +2,9 @@
  * An in-memory cloud and handlers over it, for tests of the engine and of anything built on
  * reconcile() (the daemon): plain objects implementing ResourceHandler, no SDK, no emulator.
  */
-import type { AwsClients } from '../aws/clients.ts';
-import { managementTags, ownedBy, TAG_ADDRESS } from '../aws/tags.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
+import type { AwsClients } from '../../reconciler/aws/clients.ts';
+import { managementTags, ownedBy, TAG_ADDRESS } from '../../reconciler/aws/tags.ts';
+import { diffProperties, diffTags } from '../../reconciler/plan/diff.ts';
 import type {
   DeletionPolicy,
   DesiredResource,
@@ -13,8 +13,8 @@ import type {
   ResourceHandler,
   ResourceStatus,
   Tags,
-} from '../resources/types.ts';
-import type { Stack } from '../spec/types.generated.ts';
+} from '../../reconciler/resources/types.ts';
+import type { Stack } from '../../reconciler/spec/types.generated.ts';
 
 /** FakeResource is one resource in the in-memory cloud. */
 export interface FakeResource {
