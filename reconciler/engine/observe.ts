@@ -1,6 +1,6 @@
-import type { ObservedResource, ResourceContext, ResourceHandler } from '../resources/types.ts';
 import { mapBounded } from '../lib/pool.ts';
 import { createMemo } from '../resources/kit/memo.ts';
+import type { ObservedResource, ResourceContext, ResourceHandler } from '../resources/types.ts';
 
 /** ObservedIndex holds every owned resource by stack, then by address; an address may have several (leaked duplicates). */
 export type ObservedIndex = Map<string, Map<string, ObservedResource[]>>;
@@ -18,8 +18,8 @@ export async function observeStacks(
   parallelism: number,
 ): Promise<ObservedIndex> {
   const reads = [...contexts.values()].flatMap((regionCtx) => {
-    // one memo per region and pass: a parent read by several kinds is read once
-    const ctx: ResourceContext = { ...regionCtx, memo: createMemo() };
+    // one memo per region and pass (the caller's, if it gives one): a parent read by several kinds is read once
+    const ctx: ResourceContext = { ...regionCtx, memo: regionCtx.memo ?? createMemo() };
     return handlers.map((handler) => ({ ctx, handler }));
   });
   const results = await mapBounded(reads, parallelism, async ({ ctx, handler }) => {

@@ -1,6 +1,7 @@
 import { type AwsClients, CallStats, createClients, type RequestLimiter } from '../aws/clients.ts';
 import { expandStack } from '../graph/expand.ts';
 import type { Action, Plan } from '../plan/types.ts';
+import { createMemo } from '../resources/kit/memo.ts';
 import { HANDLERS, PROTECTED_KINDS } from '../resources/registry.ts';
 import type {
   DesiredResource,
@@ -138,12 +139,16 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
     const desired = new Map(options.stacks.map((stack) => [stack.name, expand(stack)]));
     /** planPass observes everything afresh and plans it: the first plan, and each verification. */
     const planPass = async () => {
-      const observed = await observeStacks(contexts, handlers, parallelism);
+      // one memo per pass, shared by observe and the name look-ups after it
+      const passContexts = new Map(
+        [...contexts].map(([region, ctx]) => [region, { ...ctx, memo: createMemo() }]),
+      );
+      const observed = await observeStacks(passContexts, handlers, parallelism);
       const unowned =
         options.mode === 'destroy'
           ? new Map()
           : await findUnowned(
-              contexts,
+              passContexts,
               handlers,
               options.stacks.map((stack) => ({
                 stack: stack.name,
