@@ -8,6 +8,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   condition,
   eventually,
+  metricValue,
   ownedEc2,
   spawnDaemon,
   stackOf,
@@ -74,7 +75,15 @@ test('the daemon converges the reference stack from empty and then finds nothing
       60_000,
     );
     assert.equal(quiet.noOp, 27, 'every resource of the reference stack exists and matches');
-    assert.deepStrictEqual(resourceStates(await daemon.metrics()), { 'in-sync': 27 });
+    // what the daemon created is what AWS kept: no drift is ever seen on a fresh stack
+    const held = stackOf(await daemon.status(), 'scalable-logging');
+    assert.equal(condition(held, 'Drifted'), 'False/NoDrift');
+    const metrics = await daemon.metrics();
+    assert.equal(
+      metricValue(metrics, 'reconciler_drift_detected_total{stack="scalable-logging"}'),
+      0,
+    );
+    assert.deepStrictEqual(resourceStates(metrics), { 'in-sync': 27 });
     const ec2Owned = await ownedEc2(ec2, 'scalable-logging');
     assert.deepStrictEqual(
       Object.entries(ec2Owned).filter(([, count]) => count !== 1),
