@@ -26,6 +26,8 @@ interface Scope {
   /** Why the reconciler needs these actions; not rendered (IAM policies have no comments). */
   why: string;
   claims: (action: string) => boolean;
+  /** It claims named actions, not a whole service: it is asked first. */
+  specific?: boolean;
   resources: (account: string) => string[];
   condition?: Record<string, Record<string, string | string[]>>;
   /** Actions no kind calls through the SDK but AWS needs on the caller's behalf. */
@@ -72,15 +74,30 @@ const oneOf =
     actions.includes(action);
 
 const SCOPES: Scope[] = [
+  { sid: 'Network', why: 'the EC2 network kinds', claims: prefixed('ec2'), resources: ANY },
+  {
+    sid: 'LogGroups',
+    why: 'log-group: the services and the database write to them',
+    claims: prefixed('logs'),
+    resources: (account) => [`arn:aws:logs:*:${account}:log-group:*`],
+  },
+  {
+    sid: 'ReconcilerRoles',
+    why: 'iam-role: only roles under the /reconciler/ path, which the stacks own',
+    claims: prefixed('iam'),
+    resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
+  },
   {
     sid: 'ListRoles',
     why: 'iam-role observe: one batched read of the roles and their inline policies',
+    specific: true,
     claims: oneOf('iam:GetAccountAuthorizationDetails', 'iam:ListRoles'),
     resources: ANY,
   },
   {
     sid: 'PassReconcilerRolesToEcsTasks',
     why: 'task-definition: the task and execution roles, passed to ECS tasks only',
+    specific: true,
     claims: oneOf('iam:PassRole'),
     resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
     condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
@@ -88,6 +105,7 @@ const SCOPES: Scope[] = [
   {
     sid: 'ServiceLinkedRoles',
     why: 'the first ECS cluster, load balancer or RDS instance of an account creates its service-linked role',
+    specific: true,
     claims: oneOf('iam:CreateServiceLinkedRole'),
     implied: { 'iam:CreateServiceLinkedRole': 'write' },
     resources: (account) => [`arn:aws:iam::${account}:role/aws-service-role/*`],
@@ -100,19 +118,6 @@ const SCOPES: Scope[] = [
         ],
       },
     },
-  },
-  {
-    sid: 'ReconcilerRoles',
-    why: 'iam-role: only roles under the /reconciler/ path, which the stacks own',
-    claims: prefixed('iam'),
-    resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
-  },
-  { sid: 'Network', why: 'the EC2 network kinds', claims: prefixed('ec2'), resources: ANY },
-  {
-    sid: 'LogGroups',
-    why: 'log-group: the services and the database write to them',
-    claims: prefixed('logs'),
-    resources: (account) => [`arn:aws:logs:*:${account}:log-group:*`],
   },
   {
     sid: 'LoadBalancing',
@@ -200,7 +205,10 @@ export function iamPolicy(options: IamPolicyOptions = {}): PolicyDocument {
     groups.map((group) => [group, new Map(Object.entries(group.implied ?? {}))]),
   );
   for (const [action, level] of kindActions(options.handlers ?? HANDLERS)) {
-    const group = groups.find((candidate) => candidate.claims(action));
+    // a scope naming the action itself wins over one claiming its whole service
+    const group =
+      groups.find((candidate) => candidate.specific && candidate.claims(action)) ??
+      groups.find((candidate) => candidate.claims(action));
     if (!group) throw new Error(`no policy statement covers ${action}`);
     byScope.get(group)?.set(action, level);
   }
