@@ -11,6 +11,7 @@ import type { QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from './config.ts';
 import { LogEventEntity } from './entities/log-event.ts';
+import { LogSourceEntity } from './entities/log-source.ts';
 import { migrationsList } from './migrations/index.ts';
 
 /** PoolStats are the connection pool's gauges, exported on /metrics. */
@@ -103,7 +104,7 @@ export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
   const driverLog = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
     logger?.[level]({ component: 'knex', detail: String(message) }, 'database driver message');
   return {
-    entities: [LogEventEntity],
+    entities: [LogEventEntity, LogSourceEntity],
     host: config.host,
     port: config.port,
     dbName: config.name,

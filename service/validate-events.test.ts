@@ -31,8 +31,7 @@ test('validateEvents normalizes valid events', () => {
       attributes: null,
       traceId: null,
       spanId: null,
-      resource: null,
-      scope: null,
+      sourceId: null,
     },
     {
       clientId: null,
@@ -43,8 +42,7 @@ test('validateEvents normalizes valid events', () => {
       attributes: '{"a":[1,{"b":"c"}]}',
       traceId: '5b8efff798038103d269b633813fc60c',
       spanId: 'eee19b7ec3c1b174',
-      resource: null,
-      scope: null,
+      sourceId: null,
     },
   ]);
 });

@@ -27,9 +27,17 @@ export interface NewEvent {
   /** traceId and spanId are lowercase hex (32 and 16 digits), or null. */
   traceId: string | null;
   spanId: string | null;
-  /** resource is the JSON text of the OTLP resource attributes, or null. */
+  /** sourceId is the id of the event's EventSource (OTLP resource and scope), or null. */
+  sourceId: string | null;
+}
+
+/** EventSource is an OTLP resource and scope, stored once for all the events naming its id. */
+export interface EventSource {
+  /** id is a UUID derived from the content, so equal sources share one row. */
+  id: string;
+  /** resource is the JSON text of the resource attributes, or null. */
   resource: string | null;
-  /** scope is the JSON text of the OTLP instrumentation scope, or null. */
+  /** scope is the JSON text of the instrumentation scope (name, version, attributes), or null. */
   scope: string | null;
 }
 
@@ -191,8 +199,7 @@ function checkEvent(
     attributes,
     traceId: typeof event.traceId === 'string' ? event.traceId.toLowerCase() : null,
     spanId: typeof event.spanId === 'string' ? event.spanId.toLowerCase() : null,
-    resource: null,
-    scope: null,
+    sourceId: null,
   };
 }
 

@@ -17,10 +17,11 @@ export const LogEventEntity = defineEntity({
     level: p.smallint(),
     message: p.text(),
     attributes: p.json<Record<string, unknown>>().nullable(),
-    traceId: p.string().fieldName('trace_id').length(32).nullable(),
-    spanId: p.string().fieldName('span_id').length(16).nullable(),
-    resource: p.json<Record<string, unknown>>().nullable(),
-    scope: p.json<Record<string, unknown>>().nullable(),
+    /** traceId and spanId are the ids' bytes (the API shows them as hex). */
+    traceId: p.blob().fieldName('trace_id').nullable(),
+    spanId: p.blob().fieldName('span_id').nullable(),
+    /** sourceId names the OTLP resource and scope in log_source (null for native events). */
+    sourceId: p.uuid().fieldName('source_id').nullable(),
   },
 });
 

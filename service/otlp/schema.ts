@@ -2,15 +2,23 @@
  * The OTLP logs messages this service reads and writes, in the OpenTelemetry protocol's
  * field numbers (opentelemetry/proto: collector/logs/v1, logs/v1, common/v1, resource/v1, and
  * google.rpc.Status for error bodies), decoded and encoded by protobufjs. Only the fields the
- * service uses are declared: protobuf skips unknown fields, so newer senders still decode.
- * Enums are declared by their wire type (int32), which decodes the same bytes.
+ * service uses are declared: unknown fields are skipped (and not kept), so newer senders
+ * still decode. Enums are declared by their wire type (int32), which decodes the same bytes.
+ *
+ * The schema is written in edition 2023 rather than proto3 for two decoding costs, not for
+ * anything on the wire (the encodings are identical): explicit presence lets AnyValue's
+ * members be plain fields (protobufjs's oneof setter deletes the other six members on every
+ * value), and strings are read with Buffer's UTF-8 decoder, which turns invalid bytes into
+ * U+FFFD, instead of protobufjs's own validating one.
  */
 import protobuf from 'protobufjs';
 
 const otlpLogsProto = `
-syntax = "proto3";
+edition = "2023";
 
 package otlp;
+
+option features.utf8_validation = NONE;
 
 message ExportLogsServiceRequest {
   repeated ResourceLogs resource_logs = 1;
@@ -57,16 +65,15 @@ message LogRecord {
   string event_name = 12;
 }
 
+// a oneof on the wire: the member present is the one set
 message AnyValue {
-  oneof value {
-    string string_value = 1;
-    bool bool_value = 2;
-    int64 int_value = 3;
-    double double_value = 4;
-    ArrayValue array_value = 5;
-    KeyValueList kvlist_value = 6;
-    bytes bytes_value = 7;
-  }
+  string string_value = 1;
+  bool bool_value = 2;
+  int64 int_value = 3;
+  double double_value = 4;
+  ArrayValue array_value = 5;
+  KeyValueList kvlist_value = 6;
+  bytes bytes_value = 7;
 }
 
 message ArrayValue {
@@ -92,6 +99,17 @@ const root = protobuf.parse(otlpLogsProto, { keepCase: false }).root;
 
 /** ExportLogsServiceRequest is the body of an OTLP logs export. */
 export const ExportLogsServiceRequest = root.lookupType('otlp.ExportLogsServiceRequest');
+
+/**
+ * decodeExportRequest decodes an export body; unknown fields are dropped rather than copied
+ * onto each message. Throws on bytes that are not the message (or nest past protobufjs's
+ * recursion limit).
+ */
+export function decodeExportRequest(body: Uint8Array): protobuf.Message {
+  const reader = protobuf.Reader.create(body) as protobuf.Reader & { discardUnknown?: boolean };
+  reader.discardUnknown = true;
+  return ExportLogsServiceRequest.decode(reader);
+}
 /** ExportLogsServiceResponse is the body of a successful (or partly successful) answer. */
 export const ExportLogsServiceResponse = root.lookupType('otlp.ExportLogsServiceResponse');
 /** Status is the body of every OTLP/HTTP 4xx and 5xx answer (google.rpc.Status). */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpError } from '../errors.ts';
-import { ExportLogsServiceRequest } from './schema.ts';
-import { levelOf, maxOtlpRecords, microsToIso, otlpToEvents } from './to-events.ts';
+import { decodeExportRequest, ExportLogsServiceRequest } from './schema.ts';
+import { levelOf, maxOtlpRecords, microsToIso, otlpToEvents, sourceIdOf } from './to-events.ts';
 
 const receivedAt = '2026-12-01T08:00:00.000000Z';
 
@@ -41,7 +41,7 @@ test('microsToIso keeps six decimals', () => {
 });
 
 test('otlpToEvents maps JSON records; the values OTLP has and JSON has not become text', () => {
-  const { events, rejected } = otlpToEvents(
+  const { events, sources, rejected } = otlpToEvents(
     exportOf(
       [
         {
@@ -73,6 +73,9 @@ test('otlpToEvents maps JSON records; the values OTLP has and JSON has not becom
   assert.equal(rejected, 0);
   const resource = '{"service.name":"web","host.name":"a1"}';
   const scope = '{"name":"http","version":"1.0","attributes":{"x":"y"}}';
+  const sourceId = sourceIdOf(resource, scope);
+  assert.match(sourceId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.deepStrictEqual(sources, [{ id: sourceId, resource, scope }], 'one source, once');
   assert.deepStrictEqual(events, [
     {
       clientId: null,
@@ -83,8 +86,7 @@ test('otlpToEvents maps JSON records; the values OTLP has and JSON has not becom
       attributes: '{"big":7,"raw":"AQI=","nan":"NaN","list":[true,null]}',
       traceId: '5b8efff798038103d269b633813fc60c',
       spanId: null,
-      resource,
-      scope,
+      sourceId,
     },
     {
       clientId: null,
@@ -95,14 +97,13 @@ test('otlpToEvents maps JSON records; the values OTLP has and JSON has not becom
       attributes: null,
       traceId: null,
       spanId: null,
-      resource,
-      scope,
+      sourceId,
     },
   ]);
 });
 
 test('otlpToEvents reads decoded protobuf the same way, 64-bit values exactly', () => {
-  const message = ExportLogsServiceRequest.decode(
+  const message = decodeExportRequest(
     ExportLogsServiceRequest.encode(
       ExportLogsServiceRequest.fromObject(
         exportOf([
@@ -237,5 +238,24 @@ test('otlpToEvents refuses a body that is not an export request, and one too lar
       reason,
     );
   }
-  assert.deepStrictEqual(otlpToEvents({}, receivedAt), { events: [], rejected: 0, problems: [] });
+  assert.deepStrictEqual(otlpToEvents({}, receivedAt), {
+    events: [],
+    sources: [],
+    rejected: 0,
+    problems: [],
+  });
+});
+
+test('sourceIdOf is the same for the same content and differs with either part', () => {
+  const web = '{"service.name":"web"}';
+  const ids = [
+    sourceIdOf(web, null),
+    sourceIdOf(web, null),
+    sourceIdOf(web, '{"name":"http"}'),
+    sourceIdOf('{"service.name":"api"}', null),
+    sourceIdOf(null, '{"name":"http"}'),
+  ];
+  assert.equal(ids[0], ids[1]);
+  assert.equal(new Set(ids).size, 4);
+  assert.equal(sourceIdOf(null, null), null);
 });

@@ -5,9 +5,11 @@
  * hex, bytes as base64). A record that cannot be stored is rejected alone and counted for the
  * partial-success answer; only a body whose structure is not an export request fails whole.
  */
+import { createHash } from 'node:crypto';
 import { levels } from '../entities/log-event.ts';
 import { HttpError } from '../errors.ts';
 import {
+  type EventSource,
   hasForbiddenEscape,
   maxAttributesBytes,
   maxAttributesDepth,
@@ -29,6 +31,8 @@ export const unknownService = 'unknown_service';
 /** OtlpEvents is the outcome of mapping one export request. */
 export interface OtlpEvents {
   events: NewEvent[];
+  /** sources are the distinct resource and scope pairs the events name. */
+  sources: EventSource[];
   rejected: number;
   /** problems are the first reasons for rejections, each naming the record. */
   problems: string[];
@@ -86,11 +90,21 @@ function unixNanosToMicros(value: unknown, field: string): number {
   throw new RecordProblem(`${field} must be an unsigned 64-bit integer`);
 }
 
-/** microsToIso formats microseconds since the epoch as RFC 3339 UTC with six decimals. */
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * microsToIso formats microseconds since the epoch as RFC 3339 UTC with six decimals. The
+ * date and time up to the second is kept from the previous call: the records of one export
+ * mostly share their second.
+ */
 export function microsToIso(micros: number): string {
-  const millis = Math.floor(micros / 1000);
-  const rest = micros - millis * 1000;
-  return `${new Date(millis).toISOString().slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+  const second = Math.floor(micros / 1_000_000);
+  if (second !== cachedSecond) {
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+    cachedSecond = second;
+  }
+  return `${cachedPrefix}.${String(micros - second * 1_000_000).padStart(6, '0')}Z`;
 }
 
 /** idHex reads a trace or span id: null when empty or all zeros, lowercase hex otherwise. */
@@ -108,7 +122,9 @@ function idHex(value: unknown, bytes: number, field: string): string | null {
     if (value.length !== 0 && value.length !== bytes) {
       throw new RecordProblem(`${field} must be ${bytes} bytes`);
     }
-    hex = Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex');
+    hex = (
+      Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.length)
+    ).toString('hex');
   } else {
     throw new RecordProblem(`${field} must be ${bytes * 2} hex digits`);
   }
@@ -190,10 +206,10 @@ function keyValues(list: unknown, depth: number, maxKeys: number): Record<string
   if (list.length > maxKeys) throw new RecordProblem(`attributes must be at most ${maxKeys} keys`);
   tooDeep(depth);
   for (const pair of list) {
-    if (!isFields(pair) || typeof pair.key !== 'string') {
-      throw new RecordProblem('each attribute needs a string key');
-    }
-    object[pair.key] = anyValue(pair.value, depth + 1);
+    // an empty key is absent from protobuf (null or the prototype's default)
+    const key = isFields(pair) ? (pair.key ?? '') : undefined;
+    if (typeof key !== 'string') throw new RecordProblem('each attribute needs a string key');
+    object[key] = anyValue((pair as Fields).value, depth + 1);
   }
   return object;
 }
@@ -288,10 +304,22 @@ function messageOf(record: Fields): string {
   return checkText(message, 'body', maxMessageLength);
 }
 
+/**
+ * sourceIdOf derives a source's id from its content: the first 16 bytes of a SHA-256 of the
+ * resource and scope JSON, written as a UUID.
+ */
+export function sourceIdOf(resource: string | null, scope: string | null): string | null {
+  if (resource === null && scope === null) return null;
+  const hex = createHash('sha256')
+    .update(`${resource ?? ''}\n${scope ?? ''}`)
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 function toEvent(
   record: Fields,
   context: ResourceContext,
-  scope: string | null,
+  sourceId: string | null,
   receivedAt: string,
 ): NewEvent {
   const micros =
@@ -306,8 +334,7 @@ function toEvent(
     attributes: objectJson(keyValues(record.attributes, 1, maxOtlpAttributes), 'attributes'),
     traceId: idHex(record.traceId, 16, 'traceId'),
     spanId: idHex(record.spanId, 8, 'spanId'),
-    resource: context.resource,
-    scope,
+    sourceId,
   };
 }
 
@@ -319,7 +346,18 @@ export function otlpToEvents(request: unknown, receivedAt: string): OtlpEvents {
   if (!isFields(request)) {
     throw new HttpError(400, 'invalid_otlp', 'the body is not an ExportLogsServiceRequest');
   }
-  const outcome: OtlpEvents = { events: [], rejected: 0, problems: [] };
+  const outcome: OtlpEvents = { events: [], sources: [], rejected: 0, problems: [] };
+  const sourceIds = new Map<string, string | null>();
+  const sourceOf = (resource: string | null, scope: string | null): string | null => {
+    const key = `${resource}\n${scope}`;
+    let id = sourceIds.get(key);
+    if (id === undefined) {
+      id = sourceIdOf(resource, scope);
+      sourceIds.set(key, id);
+      if (id !== null) outcome.sources.push({ id, resource, scope });
+    }
+    return id;
+  };
   const reject = (where: string, count: number, err: unknown) => {
     if (!(err instanceof RecordProblem)) throw err;
     outcome.rejected += count;
@@ -358,9 +396,9 @@ export function otlpToEvents(request: unknown, receivedAt: string): OtlpEvents {
         reject(`resourceLogs[${r}].resource`, logRecords.length, resourceProblem);
         continue;
       }
-      let scope: string | null;
+      let sourceId: string | null;
       try {
-        scope = scopeJson(scopeLog.scope);
+        sourceId = sourceOf(context.resource, scopeJson(scopeLog.scope));
       } catch (err) {
         reject(`${where}.scope`, logRecords.length, err);
         continue;
@@ -368,7 +406,7 @@ export function otlpToEvents(request: unknown, receivedAt: string): OtlpEvents {
       for (const [l, record] of logRecords.entries()) {
         try {
           if (!isFields(record)) throw new RecordProblem('is not an object');
-          outcome.events.push(toEvent(record, context, scope, receivedAt));
+          outcome.events.push(toEvent(record, context, sourceId, receivedAt));
         } catch (err) {
           reject(`${where}.logRecords[${l}]`, 1, err);
         }

@@ -14,7 +14,7 @@ import type { Database } from '../db.ts';
 import { HttpError, toHttpError } from '../errors.ts';
 import type { Limiter } from '../limiter.ts';
 import type { Metrics } from '../metrics.ts';
-import { ExportLogsServiceRequest, ExportLogsServiceResponse, Status } from '../otlp/schema.ts';
+import { decodeExportRequest, ExportLogsServiceResponse, Status } from '../otlp/schema.ts';
 import { type OtlpEncoding, otlpToEvents } from '../otlp/to-events.ts';
 import { readBody } from '../read-body.ts';
 import { insertEvents } from '../store/insert-events.ts';
@@ -47,7 +47,7 @@ function grpcCode(status: number): number {
 function decode(body: Buffer, encoding: OtlpEncoding): unknown {
   if (encoding === 'protobuf') {
     try {
-      return ExportLogsServiceRequest.decode(body);
+      return decodeExportRequest(body);
     } catch (err) {
       throw new HttpError(400, 'invalid_protobuf', 'the body is not an ExportLogsServiceRequest', {
         details: { reason: (err as Error).message },
@@ -132,9 +132,14 @@ export function ingestOtlpLogs(deps: {
       }
       const receivedAt = new Date().toISOString();
       const body = await readBody(req, deps.bodyLimitBytes);
-      const { events, rejected, problems } = otlpToEvents(decode(body, encoding), receivedAt);
+      const { events, sources, rejected, problems } = otlpToEvents(
+        decode(body, encoding),
+        receivedAt,
+      );
       const stored =
-        events.length > 0 ? await deps.limiter.run(() => insertEvents(deps.db, events)) : 0;
+        events.length > 0
+          ? await deps.limiter.run(() => insertEvents(deps.db, events, sources))
+          : 0;
       deps.metrics.eventsIngested.inc(stored);
       if (rejected > 0) deps.metrics.otlpRecordsRejected.inc(rejected);
       send(res, 200, encoding, successBody(encoding, rejected, problems));

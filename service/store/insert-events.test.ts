@@ -1,7 +1,7 @@
 import assert from 'node:assert';
 import { test } from 'node:test';
 import type { NewEvent } from '../validate-events.ts';
-import { batchJson } from './insert-events.ts';
+import { batchJson, sourcesJson } from './insert-events.ts';
 
 const base: NewEvent = {
   clientId: null,
@@ -12,8 +12,7 @@ const base: NewEvent = {
   attributes: null,
   traceId: null,
   spanId: null,
-  resource: null,
-  scope: null,
+  sourceId: null,
 };
 
 test('batchJson writes each event as the record json_to_recordset reads', () => {
@@ -48,14 +47,13 @@ test('batchJson writes each event as the record json_to_recordset reads', () => 
       ],
     },
     {
-      name: 'trace ids, resource and scope written only when present',
+      name: 'trace, span and source ids written only when present',
       events: [
         {
           ...base,
           traceId: '5b8efff798038103d269b633813fc60c',
           spanId: 'eee19b7ec3c1b174',
-          resource: '{"service.name":"web"}',
-          scope: '{"name":"http"}',
+          sourceId: '0b6f8a5e-2c1d-4e3f-9a7b-1c2d3e4f5a6b',
         },
         { ...base, spanId: 'eee19b7ec3c1b174' },
       ],
@@ -67,16 +65,34 @@ test('batchJson writes each event as the record json_to_recordset reads', () => 
           l: 2,
           m: 'ok',
           a: null,
-          tr: '5b8efff798038103d269b633813fc60c',
-          sp: 'eee19b7ec3c1b174',
-          r: { 'service.name': 'web' },
-          o: { name: 'http' },
+          tr: '\\x5b8efff798038103d269b633813fc60c',
+          sp: '\\xeee19b7ec3c1b174',
+          so: '0b6f8a5e-2c1d-4e3f-9a7b-1c2d3e4f5a6b',
         },
-        { c: null, t: base.timestamp, s: 'web', l: 2, m: 'ok', a: null, sp: 'eee19b7ec3c1b174' },
+        { c: null, t: base.timestamp, s: 'web', l: 2, m: 'ok', a: null, sp: '\\xeee19b7ec3c1b174' },
       ],
     },
   ];
   for (const { name, events, want } of cases) {
     assert.deepStrictEqual(JSON.parse(batchJson(events)), want, name);
   }
+});
+
+test('sourcesJson writes each source as the record json_to_recordset reads', () => {
+  assert.deepStrictEqual(
+    JSON.parse(
+      sourcesJson([
+        {
+          id: '0b6f8a5e-2c1d-4e3f-9a7b-1c2d3e4f5a6b',
+          resource: '{"service.name":"web"}',
+          scope: null,
+        },
+        { id: '1b6f8a5e-2c1d-4e3f-9a7b-1c2d3e4f5a6b', resource: null, scope: '{"name":"http"}' },
+      ]),
+    ),
+    [
+      { i: '0b6f8a5e-2c1d-4e3f-9a7b-1c2d3e4f5a6b', r: { 'service.name': 'web' }, o: null },
+      { i: '1b6f8a5e-2c1d-4e3f-9a7b-1c2d3e4f5a6b', r: null, o: { name: 'http' } },
+    ],
+  );
 });

@@ -52,9 +52,34 @@ type EventRow = [
   attributes: string | null,
   traceId: string | null,
   spanId: string | null,
-  resource: string | null,
-  scope: string | null,
+  sourceId: string | null,
 ];
+
+/** SourceRow is one log_source row: id, and resource and scope as JSON text. */
+type SourceRow = [id: string, resource: string | null, scope: string | null];
+
+const sourcesSql =
+  'select id::text, resource::text, scope::text from log_source where id = any($1::uuid[])';
+
+/**
+ * pageSources reads the sources the rows name, in one query (none for a page of native
+ * events): a page names a few sources however many events it holds.
+ */
+async function pageSources(db: Database, rows: EventRow[], count: number) {
+  const ids = new Set<string>();
+  for (let index = 0; index < count; index++) {
+    const sourceId = rows[index]![9];
+    if (sourceId !== null) ids.add(sourceId);
+  }
+  const sources = new Map<string, SourceRow>();
+  if (ids.size === 0) return sources;
+  const found = await db.query<SourceRow>(sourcesSql, [[...ids]], {
+    prepare: true,
+    rowMode: 'array',
+  });
+  for (const source of found) sources.set(source[0], source);
+  return sources;
+}
 
 /** utcText formats a timestamptz column as RFC 3339 UTC with microseconds. */
 export const utcText = (column: string) =>
@@ -76,7 +101,9 @@ export function eventConditions(
   }
   if (filter.since !== undefined) conditions.push(`ts >= ${param(filter.since)}::timestamptz`);
   if (filter.until !== undefined) conditions.push(`ts < ${param(filter.until)}::timestamptz`);
-  if (filter.traceId !== undefined) conditions.push(`trace_id = ${param(filter.traceId)}`);
+  if (filter.traceId !== undefined) {
+    conditions.push(`trace_id = decode(${param(filter.traceId)}, 'hex')`);
+  }
   if (filter.q !== undefined) {
     conditions.push(
       `to_tsvector('simple', message) @@ websearch_to_tsquery('simple', ${param(filter.q)})`,
@@ -105,7 +132,7 @@ export async function listEventsJson(db: Database, filter: EventFilter): Promise
   }
   const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
   const sql = `select id, client_id, ${utcText('ts')} as ts_text, service, level, message, attributes::text as attributes,
-  trace_id, span_id, resource::text as resource, scope::text as scope
+  encode(trace_id, 'hex'), encode(span_id, 'hex'), source_id::text
 from log_event ${where}
 order by ts desc, id desc
 limit ${param(filter.limit + 1)}`;
@@ -117,6 +144,7 @@ limit ${param(filter.limit + 1)}`;
     rowMode: 'array',
   });
   const count = Math.min(rows.length, filter.limit);
+  const sources = await pageSources(db, rows, count);
   let json = '{"events":[';
   for (let index = 0; index < count; index++) {
     const [
@@ -129,12 +157,12 @@ limit ${param(filter.limit + 1)}`;
       attributes,
       traceId,
       spanId,
-      resource,
-      scope,
+      sourceId,
     ] = rows[index]!;
+    const source = sourceId === null ? undefined : sources.get(sourceId);
     // id is bigint digits, the timestamp to_char output and the trace and span ids hex digits
     // checked on the way in: none needs escaping
-    json += `${index > 0 ? ',' : ''}{"id":"${id}","clientId":${clientId === null ? 'null' : JSON.stringify(clientId)},"timestamp":"${timestamp}","service":${JSON.stringify(service)},"level":"${levels[level] ?? level}","message":${JSON.stringify(message)},"attributes":${attributes ?? 'null'},"traceId":${traceId === null ? 'null' : `"${traceId}"`},"spanId":${spanId === null ? 'null' : `"${spanId}"`},"resource":${resource ?? 'null'},"scope":${scope ?? 'null'}}`;
+    json += `${index > 0 ? ',' : ''}{"id":"${id}","clientId":${clientId === null ? 'null' : JSON.stringify(clientId)},"timestamp":"${timestamp}","service":${JSON.stringify(service)},"level":"${levels[level] ?? level}","message":${JSON.stringify(message)},"attributes":${attributes ?? 'null'},"traceId":${traceId === null ? 'null' : `"${traceId}"`},"spanId":${spanId === null ? 'null' : `"${spanId}"`},"resource":${source?.[1] ?? 'null'},"scope":${source?.[2] ?? 'null'}}`;
   }
   const last = rows[count - 1];
   const nextCursor =
