@@ -1,12 +1,14 @@
 /**
  * Shared parts of the service benchmarks: a fresh benchmark database, child processes for the
- * service and the raw `pg` ceiling, the 100-event batch, and CPU time read from /proc.
+ * service and the raw `pg` ceiling, the 100-event batch (as native JSON and as an OTLP protobuf
+ * export), and CPU time read from /proc.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../service/embedded-db.ts';
+import { ExportLogsServiceRequest } from '../service/otlp/schema.ts';
 import { freePort } from '../test/helpers/moto.ts';
 
 /** root is the repository root. */
@@ -135,4 +137,51 @@ export const batch = JSON.stringify(
     message: `GET /api/orders/${n} completed in ${n * 3} ms for user ${n * 7}`,
     attributes: { route: '/api/orders/:id', status: 200, durationMs: n * 3 },
   })),
+);
+
+/**
+ * otlpBatch is the same 100 events as an OTLP/HTTP protobuf export, shaped as an SDK sends
+ * them: one ResourceLogs per service (service.name, version, host and SDK attributes), a named
+ * scope, nanosecond timestamps, severity numbers and a trace and span id on every record.
+ */
+export const otlpBatch = Buffer.from(
+  ExportLogsServiceRequest.encode(
+    ExportLogsServiceRequest.fromObject({
+      resourceLogs: Array.from({ length: 5 }, (_, s) => ({
+        resource: {
+          attributes: Object.entries({
+            'service.name': `bench-${s}`,
+            'service.version': '1.4.2',
+            'host.name': 'ip-10-0-1-23',
+            'telemetry.sdk.language': 'nodejs',
+            'telemetry.sdk.name': 'opentelemetry',
+            'telemetry.sdk.version': '2.12.1',
+          }).map(([key, value]) => ({ key, value: { stringValue: value } })),
+        },
+        scopeLogs: [
+          {
+            scope: { name: 'http-server', version: '1.0.0' },
+            logRecords: Array.from({ length: 20 }, (_, r) => {
+              const n = r * 5 + s;
+              return {
+                timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(n)),
+                severityNumber: [5, 9, 9, 13, 17][n % 5],
+                severityText: ['DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR'][n % 5],
+                body: {
+                  stringValue: `GET /api/orders/${n} completed in ${n * 3} ms for user ${n * 7}`,
+                },
+                attributes: [
+                  { key: 'route', value: { stringValue: '/api/orders/:id' } },
+                  { key: 'status', value: { intValue: 200 } },
+                  { key: 'durationMs', value: { intValue: n * 3 } },
+                ],
+                traceId: Buffer.from((n + 1).toString(16).padStart(2, '0').repeat(16), 'hex'),
+                spanId: Buffer.from((n + 2).toString(16).padStart(2, '0').repeat(8), 'hex'),
+              };
+            }),
+          },
+        ],
+      })),
+    }),
+  ).finish(),
 );

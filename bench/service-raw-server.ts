@@ -20,7 +20,7 @@ on conflict (client_id) where client_id is not null do nothing
 returning 1`;
 
 const listSql = `select id, client_id, to_char(ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts_text,
-  service, level, message, attributes
+  service, level, message, attributes, encode(trace_id, 'hex') as trace_id, encode(span_id, 'hex') as span_id, source_id
 from log_event where ts >= $1::timestamptz and ts < $2::timestamptz
 order by ts desc, id desc limit $3`;
 
@@ -67,6 +67,10 @@ const server = createServer(async (req, res) => {
         level: levels[row.level],
         message: row.message,
         attributes: row.attributes,
+        traceId: row.trace_id,
+        spanId: row.span_id,
+        resource: null,
+        scope: null,
       }));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ events, nextCursor: null }));

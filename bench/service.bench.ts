@@ -2,8 +2,10 @@
  * Service benchmark (npm run bench:service): ingest of 100-event batches and a newest-first
  * time-range query, each run against the service (service/main.ts, real logging, validation,
  * metrics, ORM) and against a bare node:http + pg server doing the same SQL (the ceiling),
- * with autocannon on loopback for a bounded time (each run twice, alternating, best kept). Prints events/s, req/s, p99 latency, the
- * service's share of the ceiling and peak RSS. DATABASE_URL picks the server; without it an
+ * and the same 100 events as an OTLP/HTTP protobuf export to the service (POST
+ * /v1/otlp/logs), compared with the service's own JSON rate of the same run. autocannon drives
+ * each on loopback for a bounded time (each run twice, alternating, best kept). Prints
+ * events/s, req/s, p99 latency, the service's share of the ceiling and peak RSS. DATABASE_URL picks the server; without it an
  * embedded PostgreSQL is started under .data/bench-postgres. BENCH_SECONDS sets each run's
  * length (default 10), BENCH_CONNECTIONS the concurrency (default 50).
  */
@@ -13,6 +15,7 @@ import pg from 'pg';
 import {
   batch,
   benchDatabase,
+  otlpBatch,
   peakRssMb,
   startRawServer,
   startService,
@@ -29,6 +32,17 @@ async function ingest(port: number): Promise<Result> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: batch,
+    connections,
+    duration: seconds,
+  });
+}
+
+async function otlpIngest(port: number): Promise<Result> {
+  return autocannon({
+    url: `http://127.0.0.1:${port}/v1/otlp/logs`,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-protobuf' },
+    body: otlpBatch,
     connections,
     duration: seconds,
   });
@@ -72,6 +86,14 @@ async function main(): Promise<void> {
       duration: 2,
     });
     await autocannon({
+      url: `http://127.0.0.1:${service.port}/v1/otlp/logs`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: otlpBatch,
+      connections: 10,
+      duration: 2,
+    });
+    await autocannon({
       url: `http://127.0.0.1:${raw.port}/v1/logs`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -85,8 +107,12 @@ async function main(): Promise<void> {
       summary(await run(), eventsPerRequest);
     const pick = (a: ReturnType<typeof summary>, b: ReturnType<typeof summary>) =>
       a.perSecond >= b.perSecond ? a : b;
+    // ingest in the order JSON, ceiling, OTLP, OTLP, ceiling, JSON: each kind sees the
+    // machine at the same points of the run on average
     let serviceIngest = await best(() => ingest(service.port), 100);
     let rawIngest = await best(() => ingest(raw.port), 100);
+    let serviceOtlp = await best(() => otlpIngest(service.port), 100);
+    serviceOtlp = pick(serviceOtlp, await best(() => otlpIngest(service.port), 100));
     rawIngest = pick(rawIngest, await best(() => ingest(raw.port), 100));
     serviceIngest = pick(serviceIngest, await best(() => ingest(service.port), 100));
     const statsClient = new pg.Client({ connectionString: database.url });
@@ -117,6 +143,12 @@ async function main(): Promise<void> {
         `| ${name} | ${ours.perSecond} | ${ceiling.perSecond} | ${(ours.perSecond / ceiling.perSecond).toFixed(2)} | ${ours.p99} | ${ceiling.p99} | ${ours.non2xx + ours.errors} |`,
       );
     }
+    console.log(
+      `| OTLP protobuf ingest (events/s, 100/export) | ${serviceOtlp.perSecond} | (JSON ceiling ${rawIngest.perSecond}) | ${(serviceOtlp.perSecond / rawIngest.perSecond).toFixed(2)} | ${serviceOtlp.p99} | ${rawIngest.p99} | ${serviceOtlp.non2xx + serviceOtlp.errors} |`,
+    );
+    console.log(
+      `\nOTLP protobuf / service JSON ingest: ${(serviceOtlp.perSecond / serviceIngest.perSecond).toFixed(2)} (${otlpBatch.length} bytes per export, ${Buffer.byteLength(batch)} per JSON batch)`,
+    );
     console.log(
       `\npeak RSS: service ${peakRssMb(service.child.pid)} MB, raw server ${peakRssMb(raw.child.pid)} MB`,
     );
