@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { requestIdOf } from './request-log.ts';
+import { requestIdOf } from './request-id.ts';
 
 /** HttpError is an error with the status and machine-readable code the client receives. */
 export class HttpError extends Error {

@@ -1,26 +1,18 @@
 /**
  * Request telemetry in one middleware and one listener per request (which also asks clients
- * to close their connections during shutdown): the request id (from a
+ * to close their connections during shutdown): the request id (request-id.ts: from a
  * sane `X-Request-Id`, else a random UUID, echoed back), one JSON log line when the response
  * is done (reqId, method, route, status, durationMs) and the Prometheus request count and
  * latency by method, route and status. Written against pino directly rather than pino-http,
  * which made two child loggers and ran the serializers for every request.
  */
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { type Metrics, routeOf } from './metrics.ts';
-
-const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
+import { assignRequestId } from './request-id.ts';
 
 /** clientClosedStatus marks a request whose client went away before the response was sent. */
 export const clientClosedStatus = 499;
-
-/** requestIdOf is the id requestLog gave a request (undefined before it ran). */
-export function requestIdOf(req: IncomingMessage): string | undefined {
-  return (req as { id?: string }).id;
-}
 
 /** requestLog builds the middleware; it goes first so every request is logged and counted. */
 export function requestLog(deps: {
@@ -32,9 +24,7 @@ export function requestLog(deps: {
   const { logger, metrics, isShuttingDown } = deps;
   return (req, res, next) => {
     const started = performance.now();
-    const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
-    (req as { id?: string }).id = id;
+    const id = assignRequestId(req);
     res.setHeader('X-Request-Id', id);
     if (isShuttingDown()) res.setHeader('Connection', 'close');
     // 'close' follows 'finish' on every response and also comes alone when the client leaves

@@ -1,5 +1,3 @@
-import type { ResourceContext } from '../types.ts';
-
 /** Memo caches one read per key for the length of one observe pass. */
 export type Memo = <T>(key: string, read: () => Promise<T>) => Promise<T>;
 
@@ -20,8 +18,15 @@ export function createMemo(): Memo {
   };
 }
 
+/** MemoScope is the part of a ResourceContext a memoized read is keyed by (kept here, so types.ts imports this module and not the reverse). */
+export interface MemoScope {
+  memo?: Memo;
+  region: string;
+  stacks: readonly string[];
+}
+
 /** memoized reads through ctx.memo when the pass has one, directly otherwise (a create outside a pass). */
-export function memoized<T>(ctx: ResourceContext, key: string, read: () => Promise<T>): Promise<T> {
+export function memoized<T>(ctx: MemoScope, key: string, read: () => Promise<T>): Promise<T> {
   return ctx.memo
     ? ctx.memo(`${ctx.region}\u0000${ctx.stacks.join(',')}\u0000${key}`, read)
     : read();
