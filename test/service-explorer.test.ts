@@ -195,6 +195,17 @@ describe('the log explorer page', { skip }, () => {
           filled,
           reason,
         );
+        if (bars === 6) {
+          // a click on a bar zooms into its bucket: one hour in minute bars
+          await page.locator('#histogram .bar').nth(2).click();
+          await page.waitForFunction("document.querySelectorAll('#histogram .bar').length === 60");
+          const params = new URL(page.url()).searchParams;
+          assert.deepStrictEqual(
+            [params.get('since'), params.get('until')],
+            ['2026-11-30T02:00:00.000Z', '2026-11-30T03:00:00.000Z'],
+          );
+          assert.deepStrictEqual(await messages(page), ['c', 'b', 'a']);
+        }
       } finally {
         await context.close();
       }

@@ -415,7 +415,7 @@ function zoomTo(start) {
   const width = buckets.find(([name]) => name === state.stats?.bucket)?.[1];
   if (!width) return;
   state.filters.range = 'custom';
-  state.filters.since = start;
+  state.filters.since = new Date(start).toISOString();
   state.filters.until = new Date(Date.parse(start) + width).toISOString();
   showFilters();
   applyFilters();
