@@ -34,7 +34,7 @@ function lossy(cloud: FakeCloud, field: string, lostWrites: number): ResourceHan
   };
 }
 
-function run(cloud: FakeCloud, handler: ResourceHandler) {
+function run(handler: ResourceHandler) {
   return reconcile({
     stacks: [testStack('demo')],
     mode: 'apply',
@@ -48,7 +48,7 @@ function run(cloud: FakeCloud, handler: ResourceHandler) {
 
 test('apply verifies: a field that never sticks fails after the bounded passes, naming it', async () => {
   const cloud = new FakeCloud();
-  const result = await run(cloud, lossy(cloud, 'managedTags', Number.POSITIVE_INFINITY));
+  const result = await run(lossy(cloud, 'managedTags', Number.POSITIVE_INFINITY));
   assert.equal(result.passes, 3, 'the first pass and two more');
   assert.deepStrictEqual(
     cloud.calls.map((call) => call.split(' ').slice(0, 2).join(' ')),
@@ -68,14 +68,14 @@ test('apply verifies: a field that never sticks fails after the bounded passes, 
 
 test('apply verifies: a field that sticks on the second pass converges without failure', async () => {
   const cloud = new FakeCloud();
-  const result = await run(cloud, lossy(cloud, 'managedTags', 1));
+  const result = await run(lossy(cloud, 'managedTags', 1));
   assert.deepStrictEqual([result.passes, result.failures], [2, []]);
   assert.equal([...cloud.resources.values()][0]?.properties.managedTags, 'SERVICE');
 });
 
 test('apply verifies: a converged apply costs one more observe and nothing else', async () => {
   const cloud = new FakeCloud();
-  const result = await run(cloud, fakeHandler(cloud, 'ecs-service', {}));
+  const result = await run(fakeHandler(cloud, 'ecs-service', {}));
   assert.deepStrictEqual([result.passes, result.failures], [1, []]);
   assert.equal(cloud.observeCalls.get('ecs-service'), 2, 'the plan and the verification');
 });

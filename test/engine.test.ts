@@ -698,7 +698,8 @@ describe('engine: concurrency, pending, scale', () => {
     await ten.run('plan');
     assert.deepStrictEqual(
       [...ten.cloud.observeCalls.values()],
-      [...one.cloud.observeCalls.values()].map((count) => count * 2),
+      // apply observes twice (its plan and its verification), then the plan once
+      [...one.cloud.observeCalls.values()].map((count) => count * 3),
     );
     assert.ok([...one.cloud.observeCalls.values()].every((count) => count === 1));
   });
