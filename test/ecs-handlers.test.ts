@@ -43,13 +43,6 @@ import { type MotoServer, startMoto } from './helpers/moto.ts';
 // managed-secret reference resolve.
 const DB_SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-demo-AbCdEf';
 
-/** FIELDS_MOTO_DROPS_ON_CREATE are the CreateService inputs moto forgets (UpdateService keeps them). */
-const FIELDS_MOTO_DROPS_ON_CREATE = [
-  'deploymentConfiguration',
-  'enableECSManagedTags',
-  'healthCheckGracePeriodSeconds',
-];
-
 let moto: MotoServer;
 let clients: AwsClients;
 let ctx: ResourceContext;
@@ -140,10 +133,6 @@ function diffOf<P extends Record<string, unknown>>(
   return handler.diff(desired.properties, observed.properties, desired.tags, observed.tags);
 }
 
-function roots(changes: { path: string }[]): string[] {
-  return [...new Set(changes.map((change) => change.path.split(/[.[]/)[0] ?? ''))].sort();
-}
-
 test('create, then a batched observe finds exactly one of each and the diff is empty', async () => {
   const stack = ecsStack();
   const attributes = await fixtures(stack);
@@ -187,14 +176,15 @@ test('create, then a batched observe finds exactly one of each and the diff is e
   );
   const service = await observeOne(ecsServiceHandler, addresses.ecsService('api'));
   assert.equal(service.id, created.service.id);
-  // moto forgets these three CreateService inputs; the handler sent them, so the first diff
-  // rightly plans an update, after which the service converges.
-  const first = diffOf(ecsServiceHandler, desiredService, service);
-  assert.deepEqual(roots(first), FIELDS_MOTO_DROPS_ON_CREATE);
-  await ecsServiceHandler.update(ctx, desiredService, service, first);
-  const converged = await observeOne(ecsServiceHandler, addresses.ecsService('api'));
-  assert.deepEqual(diffOf(ecsServiceHandler, desiredService, converged), []);
-  assert.deepEqual(converged.properties.deploymentConfiguration, {
+  // every CreateService input is kept: the service converged on create
+  assert.deepEqual(diffOf(ecsServiceHandler, desiredService, service), []);
+  assert.equal(service.properties.enableECSManagedTags, true);
+  assert.ok(desiredService.properties.healthCheckGracePeriodSeconds !== undefined);
+  assert.equal(
+    service.properties.healthCheckGracePeriodSeconds,
+    desiredService.properties.healthCheckGracePeriodSeconds,
+  );
+  assert.deepEqual(service.properties.deploymentConfiguration, {
     minimumHealthyPercent: 50,
     maximumPercent: 200,
     deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -329,7 +319,6 @@ test('drift (desired count, security group, tag) is corrected; an image bump reg
     attributes,
   );
   const service = await observeOne(ecsServiceHandler, addresses.ecsService('api'));
-  // the drift correction above already restored what moto drops on create
   const serviceChanges = diffOf(ecsServiceHandler, bumpedService, service);
   assert.deepEqual(
     serviceChanges.map((change) => [change.path, change.after]),
