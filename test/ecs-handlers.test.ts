@@ -370,7 +370,7 @@ test('delete: service then task definition then cluster, each idempotent; retain
 
   await assert.rejects(
     ecsClusterHandler.delete(ctx, cluster, { deletionPolicy: 'delete' }),
-    /cannot delete ecs cluster demo: 1 services remain/,
+    /cannot delete ecs-cluster\.main: 1 services remain/,
   );
 
   await ecsServiceHandler.delete(ctx, service, { deletionPolicy: 'retain' });

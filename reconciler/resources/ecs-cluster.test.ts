@@ -56,15 +56,11 @@ test('observedCluster reads the Container Insights setting, disabled when AWS re
   ];
   for (const { reason, settings, expected } of cases) {
     const observed = observedCluster({
-      stack: 'demo',
-      address: 'ecs-cluster.main',
-      cluster: {
-        clusterName: 'demo',
-        clusterArn: 'arn:aws:ecs:us-west-2:1:cluster/demo',
-        status: 'ACTIVE',
-        settings,
-      },
-      tags,
+      clusterName: 'demo',
+      clusterArn: 'arn:aws:ecs:us-west-2:1:cluster/demo',
+      status: 'ACTIVE',
+      settings,
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
     assert.deepStrictEqual(observed.properties.containerInsights, expected, reason);
     assert.deepStrictEqual(observed.attributes, {

@@ -1,34 +1,15 @@
 import {
+  type Cluster,
   CreateClusterCommand,
-  type CreateClusterCommandOutput,
   DeleteClusterCommand,
-  DescribeServicesCommand,
-  ListServicesCommand,
   UpdateClusterSettingsCommand,
 } from '@aws-sdk/client-ecs';
-import { errorCode, isNotFound } from '../aws/errors.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  changedFields,
-  chunk,
-  ecsTagList,
-  hasTagChanges,
-  type OwnedCluster,
-  observeOwnedClusters,
-  paginate,
-  removeEcsManagementTags,
-  syncEcsTags,
-} from './ecs-common.ts';
-import type {
-  DeleteOptions,
-  DesiredResource,
-  FieldRule,
-  ObservedResource,
-  ResourceContext,
-  ResourceHandler,
-  Tags,
-} from './types.ts';
+import { tagListToMap } from '../aws/tags.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { clusterServices, readClusters } from './kit/ecs-clusters.ts';
+import { failure } from './kit/errors.ts';
+import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
+import type { FieldRule } from './types.ts';
 
 /** EcsClusterProperties: the cluster name (the stack name) and its Container Insights setting. */
 export interface EcsClusterProperties extends Record<string, unknown> {
@@ -46,140 +27,78 @@ export const ECS_CLUSTER_FIELDS: Record<keyof EcsClusterProperties, FieldRule> =
   containerInsights: 'update',
 };
 
-/** observedCluster turns an owned cluster description into the handler's observed shape. */
-export function observedCluster(owned: OwnedCluster): ObservedResource<EcsClusterProperties> {
-  const { cluster } = owned;
+/** observedCluster maps a described cluster; Container Insights is `disabled` when AWS reports no setting. */
+export function observedCluster(cluster: Cluster): Live<EcsClusterProperties> {
+  const arn = cluster.clusterArn ?? '';
   const insights = cluster.settings?.find((setting) => setting.name === 'containerInsights');
   return {
-    address: owned.address,
-    kind: 'ecs-cluster',
-    stack: owned.stack,
-    id: cluster.clusterArn ?? '',
+    id: arn,
     properties: {
       name: cluster.clusterName ?? '',
       containerInsights: insights?.value ?? 'disabled',
     },
-    tags: owned.tags,
+    tags: tagListToMap(cluster.tags),
     status: cluster.status === 'PROVISIONING' ? 'pending' : 'ready',
-    attributes: {
-      id: cluster.clusterArn ?? '',
-      arn: cluster.clusterArn ?? '',
-      name: cluster.clusterName ?? '',
-    },
+    attributes: { id: arn, arn, name: cluster.clusterName ?? '' },
   };
 }
 
-async function activeServiceCount(ctx: ResourceContext, clusterArn: string): Promise<number> {
-  const serviceArns = await paginate(async (nextToken) => {
-    const page = await ctx.clients.ecs.send(
-      new ListServicesCommand({ cluster: clusterArn, nextToken }),
-    );
-    return { items: page.serviceArns, nextToken: page.nextToken };
-  });
-  let active = 0;
-  for (const batch of chunk(serviceArns, 10)) {
-    const described = await ctx.clients.ecs.send(
-      new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }),
-    );
-    active += (described.services ?? []).filter((service) => service.status !== 'INACTIVE').length;
-  }
-  return active;
-}
-
-/** ecsClusterHandler manages the stack's ECS cluster (`ecs-cluster.main`, named after the stack). */
-export const ecsClusterHandler: ResourceHandler<EcsClusterProperties> = {
+/**
+ * ecsClusterHandler manages the stack's ECS cluster (`ecs-cluster.main`, named after the stack).
+ * Its read is the pass's one cluster read, shared with ecs-service.
+ */
+export const ecsClusterHandler = defineKind<EcsClusterProperties, Cluster>({
   kind: 'ecs-cluster',
   fields: ECS_CLUSTER_FIELDS,
-
-  async observeAll(ctx) {
-    const owned = await observeOwnedClusters(ctx);
-    return owned.map(observedCluster);
+  after: [],
+  tagging: ecsTagging,
+  notFound: ['ClusterNotFoundException'],
+  iamActions: {
+    read: ['ecs:ListClusters', 'ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices'],
+    write: ['ecs:CreateCluster', 'ecs:UpdateClusterSettings', 'ecs:DeleteCluster'],
   },
 
-  diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
-    return [
-      ...diffProperties(desired, observed, ECS_CLUSTER_FIELDS),
-      ...diffTags(desiredTags, observedTags),
-    ];
-  },
+  list: readClusters,
+  toObserved: observedCluster,
 
-  async create(ctx, desired: DesiredResource<EcsClusterProperties>) {
+  async create(ctx, desired) {
     const { name, containerInsights } = desired.properties;
-    let created: CreateClusterCommandOutput;
-    try {
-      created = await ctx.clients.ecs.send(
-        new CreateClusterCommand({
-          clusterName: name,
-          tags: ecsTagList(desired.tags),
-          settings: [{ name: 'containerInsights', value: containerInsights }],
+    const settings = [{ name: 'containerInsights' as const, value: containerInsights }];
+    const created = await ctx.clients.ecs.send(
+      new CreateClusterCommand({ clusterName: name, tags: ecsTagList(desired.tags), settings }),
+    );
+    const cluster = created.cluster ?? {};
+    const live = observedCluster({
+      ...cluster,
+      clusterName: cluster.clusterName ?? name,
+      settings: cluster.settings ?? settings,
+      status: cluster.status ?? 'ACTIVE',
+    });
+    return { ...live, tags: { ...desired.tags } };
+  },
+
+  updaters: {
+    containerInsights: async (ctx, desired, observed) => {
+      await ctx.clients.ecs.send(
+        new UpdateClusterSettingsCommand({
+          cluster: observed.id,
+          settings: [{ name: 'containerInsights', value: desired.properties.containerInsights }],
         }),
       );
-    } catch (err) {
-      throw new Error(`cannot create ecs cluster ${name}: ${errorCode(err) ?? String(err)}`, {
-        cause: err,
+    },
+  },
+
+  /** A cluster that still holds services is not deleted: they go first (reverse creation order). */
+  async destroy(ctx, observed) {
+    const remaining = (await clusterServices(ctx, observed.id)).length;
+    if (remaining > 0) {
+      throw failure(`cannot delete ${observed.address}: ${remaining} services remain in it`, {
+        kind: 'ecs-cluster',
+        address: observed.address,
+        operation: 'delete',
+        disposition: 'retryable',
       });
     }
-    const cluster = created.cluster ?? {};
-    return observedCluster({
-      stack: desired.stack,
-      address: desired.address,
-      cluster: {
-        ...cluster,
-        clusterName: cluster.clusterName ?? name,
-        settings: cluster.settings ?? [{ name: 'containerInsights', value: containerInsights }],
-        status: cluster.status ?? 'ACTIVE',
-      },
-      tags: { ...desired.tags },
-    });
+    await ctx.clients.ecs.send(new DeleteClusterCommand({ cluster: observed.id }));
   },
-
-  async update(ctx, desired, observed, changes) {
-    const fields = changedFields(changes);
-    try {
-      if (fields.has('containerInsights')) {
-        await ctx.clients.ecs.send(
-          new UpdateClusterSettingsCommand({
-            cluster: observed.id,
-            settings: [{ name: 'containerInsights', value: desired.properties.containerInsights }],
-          }),
-        );
-      }
-      if (hasTagChanges(changes)) {
-        await syncEcsTags(ctx, observed.id, desired.tags, observed.tags);
-      }
-    } catch (err) {
-      throw new Error(
-        `cannot update ecs cluster ${observed.properties.name}: ${errorCode(err) ?? String(err)}`,
-        { cause: err },
-      );
-    }
-    return {
-      ...observed,
-      properties: {
-        ...observed.properties,
-        containerInsights: desired.properties.containerInsights,
-      },
-      tags: { ...desired.tags },
-    };
-  },
-
-  async delete(ctx, observed, options: DeleteOptions) {
-    try {
-      if (options.deletionPolicy === 'retain') {
-        await removeEcsManagementTags(ctx, observed.id, observed.tags);
-        return;
-      }
-      const remaining = await activeServiceCount(ctx, observed.id);
-      if (remaining > 0) {
-        throw new Error(`${remaining} services remain in it`);
-      }
-      await ctx.clients.ecs.send(new DeleteClusterCommand({ cluster: observed.id }));
-    } catch (err) {
-      if (isNotFound(err)) return;
-      throw new Error(
-        `cannot delete ecs cluster ${observed.properties.name}: ${errorCode(err) ?? (err as Error).message}`,
-        { cause: err },
-      );
-    }
-  },
-};
+});

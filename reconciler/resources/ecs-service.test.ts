@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Service } from '@aws-sdk/client-ecs';
-import { type EcsServiceProperties, ecsServiceHandler, normalizeService } from './ecs-service.ts';
+import {
+  type EcsServiceProperties,
+  ecsServiceHandler,
+  normalizeService,
+  type ServiceSnapshot,
+  serviceStability,
+} from './ecs-service.ts';
 
 const CLUSTER = 'arn:aws:ecs:us-west-2:1:cluster/demo';
 const TASK = 'arn:aws:ecs:us-west-2:1:task-definition/demo-api:3';
@@ -160,4 +166,113 @@ test('ecs-service diff', () => {
       reason,
     );
   }
+});
+
+const TG = 'arn:aws:elasticloadbalancing:us-west-2:1:targetgroup/demo-api/abc';
+
+function service(overrides: Partial<ServiceSnapshot> = {}): ServiceSnapshot {
+  return {
+    stack: 'demo',
+    address: 'ecs-service.api',
+    desiredCount: 2,
+    runningCount: 2,
+    deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+    targetHealth: { [TG]: ['healthy', 'healthy'] },
+    ...overrides,
+  };
+}
+
+/** assess lists the verdicts of the services as `apply --wait` prints them: failed ones are problems. */
+function assess(services: ServiceSnapshot[]): { waiting: string[]; problems: string[] } {
+  const verdicts = services.flatMap(serviceStability);
+  const lines = (state: string) =>
+    verdicts
+      .filter((verdict) => verdict.state === state)
+      .map((verdict) => `${verdict.stack}/${verdict.address}: ${verdict.detail}`);
+  return { waiting: lines('waiting'), problems: lines('failed') };
+}
+
+test('serviceStability', () => {
+  const cases: {
+    reason: string;
+    services: ServiceSnapshot[];
+    expected: { waiting: string[]; problems: string[] };
+  }[] = [
+    {
+      reason: 'completed deployment, all tasks running and healthy: stable',
+      services: [service()],
+      expected: { waiting: [], problems: [] },
+    },
+    {
+      reason: 'deployment in progress with a draining old one',
+      services: [
+        service({
+          runningCount: 1,
+          deployments: [
+            { id: 'ecs-svc/2', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
+            { id: 'ecs-svc/1', status: 'ACTIVE', rolloutState: 'COMPLETED' },
+          ],
+          targetHealth: { [TG]: ['healthy', 'initial'] },
+        }),
+      ],
+      expected: {
+        waiting: [
+          'demo/ecs-service.api: deployment IN_PROGRESS',
+          'demo/ecs-service.api: 1/2 tasks running',
+          'demo/ecs-service.api: 1/2 targets healthy in demo-api',
+        ],
+        problems: [],
+      },
+    },
+    {
+      reason: 'the circuit breaker failed the new deployment and rolled back: a problem',
+      services: [
+        service({
+          deployments: [
+            {
+              id: 'ecs-svc/3',
+              status: 'PRIMARY',
+              rolloutState: 'IN_PROGRESS',
+              rolloutStateReason:
+                'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.',
+            },
+            {
+              id: 'ecs-svc/2',
+              status: 'ACTIVE',
+              rolloutState: 'FAILED',
+              rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.',
+            },
+          ],
+        }),
+      ],
+      expected: {
+        waiting: [],
+        problems: [
+          'demo/ecs-service.api: deployment ecs-svc/2 failed: ECS deployment circuit breaker: tasks failed to start.',
+          'demo/ecs-service.api: the circuit breaker rolled back: ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.',
+        ],
+      },
+    },
+    {
+      reason: 'unhealthy target keeps waiting (the circuit breaker decides failure)',
+      services: [service({ targetHealth: { [TG]: ['healthy', 'healthy', 'unhealthy'] } })],
+      expected: {
+        waiting: ['demo/ecs-service.api: 2/2 targets healthy in demo-api'],
+        problems: [],
+      },
+    },
+    {
+      reason: 'a service scaled to zero without a load balancer is stable',
+      services: [service({ desiredCount: 0, runningCount: 0, targetHealth: {} })],
+      expected: { waiting: [], problems: [] },
+    },
+  ];
+  for (const { reason, services, expected } of cases) {
+    assert.deepStrictEqual(assess(services), expected, reason);
+  }
+  assert.deepStrictEqual(
+    serviceStability(service()),
+    [{ stack: 'demo', address: 'ecs-service.api', state: 'stable' }],
+    'a settled service is one stable verdict',
+  );
 });

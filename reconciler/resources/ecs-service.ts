@@ -1,37 +1,24 @@
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
-  DescribeServicesCommand,
-  ListServicesCommand,
+  type Deployment,
   type Service,
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
-import { errorCode, isNotFound } from '../aws/errors.ts';
-import { TAG_ADDRESS, tagListToMap } from '../aws/tags.ts';
-import { addresses, kindOf } from '../graph/addresses.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  canonicalJson,
-  changedFields,
-  chunk,
-  ecsTagList,
-  hasTagChanges,
-  observeOwnedClusters,
-  paginate,
-  removeEcsManagementTags,
-  syncEcsTags,
-} from './ecs-common.ts';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { kindOf, TAG_ADDRESS, tagListToMap } from '../aws/tags.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { clusterServices, describeServices, ownedClusters } from './kit/ecs-clusters.ts';
+import { sortedValues } from './kit/json.ts';
+import { resolved } from './kit/refs.ts';
+import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
 import type {
-  DeleteOptions,
-  DesiredResource,
   FieldRule,
   ObservedResource,
   Ref,
   ResourceContext,
-  ResourceHandler,
-  Tags,
+  StabilityVerdict,
 } from './types.ts';
 
 /** ServiceLoadBalancer attaches the service's container port to a target group. */
@@ -86,28 +73,6 @@ export const ECS_SERVICE_FIELDS: Record<keyof EcsServiceProperties, FieldRule> =
   propagateTags: 'update',
 };
 
-function sortedByJson<T>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => {
-    const left = canonicalJson(a);
-    const right = canonicalJson(b);
-    return left < right ? -1 : left > right ? 1 : 0;
-  });
-}
-
-/** normalizeSets orders the set-like lists (subnets, security groups, load balancers) the same way on both sides. */
-function normalizeSets(properties: EcsServiceProperties): EcsServiceProperties {
-  const network = properties.networkConfiguration;
-  return {
-    ...properties,
-    networkConfiguration: network && {
-      ...network,
-      subnets: sortedByJson(network.subnets ?? []),
-      securityGroups: sortedByJson(network.securityGroups ?? []),
-    },
-    loadBalancers: sortedByJson(properties.loadBalancers ?? []),
-  };
-}
-
 /** normalizeService turns a described ECS service into EcsServiceProperties (moto may omit deploymentConfiguration). */
 export function normalizeService(service: Service): EcsServiceProperties {
   const vpc = service.networkConfiguration?.awsvpcConfiguration;
@@ -119,17 +84,15 @@ export function normalizeService(service: Service): EcsServiceProperties {
     taskDefinition: service.taskDefinition ?? '',
     desiredCount: service.desiredCount ?? 0,
     networkConfiguration: {
-      subnets: [...(vpc?.subnets ?? [])].sort(),
-      securityGroups: [...(vpc?.securityGroups ?? [])].sort(),
+      subnets: [...(vpc?.subnets ?? [])],
+      securityGroups: [...(vpc?.securityGroups ?? [])],
       assignPublicIp: vpc?.assignPublicIp ?? 'DISABLED',
     },
-    loadBalancers: sortedByJson(
-      (service.loadBalancers ?? []).map((loadBalancer) => ({
-        targetGroupArn: loadBalancer.targetGroupArn ?? '',
-        containerName: loadBalancer.containerName ?? '',
-        containerPort: loadBalancer.containerPort ?? 0,
-      })),
-    ),
+    loadBalancers: (service.loadBalancers ?? []).map((loadBalancer) => ({
+      targetGroupArn: loadBalancer.targetGroupArn ?? '',
+      containerName: loadBalancer.containerName ?? '',
+      containerPort: loadBalancer.containerPort ?? 0,
+    })),
     deploymentConfiguration: {
       minimumHealthyPercent: deployment?.minimumHealthyPercent as number,
       maximumPercent: deployment?.maximumPercent as number,
@@ -147,220 +110,261 @@ export function normalizeService(service: Service): EcsServiceProperties {
   return properties;
 }
 
-function observedService(
-  stack: string,
-  address: string,
-  service: Service,
-  tags: Tags,
-): ObservedResource<EcsServiceProperties> {
-  const arn = service.serviceArn ?? '';
-  return {
-    address,
-    kind: 'ecs-service',
-    stack,
-    id: arn,
-    properties: normalizeService(service),
-    tags,
-    status: service.status === 'DRAINING' ? 'deleting' : 'ready',
-    attributes: { id: arn, arn, name: service.serviceName ?? '' },
-  };
-}
-
-async function describeServices(
-  ctx: ResourceContext,
-  clusterArn: string,
-  serviceArns: string[],
-): Promise<Service[]> {
-  const described: Service[] = [];
-  for (const batch of chunk(serviceArns, 10)) {
-    const page = await ctx.clients.ecs.send(
-      new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }),
-    );
-    described.push(...(page.services ?? []));
-  }
-  return described;
-}
-
 /**
- * observeClusterServices lists and describes the services of one owned cluster. A service is ours
- * because it runs in our cluster: its address comes from its tag, or from its name when the tag
- * is missing (an untagged answer must never make a service look unowned). Services that came back
- * without any tag are described once more, so the tag diff works on complete data.
+ * ecsServiceHandler manages one ECS service per spec service, in the stack's cluster. A service
+ * is ours because it runs in our cluster (the pass's one cluster read): its address comes from
+ * its tag, or from its name when the tag is missing, since an answer without tags must never make
+ * a service look unowned (see DESIGN.md on moto). `apply --wait` asks `stability`.
  */
-async function observeClusterServices(
-  ctx: ResourceContext,
-  stack: string,
-  clusterArn: string,
-): Promise<ObservedResource<EcsServiceProperties>[]> {
-  const serviceArns = await paginate(async (nextToken) => {
-    const page = await ctx.clients.ecs.send(
-      new ListServicesCommand({ cluster: clusterArn, nextToken }),
-    );
-    return { items: page.serviceArns, nextToken: page.nextToken };
-  });
-  let services = (await describeServices(ctx, clusterArn, serviceArns)).filter(
-    (service) => service.status !== 'INACTIVE',
-  );
-  const untagged = services.filter((service) => (service.tags ?? []).length === 0);
-  if (untagged.length > 0) {
-    const again = await describeServices(
-      ctx,
-      clusterArn,
-      untagged.map((service) => service.serviceArn ?? ''),
-    );
-    const byArn = new Map(again.map((service) => [service.serviceArn, service]));
-    services = services.map((service) => byArn.get(service.serviceArn) ?? service);
-  }
-  return services.map((service) => {
-    const tags = tagListToMap(service.tags);
-    const tagged = tags[TAG_ADDRESS];
-    const address =
-      tagged !== undefined && kindOf(tagged) === 'ecs-service'
-        ? tagged
-        : addresses.ecsService(service.serviceName ?? '');
-    return observedService(stack, address, service, tags);
-  });
-}
-
-function resolved(value: string | Ref, what: string): string {
-  if (typeof value !== 'string')
-    throw new Error(`${what} is an unresolved reference to ${value.$ref}`);
-  return value;
-}
-
-function awsNetworkConfiguration(properties: EcsServiceProperties) {
-  const network = properties.networkConfiguration;
-  return {
-    awsvpcConfiguration: {
-      subnets: network.subnets.map((subnet) => resolved(subnet, 'subnet')),
-      securityGroups: network.securityGroups.map((group) => resolved(group, 'security group')),
-      assignPublicIp: network.assignPublicIp as 'DISABLED',
-    },
-  };
-}
-
-function awsLoadBalancers(properties: EcsServiceProperties) {
-  return properties.loadBalancers.map((loadBalancer) => ({
-    targetGroupArn: resolved(loadBalancer.targetGroupArn, 'targetGroupArn'),
-    containerName: loadBalancer.containerName,
-    containerPort: loadBalancer.containerPort,
-  }));
-}
-
-function failure(action: string, name: string, err: unknown): Error {
-  return new Error(
-    `cannot ${action} ecs service ${name}: ${errorCode(err) ?? (err as Error).message}`,
-    {
-      cause: err,
-    },
-  );
-}
-
-/** ecsServiceHandler manages one ECS service per spec service, in the stack's cluster. */
-export const ecsServiceHandler: ResourceHandler<EcsServiceProperties> = {
+export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInCluster>({
   kind: 'ecs-service',
   fields: ECS_SERVICE_FIELDS,
+  after: ['ecs-cluster', 'task-definition', 'target-group', 'listener', 'security-group', 'subnet'],
+  tagging: ecsTagging,
+  notFound: ['ServiceNotFoundException', 'ServiceNotActiveException'],
+  iamActions: {
+    read: [
+      'ecs:ListClusters',
+      'ecs:DescribeClusters',
+      'ecs:ListServices',
+      'ecs:DescribeServices',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ],
+    write: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService'],
+  },
 
-  async observeAll(ctx) {
-    const clusters = await observeOwnedClusters(ctx);
+  async list(ctx) {
     const perCluster = await Promise.all(
-      clusters.map((owned) =>
-        observeClusterServices(ctx, owned.stack, owned.cluster.clusterArn ?? ''),
+      (await ownedClusters(ctx)).map(async ({ stack, arn }) =>
+        (await withTags(ctx, arn, await clusterServices(ctx, arn))).map((service) => ({
+          stack,
+          service,
+        })),
       ),
     );
     return perCluster.flat();
   },
 
-  diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
-    return [
-      ...diffProperties(normalizeSets(desired), normalizeSets(observed), ECS_SERVICE_FIELDS),
-      ...diffTags(desiredTags, observedTags),
-    ];
+  toObserved: ({ stack, service }) => {
+    const tagged = tagListToMap(service.tags)[TAG_ADDRESS];
+    const address =
+      tagged !== undefined && kindOf(tagged) === 'ecs-service'
+        ? tagged
+        : `ecs-service.${service.serviceName ?? ''}`;
+    return { ...liveService(service), owner: { stack, address } };
   },
 
-  async create(ctx, desired: DesiredResource<EcsServiceProperties>) {
+  /** The set-like lists (subnets, security groups, load balancers) in one order on both sides. */
+  normalize: (properties) => ({
+    ...properties,
+    networkConfiguration: properties.networkConfiguration && {
+      ...properties.networkConfiguration,
+      subnets: sortedValues(properties.networkConfiguration.subnets),
+      securityGroups: sortedValues(properties.networkConfiguration.securityGroups),
+    },
+    loadBalancers: sortedValues(properties.loadBalancers),
+  }),
+
+  async create(ctx, desired) {
     const properties = desired.properties;
-    try {
-      const output = await ctx.clients.ecs.send(
-        new CreateServiceCommand({
-          cluster: resolved(properties.cluster, 'cluster'),
-          serviceName: properties.serviceName,
-          launchType: properties.launchType as 'FARGATE',
-          taskDefinition: resolved(properties.taskDefinition, 'taskDefinition'),
-          desiredCount: properties.desiredCount,
-          networkConfiguration: awsNetworkConfiguration(properties),
-          loadBalancers: awsLoadBalancers(properties),
-          deploymentConfiguration: properties.deploymentConfiguration,
-          ...(properties.healthCheckGracePeriodSeconds !== undefined
-            ? { healthCheckGracePeriodSeconds: properties.healthCheckGracePeriodSeconds }
-            : {}),
-          enableECSManagedTags: properties.enableECSManagedTags,
-          propagateTags: properties.propagateTags as 'SERVICE',
-          tags: ecsTagList(desired.tags),
-        }),
-      );
-      if (!output.service) throw new Error('CreateService returned no service');
-      return observedService(desired.stack, desired.address, output.service, { ...desired.tags });
-    } catch (err) {
-      throw failure('create', properties.serviceName, err);
-    }
+    const output = await ctx.clients.ecs.send(
+      new CreateServiceCommand({
+        cluster: resolved(properties.cluster, 'cluster'),
+        serviceName: properties.serviceName,
+        launchType: properties.launchType as 'FARGATE',
+        ...settingsInput(properties, Object.keys(SETTINGS)),
+        tags: ecsTagList(desired.tags),
+      }),
+    );
+    if (!output.service) throw new Error('CreateService returned no service');
+    return { ...liveService(output.service), tags: { ...desired.tags } };
   },
 
-  async update(ctx, desired, observed, changes) {
-    const properties = desired.properties;
-    const fields = changedFields(changes);
-    const input: UpdateServiceCommandInput = {
-      cluster: observed.properties.cluster as string,
-      service: observed.properties.serviceName,
-    };
-    if (fields.has('taskDefinition')) {
-      input.taskDefinition = resolved(properties.taskDefinition, 'taskDefinition');
-    }
-    if (fields.has('desiredCount')) input.desiredCount = properties.desiredCount;
-    if (fields.has('networkConfiguration')) {
-      input.networkConfiguration = awsNetworkConfiguration(properties);
-    }
-    if (fields.has('loadBalancers')) input.loadBalancers = awsLoadBalancers(properties);
-    if (fields.has('deploymentConfiguration')) {
-      input.deploymentConfiguration = properties.deploymentConfiguration;
-    }
-    if (fields.has('healthCheckGracePeriodSeconds')) {
-      input.healthCheckGracePeriodSeconds = properties.healthCheckGracePeriodSeconds;
-    }
-    if (fields.has('enableECSManagedTags')) {
-      input.enableECSManagedTags = properties.enableECSManagedTags;
-    }
-    if (fields.has('propagateTags')) input.propagateTags = properties.propagateTags as 'SERVICE';
-    try {
-      let service: Service | undefined;
-      if (Object.keys(input).length > 2) {
-        service = (await ctx.clients.ecs.send(new UpdateServiceCommand(input))).service;
-      }
-      if (hasTagChanges(changes)) {
-        await syncEcsTags(ctx, observed.id, desired.tags, observed.tags);
-      }
-      const tags = { ...desired.tags };
-      return service
-        ? observedService(desired.stack, desired.address, service, tags)
-        : { ...observed, tags };
-    } catch (err) {
-      throw failure('update', observed.properties.serviceName, err);
-    }
+  /** UpdateService takes every changed field in one call. */
+  async update(ctx, desired, observed, fields) {
+    const { service } = await ctx.clients.ecs.send(
+      new UpdateServiceCommand({
+        cluster: observed.properties.cluster as string,
+        service: observed.properties.serviceName,
+        ...settingsInput(desired.properties, fields),
+      }),
+    );
+    return service && liveService(service);
   },
 
-  async delete(ctx, observed, options: DeleteOptions) {
+  /** Scales to zero, then deletes (force: tasks still running are stopped). */
+  async destroy(ctx, observed) {
     const cluster = observed.properties.cluster as string;
     const service = observed.properties.serviceName;
-    try {
-      if (options.deletionPolicy === 'retain') {
-        await removeEcsManagementTags(ctx, observed.id, observed.tags);
-        return;
-      }
-      await ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
-      await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
-    } catch (err) {
-      if (isNotFound(err) || errorCode(err) === 'ServiceNotActiveException') return;
-      throw failure('delete', service, err);
-    }
+    await ctx.clients.ecs.send(new UpdateServiceCommand({ cluster, service, desiredCount: 0 }));
+    await ctx.clients.ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
   },
+
+  /** Deployments, running tasks and target health per service (serviceStability); draining ones are leaving. */
+  async stability(ctx, observed) {
+    const verdicts: StabilityVerdict[] = [];
+    for (const resource of observed) {
+      if (resource.status === 'deleting') continue;
+      verdicts.push(...serviceStability(await serviceSnapshot(ctx, resource)));
+    }
+    return verdicts;
+  },
+});
+
+type ServiceInCluster = { stack: string; service: Service };
+
+/**
+ * withTags describes once more the services that came back without any tag (moto can drop them
+ * under concurrent requests), so the tag diff works on complete data.
+ */
+async function withTags(
+  ctx: ResourceContext,
+  cluster: string,
+  services: Service[],
+): Promise<Service[]> {
+  const untagged = services.filter((service) => (service.tags ?? []).length === 0);
+  if (untagged.length === 0) return services;
+  const again = await describeServices(
+    ctx,
+    cluster,
+    untagged.map((service) => service.serviceArn ?? ''),
+  );
+  const byArn = new Map(again.map((service) => [service.serviceArn, service]));
+  return services.map((service) => byArn.get(service.serviceArn) ?? service);
+}
+
+function liveService(service: Service): Live<EcsServiceProperties> {
+  const arn = service.serviceArn ?? '';
+  return {
+    id: arn,
+    properties: normalizeService(service),
+    tags: tagListToMap(service.tags),
+    status: service.status === 'DRAINING' ? 'deleting' : 'ready',
+    attributes: { arn, name: service.serviceName ?? '' },
+    live: service,
+  };
+}
+
+/** SETTINGS maps each field UpdateService changes to its input member (CreateService takes the same). */
+const SETTINGS: Record<string, (properties: EcsServiceProperties) => ServiceSettings> = {
+  taskDefinition: (properties) => ({
+    taskDefinition: resolved(properties.taskDefinition, 'taskDefinition'),
+  }),
+  desiredCount: (properties) => ({ desiredCount: properties.desiredCount }),
+  networkConfiguration: ({ networkConfiguration: network }) => ({
+    networkConfiguration: {
+      awsvpcConfiguration: {
+        subnets: network.subnets.map((subnet) => resolved(subnet, 'subnet')),
+        securityGroups: network.securityGroups.map((group) => resolved(group, 'security group')),
+        assignPublicIp: network.assignPublicIp as 'DISABLED',
+      },
+    },
+  }),
+  loadBalancers: (properties) => ({
+    loadBalancers: properties.loadBalancers.map((loadBalancer) => ({
+      ...loadBalancer,
+      targetGroupArn: resolved(loadBalancer.targetGroupArn, 'targetGroupArn'),
+    })),
+  }),
+  deploymentConfiguration: (properties) => ({
+    deploymentConfiguration: properties.deploymentConfiguration,
+  }),
+  healthCheckGracePeriodSeconds: (properties) => ({
+    healthCheckGracePeriodSeconds: properties.healthCheckGracePeriodSeconds,
+  }),
+  enableECSManagedTags: (properties) => ({
+    enableECSManagedTags: properties.enableECSManagedTags,
+  }),
+  propagateTags: (properties) => ({ propagateTags: properties.propagateTags as 'SERVICE' }),
 };
+
+type ServiceSettings = Omit<UpdateServiceCommandInput, 'cluster' | 'service'>;
+
+function settingsInput(
+  properties: EcsServiceProperties,
+  fields: Iterable<string>,
+): ServiceSettings {
+  return Object.assign({}, ...[...fields].map((field) => SETTINGS[field]?.(properties)));
+}
+
+/** ServiceSnapshot is what `apply --wait` knows about one ECS service at one poll. */
+export interface ServiceSnapshot {
+  stack: string;
+  address: string;
+  desiredCount: number;
+  runningCount: number;
+  /** The deployments as DescribeServices reports them (id, status, rolloutState and its reason). */
+  deployments: Deployment[];
+  /** Target health states (`healthy`, `initial`, `unhealthy`, `draining`, ...) per target group ARN. */
+  targetHealth: Record<string, string[]>;
+}
+
+/** serviceSnapshot reads the deployments of an observed service and its targets' health (DescribeTargetHealth). */
+async function serviceSnapshot(
+  ctx: ResourceContext,
+  resource: ObservedResource<EcsServiceProperties>,
+): Promise<ServiceSnapshot> {
+  const service = (resource.live ?? {}) as Service;
+  const targetHealth: Record<string, string[]> = {};
+  for (const { targetGroupArn } of service.loadBalancers ?? []) {
+    if (!targetGroupArn) continue;
+    const health = await ctx.clients.elbv2.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }),
+    );
+    targetHealth[targetGroupArn] = (health.TargetHealthDescriptions ?? []).map(
+      (description) => description.TargetHealth?.State ?? 'unknown',
+    );
+  }
+  return {
+    stack: resource.stack,
+    address: resource.address,
+    desiredCount: service.desiredCount ?? 0,
+    runningCount: service.runningCount ?? 0,
+    deployments: service.deployments ?? [],
+    targetHealth,
+  };
+}
+
+const ROLLBACK = /roll(ing|ed)? ?back/i;
+const TARGET_NOT_READY = new Set(['initial', 'unhealthy', 'unavailable']);
+
+/**
+ * serviceStability is the pure verdict on one service at one poll, one verdict per reason. It is
+ * stable when its PRIMARY deployment is COMPLETED and alone, every desired task runs and each of
+ * its target groups has at least desiredCount healthy targets and none initial or unhealthy. A
+ * FAILED deployment, or a primary deployment rolling back (circuit breaker), fails it.
+ */
+export function serviceStability(service: ServiceSnapshot): StabilityVerdict[] {
+  const at = { stack: service.stack, address: service.address };
+  const problems: string[] = [];
+  for (const deployment of service.deployments) {
+    if (deployment.rolloutState === 'FAILED') {
+      const reason = deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : '';
+      problems.push(`deployment ${deployment.id ?? ''} failed${reason}`);
+    }
+  }
+  const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
+  if (primary?.rolloutStateReason && ROLLBACK.test(primary.rolloutStateReason)) {
+    problems.push(`the circuit breaker rolled back: ${primary.rolloutStateReason}`);
+  }
+  if (problems.length > 0) return problems.map((detail) => ({ ...at, state: 'failed', detail }));
+  const waiting: string[] = [];
+  if (primary && primary.rolloutState !== 'COMPLETED') {
+    waiting.push(`deployment ${primary.rolloutState ?? 'in progress'}`);
+  } else if (service.deployments.length > 1) {
+    waiting.push(`${service.deployments.length - 1} old deployments draining`);
+  }
+  if (service.runningCount < service.desiredCount) {
+    waiting.push(`${service.runningCount}/${service.desiredCount} tasks running`);
+  }
+  for (const [targetGroupArn, states] of Object.entries(service.targetHealth)) {
+    const healthy = states.filter((state) => state === 'healthy').length;
+    const notReady = states.filter((state) => TARGET_NOT_READY.has(state)).length;
+    if (healthy < service.desiredCount || notReady > 0) {
+      const name = targetGroupArn.split('/')[1] ?? targetGroupArn;
+      waiting.push(`${healthy}/${service.desiredCount} targets healthy in ${name}`);
+    }
+  }
+  if (waiting.length === 0) return [{ ...at, state: 'stable' }];
+  return waiting.map((detail) => ({ ...at, state: 'waiting', detail }));
+}

@@ -3,33 +3,18 @@ import {
   type TaskDefinition as AwsTaskDefinition,
   DeregisterTaskDefinitionCommand,
   DescribeTaskDefinitionCommand,
-  ListTaskDefinitionFamiliesCommand,
-  ListTaskDefinitionsCommand,
+  type DescribeTaskDefinitionCommandOutput,
+  paginateListTaskDefinitionFamilies,
+  paginateListTaskDefinitions,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { errorCode } from '../aws/errors.ts';
-import { ownedBy, TAG_STACK, tagListToMap } from '../aws/tags.ts';
-import { kindOf } from '../graph/addresses.ts';
-import { diffProperties, diffTags } from '../plan/diff.ts';
-import type { FieldChange } from '../plan/types.ts';
-import {
-  changedFields,
-  ecsTagList,
-  hasTagChanges,
-  paginate,
-  removeEcsManagementTags,
-  syncEcsTags,
-} from './ecs-common.ts';
-import type {
-  DeleteOptions,
-  DesiredResource,
-  FieldRule,
-  ObservedResource,
-  Ref,
-  ResourceContext,
-  ResourceHandler,
-  Tags,
-} from './types.ts';
+import { TAG_STACK, tagListToMap } from '../aws/tags.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { sortedValues } from './kit/json.ts';
+import { collect } from './kit/paginate.ts';
+import { resolved } from './kit/refs.ts';
+import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
+import type { DesiredResource, FieldRule, Ref, ResourceContext } from './types.ts';
 
 /** ContainerSecret is one secret environment variable; `jsonKey` selects a key of a JSON Secrets Manager secret. */
 export interface ContainerSecret {
@@ -173,47 +158,106 @@ export function normalizeTaskDefinition(
   };
 }
 
-/** sortDesiredLists orders the set-like lists of desired properties the way observe reports them. */
-function sortDesiredLists(properties: TaskDefinitionProperties): TaskDefinitionProperties {
-  return {
+/**
+ * familiesInScope keeps the distinct families named `<stack>-<service>` for a stack in scope.
+ * A name alone cannot tell stack `a`'s family `a-b-api` from stack `a-b`'s `api`: the kit confirms
+ * ownership from the tags of the described revision.
+ */
+export function familiesInScope(families: readonly string[], stacks: readonly string[]): string[] {
+  const prefixes = stacks.map((stack) => `${stack}-`);
+  return [...new Set(families)].filter((family) =>
+    prefixes.some((prefix) => family.startsWith(prefix) && family.length > prefix.length),
+  );
+}
+
+/**
+ * taskDefinitionHandler manages one task definition family per service (`<stack>-<service>`).
+ * Observe lists the ACTIVE families once for all stacks (ListTaskDefinitionFamilies), keeps those
+ * of the stacks in scope and describes the newest ACTIVE revision of each. A revision is
+ * immutable: every change registers a new one (its `id`, `arn` and `revision` change) and
+ * deregisters this stack's revisions beyond the newest KEEP_REVISIONS.
+ */
+export const taskDefinitionHandler = defineKind<TaskDefinitionProperties, Described>({
+  kind: 'task-definition',
+  fields: TASK_DEFINITION_FIELDS,
+  attributesChangedByUpdate: ['id', 'arn', 'revision'],
+  after: ['iam-role', 'log-group'],
+  tagging: ecsTagging,
+  iamActions: {
+    read: [
+      'ecs:ListTaskDefinitionFamilies',
+      'ecs:DescribeTaskDefinition',
+      'ecs:ListTaskDefinitions',
+    ],
+    // registering passes the task and execution roles to ECS
+    write: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'iam:PassRole'],
+  },
+
+  async list(ctx) {
+    const families = await collect(
+      paginateListTaskDefinitionFamilies({ client: ctx.clients.ecs }, { status: 'ACTIVE' }),
+      (page) => page.families,
+    );
+    return Promise.all(
+      familiesInScope(families, ctx.stacks).map((family) =>
+        ctx.clients.ecs.send(
+          new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] }),
+        ),
+      ),
+    );
+  },
+
+  toObserved: ({ taskDefinition, tags }) =>
+    taskDefinition?.status === 'ACTIVE'
+      ? liveTaskDefinition(taskDefinition, tagListToMap(tags))
+      : undefined,
+
+  normalize: (properties) => ({
     ...properties,
-    requiresCompatibilities: [...properties.requiresCompatibilities].sort(),
+    requiresCompatibilities: sortedValues(properties.requiresCompatibilities),
     containerDefinitions: properties.containerDefinitions.map((container) => ({
       ...container,
       environment: [...container.environment].sort(byName),
       secrets: [...container.secrets].sort(byName),
     })),
-  };
-}
+  }),
 
-function observedTaskDefinition(
-  stack: string,
-  address: string,
+  async create(ctx, desired) {
+    return liveTaskDefinition(await register(ctx, desired), { ...desired.tags });
+  },
+
+  /** Any change is a new revision, registered with every desired field at once. */
+  async update(ctx, desired) {
+    const registered = liveTaskDefinition(await register(ctx, desired), { ...desired.tags });
+    await pruneRevisions(ctx, desired.properties.family, desired.stack);
+    return registered;
+  },
+
+  async destroy(ctx, observed) {
+    for (const arn of await activeRevisionArns(ctx, observed.properties.family)) {
+      await ctx.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+    }
+  },
+});
+
+type Described = Pick<DescribeTaskDefinitionCommandOutput, 'taskDefinition' | 'tags'>;
+
+function liveTaskDefinition(
   taskDefinition: AwsTaskDefinition,
-  tags: Tags,
-): ObservedResource<TaskDefinitionProperties> {
+  tags: Record<string, string>,
+): Live<TaskDefinitionProperties> {
   const arn = taskDefinition.taskDefinitionArn ?? '';
   return {
-    address,
-    kind: 'task-definition',
-    stack,
     id: arn,
     properties: normalizeTaskDefinition(taskDefinition),
     tags,
     status: taskDefinition.status === 'DELETE_IN_PROGRESS' ? 'deleting' : 'ready',
     attributes: {
-      id: arn,
       arn,
       family: taskDefinition.family ?? '',
       revision: String(taskDefinition.revision ?? ''),
     },
   };
-}
-
-function resolved(value: string | Ref, what: string): string {
-  if (typeof value !== 'string')
-    throw new Error(`${what} is an unresolved reference to ${value.$ref}`);
-  return value;
 }
 
 async function register(
@@ -230,37 +274,41 @@ async function register(
       requiresCompatibilities: properties.requiresCompatibilities as 'FARGATE'[],
       executionRoleArn: resolved(properties.executionRoleArn, 'executionRoleArn'),
       taskRoleArn: resolved(properties.taskRoleArn, 'taskRoleArn'),
-      containerDefinitions: properties.containerDefinitions.map((container) => ({
-        name: container.name,
-        image: container.image,
-        essential: container.essential,
-        ...(container.command ? { command: container.command } : {}),
-        portMappings: container.portMappings.map((mapping) => ({
-          ...mapping,
-          protocol: mapping.protocol as 'tcp',
-        })),
-        environment: container.environment.map((variable) => ({
-          name: variable.name,
-          value: resolved(variable.value, `environment ${variable.name}`),
-        })),
-        secrets: container.secrets.map((secret) => ({
-          name: secret.name,
-          valueFrom: joinSecretValueFrom({
-            valueFrom: resolved(secret.valueFrom, `secret ${secret.name}`),
-            ...(secret.jsonKey ? { jsonKey: secret.jsonKey } : {}),
-          }),
-        })),
-        logConfiguration: {
-          logDriver: container.logConfiguration.logDriver as 'awslogs',
-          options: container.logConfiguration.options,
-        },
-        ...(container.healthCheck ? { healthCheck: container.healthCheck } : {}),
-      })),
+      containerDefinitions: properties.containerDefinitions.map(awsContainer),
       tags: ecsTagList(desired.tags),
     }),
   );
   if (!output.taskDefinition) throw new Error('RegisterTaskDefinition returned no task definition');
   return output.taskDefinition;
+}
+
+function awsContainer(container: ContainerDefinition): AwsContainerDefinition {
+  return {
+    name: container.name,
+    image: container.image,
+    essential: container.essential,
+    ...(container.command ? { command: container.command } : {}),
+    portMappings: container.portMappings.map((mapping) => ({
+      ...mapping,
+      protocol: mapping.protocol as 'tcp',
+    })),
+    environment: container.environment.map((variable) => ({
+      name: variable.name,
+      value: resolved(variable.value, `environment ${variable.name}`),
+    })),
+    secrets: container.secrets.map((secret) => ({
+      name: secret.name,
+      valueFrom: joinSecretValueFrom({
+        valueFrom: resolved(secret.valueFrom, `secret ${secret.name}`),
+        ...(secret.jsonKey ? { jsonKey: secret.jsonKey } : {}),
+      }),
+    })),
+    logConfiguration: {
+      logDriver: container.logConfiguration.logDriver as 'awslogs',
+      options: container.logConfiguration.options,
+    },
+    ...(container.healthCheck ? { healthCheck: container.healthCheck } : {}),
+  };
 }
 
 function revisionOf(arn: string): number {
@@ -274,17 +322,13 @@ function familyOf(arn: string): string {
 
 /** activeRevisionArns lists the ACTIVE revision ARNs of one family, newest first. */
 async function activeRevisionArns(ctx: ResourceContext, family: string): Promise<string[]> {
-  const arns = await paginate(async (nextToken) => {
-    const page = await ctx.clients.ecs.send(
-      new ListTaskDefinitionsCommand({
-        familyPrefix: family,
-        status: 'ACTIVE',
-        sort: 'DESC',
-        nextToken,
-      }),
-    );
-    return { items: page.taskDefinitionArns, nextToken: page.nextToken };
-  });
+  const arns = await collect(
+    paginateListTaskDefinitions(
+      { client: ctx.clients.ecs },
+      { familyPrefix: family, status: 'ACTIVE', sort: 'DESC' },
+    ),
+    (page) => page.taskDefinitionArns,
+  );
   return arns
     .filter((arn) => familyOf(arn) === family)
     .sort((a, b) => revisionOf(b) - revisionOf(a));
@@ -297,8 +341,7 @@ async function activeRevisionArns(ctx: ResourceContext, family: string): Promise
  */
 async function pruneRevisions(ctx: ResourceContext, family: string, stack: string): Promise<void> {
   try {
-    const stale = (await activeRevisionArns(ctx, family)).slice(KEEP_REVISIONS);
-    for (const arn of stale) {
+    for (const arn of (await activeRevisionArns(ctx, family)).slice(KEEP_REVISIONS)) {
       const described = await ctx.clients.ecs.send(
         new DescribeTaskDefinitionCommand({ taskDefinition: arn, include: ['TAGS'] }),
       );
@@ -309,122 +352,3 @@ async function pruneRevisions(ctx: ResourceContext, family: string, stack: strin
     ctx.log.warn({ family, err }, 'cannot deregister old task definition revisions');
   }
 }
-
-/**
- * familiesInScope keeps the distinct families named `<stack>-<service>` for a stack in scope.
- * A name alone cannot tell stack `a`'s family `a-b-api` from stack `a-b`'s `api`: observe confirms
- * ownership from the tags of the described revision.
- */
-export function familiesInScope(families: readonly string[], stacks: readonly string[]): string[] {
-  const prefixes = stacks.map((stack) => `${stack}-`);
-  return [...new Set(families)].filter((family) =>
-    prefixes.some((prefix) => family.startsWith(prefix) && family.length > prefix.length),
-  );
-}
-
-/**
- * taskDefinitionHandler manages one task definition family per service (`<stack>-<service>`).
- * Observe lists the ACTIVE families once for all stacks (ListTaskDefinitionFamilies, paginated),
- * keeps those of the stacks in scope and describes the newest ACTIVE revision of each; update
- * registers a new revision, so its `id`, `arn` and `revision` change (attributesChangedByUpdate).
- */
-export const taskDefinitionHandler: ResourceHandler<TaskDefinitionProperties> = {
-  kind: 'task-definition',
-  fields: TASK_DEFINITION_FIELDS,
-  attributesChangedByUpdate: ['id', 'arn', 'revision'],
-
-  async observeAll(ctx) {
-    const families = await paginate(async (nextToken) => {
-      const page = await ctx.clients.ecs.send(
-        new ListTaskDefinitionFamiliesCommand({ status: 'ACTIVE', nextToken }),
-      );
-      return { items: page.families, nextToken: page.nextToken };
-    });
-    const observed = await Promise.all(
-      familiesInScope(families, ctx.stacks).map(async (family) => {
-        const described = await ctx.clients.ecs.send(
-          new DescribeTaskDefinitionCommand({ taskDefinition: family, include: ['TAGS'] }),
-        );
-        const taskDefinition = described.taskDefinition;
-        if (taskDefinition?.status !== 'ACTIVE') return undefined;
-        const tags = tagListToMap(described.tags);
-        const owner = ownedBy(tags, ctx.stacks);
-        if (!owner || kindOf(owner.address) !== 'task-definition') return undefined;
-        return observedTaskDefinition(owner.stack, owner.address, taskDefinition, tags);
-      }),
-    );
-    return observed.filter((resource) => resource !== undefined);
-  },
-
-  diff(desired, observed, desiredTags: Tags, observedTags: Tags): FieldChange[] {
-    return [
-      ...diffProperties(
-        sortDesiredLists(desired),
-        sortDesiredLists(observed),
-        TASK_DEFINITION_FIELDS,
-      ),
-      ...diffTags(desiredTags, observedTags),
-    ];
-  },
-
-  async create(ctx, desired) {
-    try {
-      const taskDefinition = await register(ctx, desired);
-      return observedTaskDefinition(desired.stack, desired.address, taskDefinition, {
-        ...desired.tags,
-      });
-    } catch (err) {
-      throw new Error(
-        `cannot register task definition ${desired.properties.family}: ${errorCode(err) ?? (err as Error).message}`,
-        { cause: err },
-      );
-    }
-  },
-
-  async update(ctx, desired, observed, changes) {
-    const family = desired.properties.family;
-    if (changedFields(changes).size === 0) {
-      if (hasTagChanges(changes)) {
-        try {
-          await syncEcsTags(ctx, observed.id, desired.tags, observed.tags);
-        } catch (err) {
-          throw new Error(`cannot tag task definition ${observed.id}: ${errorCode(err) ?? err}`, {
-            cause: err,
-          });
-        }
-      }
-      return { ...observed, tags: { ...desired.tags } };
-    }
-    let taskDefinition: AwsTaskDefinition;
-    try {
-      taskDefinition = await register(ctx, desired);
-    } catch (err) {
-      throw new Error(
-        `cannot register a new revision of task definition ${family}: ${errorCode(err) ?? (err as Error).message}`,
-        { cause: err },
-      );
-    }
-    await pruneRevisions(ctx, family, desired.stack);
-    return observedTaskDefinition(desired.stack, desired.address, taskDefinition, {
-      ...desired.tags,
-    });
-  },
-
-  async delete(ctx, observed, options: DeleteOptions) {
-    const family = observed.properties.family;
-    try {
-      if (options.deletionPolicy === 'retain') {
-        await removeEcsManagementTags(ctx, observed.id, observed.tags);
-        return;
-      }
-      for (const arn of await activeRevisionArns(ctx, family)) {
-        await ctx.clients.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
-      }
-    } catch (err) {
-      throw new Error(
-        `cannot delete task definition family ${family}: ${errorCode(err) ?? (err as Error).message}`,
-        { cause: err },
-      );
-    }
-  },
-};
