@@ -1,45 +1,10 @@
-import { DescribeServicesCommand, ListServicesCommand, type Service } from '@aws-sdk/client-ecs';
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { isThrottling } from '../aws/errors.ts';
-import { ownedBy, TAG_ADDRESS, tagListToMap } from '../aws/tags.ts';
-import { addresses, kindOf } from '../graph/addresses.ts';
-import { chunk, observeOwnedClusters, paginate } from '../resources/ecs-common.ts';
-import type { ResourceContext } from '../resources/types.ts';
-
-/** DeploymentSnapshot is one ECS deployment of a service as DescribeServices reports it. */
-export interface DeploymentSnapshot {
-  id: string;
-  status: string;
-  rolloutState?: string;
-  rolloutStateReason?: string;
-  taskDefinition?: string;
-}
-
-/** ServiceSnapshot is what the waiter knows about one ECS service at one poll. */
-export interface ServiceSnapshot {
-  stack: string;
-  address: string;
-  desiredCount: number;
-  runningCount: number;
-  deployments: DeploymentSnapshot[];
-  /** Target health states (`healthy`, `initial`, `unhealthy`, `draining`, ...) per target group ARN. */
-  targetHealth: Record<string, string[]>;
-}
-
-/** DatabaseSnapshot is the DBInstanceStatus of one owned DB instance. */
-export interface DatabaseSnapshot {
-  stack: string;
-  address: string;
-  identifier: string;
-  status: string;
-}
-
-/** StabilitySnapshot is one poll of everything `apply --wait` waits for. */
-export interface StabilitySnapshot {
-  services: ServiceSnapshot[];
-  databases: DatabaseSnapshot[];
-}
+import { mapBounded } from '../lib/pool.ts';
+import { defaultStability } from '../resources/kit/define-kind.ts';
+import { createMemo } from '../resources/kit/memo.ts';
+import { HANDLERS } from '../resources/registry.ts';
+import type { ResourceContext, ResourceHandler, StabilityVerdict } from '../resources/types.ts';
+import { DEFAULT_PARALLELISM } from './reconcile.ts';
 
 /** Assessment: `problems` end the wait as failed; `waiting` lists what is not stable yet. */
 export interface Assessment {
@@ -47,154 +12,37 @@ export interface Assessment {
   problems: string[];
 }
 
-const SETTLED_DATABASE = 'available';
-const FAILED_DATABASE =
-  /^(failed|incompatible-|inaccessible-encryption-credentials|restore-error|storage-full)/;
-const ROLLBACK = /roll(ing|ed)? ?back/i;
-const TARGET_NOT_READY = new Set(['initial', 'unhealthy', 'unavailable']);
-
-function assessService(service: ServiceSnapshot, assessment: Assessment): void {
-  const label = `${service.stack}/${service.address}`;
-  for (const deployment of service.deployments) {
-    if (deployment.rolloutState === 'FAILED') {
-      assessment.problems.push(
-        `${label}: deployment ${deployment.id} failed${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ''}`,
-      );
-    }
-  }
-  const primary = service.deployments.find((deployment) => deployment.status === 'PRIMARY');
-  if (primary?.rolloutStateReason && ROLLBACK.test(primary.rolloutStateReason)) {
-    assessment.problems.push(
-      `${label}: the circuit breaker rolled back: ${primary.rolloutStateReason}`,
-    );
-  }
-  if (assessment.problems.some((problem) => problem.startsWith(`${label}:`))) return;
-  if (primary && primary.rolloutState !== 'COMPLETED') {
-    assessment.waiting.push(`${label}: deployment ${primary.rolloutState ?? 'in progress'}`);
-  } else if (service.deployments.length > 1) {
-    assessment.waiting.push(`${label}: ${service.deployments.length - 1} old deployments draining`);
-  }
-  if (service.runningCount < service.desiredCount) {
-    assessment.waiting.push(
-      `${label}: ${service.runningCount}/${service.desiredCount} tasks running`,
-    );
-  }
-  for (const [targetGroupArn, states] of Object.entries(service.targetHealth)) {
-    const healthy = states.filter((state) => state === 'healthy').length;
-    const notReady = states.filter((state) => TARGET_NOT_READY.has(state)).length;
-    if (healthy < service.desiredCount || notReady > 0) {
-      const name = targetGroupArn.split('/')[1] ?? targetGroupArn;
-      assessment.waiting.push(
-        `${label}: ${healthy}/${service.desiredCount} targets healthy in ${name}`,
-      );
-    }
-  }
-}
-
 /**
- * assessStability is the pure verdict on one poll. A service is stable when its PRIMARY deployment
- * is COMPLETED and alone, every desired task runs and each of its target groups has at least
- * desiredCount healthy targets and none initial or unhealthy. A FAILED deployment, or a primary
- * deployment rolling back (circuit breaker), is a problem. A database is stable when `available`.
+ * assessStability is the pure verdict on one poll: each verdict that is not stable becomes one
+ * line `<stack>/<address>: <detail>`, a failed one a problem, a waiting one something to wait for.
  */
-export function assessStability(snapshot: StabilitySnapshot): Assessment {
+export function assessStability(verdicts: readonly StabilityVerdict[]): Assessment {
   const assessment: Assessment = { waiting: [], problems: [] };
-  for (const service of snapshot.services) assessService(service, assessment);
-  for (const database of snapshot.databases) {
-    const label = `${database.stack}/${database.address}`;
-    if (database.status === SETTLED_DATABASE || database.status === 'deleting') continue;
-    if (FAILED_DATABASE.test(database.status)) {
-      assessment.problems.push(`${label}: ${database.identifier} is ${database.status}`);
-    } else {
-      assessment.waiting.push(`${label}: ${database.identifier} is ${database.status}`);
-    }
+  for (const verdict of verdicts) {
+    if (verdict.state === 'stable') continue;
+    const line = `${verdict.stack}/${verdict.address}: ${verdict.detail ?? verdict.state}`;
+    (verdict.state === 'failed' ? assessment.problems : assessment.waiting).push(line);
   }
   return assessment;
 }
 
-function serviceSnapshot(stack: string, service: Service): ServiceSnapshot {
-  const tagged = tagListToMap(service.tags)[TAG_ADDRESS];
-  return {
-    stack,
-    address:
-      tagged !== undefined && kindOf(tagged) === 'ecs-service'
-        ? tagged
-        : addresses.ecsService(service.serviceName ?? ''),
-    desiredCount: service.desiredCount ?? 0,
-    runningCount: service.runningCount ?? 0,
-    deployments: (service.deployments ?? []).map((deployment) => ({
-      id: deployment.id ?? '',
-      status: deployment.status ?? '',
-      ...(deployment.rolloutState ? { rolloutState: deployment.rolloutState } : {}),
-      ...(deployment.rolloutStateReason
-        ? { rolloutStateReason: deployment.rolloutStateReason }
-        : {}),
-      ...(deployment.taskDefinition ? { taskDefinition: deployment.taskDefinition } : {}),
-    })),
-    targetHealth: {},
-  };
-}
-
-async function observeServices(ctx: ResourceContext): Promise<ServiceSnapshot[]> {
-  const snapshots: ServiceSnapshot[] = [];
-  for (const owned of await observeOwnedClusters(ctx)) {
-    const cluster = owned.cluster.clusterArn ?? '';
-    const serviceArns = await paginate(async (nextToken) => {
-      const page = await ctx.clients.ecs.send(new ListServicesCommand({ cluster, nextToken }));
-      return { items: page.serviceArns, nextToken: page.nextToken };
-    });
-    for (const batch of chunk(serviceArns, 10)) {
-      const described = await ctx.clients.ecs.send(
-        new DescribeServicesCommand({ cluster, services: batch, include: ['TAGS'] }),
-      );
-      for (const service of described.services ?? []) {
-        if (service.status !== 'ACTIVE') continue;
-        const snapshot = serviceSnapshot(owned.stack, service);
-        for (const loadBalancer of service.loadBalancers ?? []) {
-          if (!loadBalancer.targetGroupArn) continue;
-          const health = await ctx.clients.elbv2.send(
-            new DescribeTargetHealthCommand({ TargetGroupArn: loadBalancer.targetGroupArn }),
-          );
-          snapshot.targetHealth[loadBalancer.targetGroupArn] = (
-            health.TargetHealthDescriptions ?? []
-          ).map((description) => description.TargetHealth?.State ?? 'unknown');
-        }
-        snapshots.push(snapshot);
-      }
-    }
-  }
-  return snapshots;
-}
-
-async function observeDatabases(ctx: ResourceContext): Promise<DatabaseSnapshot[]> {
-  const instances = await paginate(async (marker) => {
-    const page = await ctx.clients.rds.send(new DescribeDBInstancesCommand({ Marker: marker }));
-    return { items: page.DBInstances, nextToken: page.Marker };
-  });
-  const snapshots: DatabaseSnapshot[] = [];
-  for (const instance of instances) {
-    const owner = ownedBy(tagListToMap(instance.TagList), ctx.stacks);
-    if (!owner || kindOf(owner.address) !== 'db-instance') continue;
-    snapshots.push({
-      ...owner,
-      identifier: instance.DBInstanceIdentifier ?? '',
-      status: instance.DBInstanceStatus ?? 'unknown',
-    });
-  }
-  return snapshots;
-}
-
-/** observeStability polls the ECS services (with target health) and DB instances of `stacks`. */
-export async function observeStability(
+/**
+ * pollStability is one poll: each kind observes its resources of `stacks` through its handler
+ * (one memo for the poll, so a parent shared by kinds is read once; as many reads at once as an
+ * observe pass) and judges them with its `stability`, or by their status when it has none. The
+ * verdicts come back per kind.
+ */
+export async function pollStability(
   ctx: ResourceContext,
   stacks: readonly string[],
-): Promise<StabilitySnapshot> {
-  const scoped: ResourceContext = { ...ctx, stacks: [...stacks] };
-  const [services, databases] = await Promise.all([
-    observeServices(scoped),
-    observeDatabases(scoped),
-  ]);
-  return { services, databases };
+  handlers: readonly ResourceHandler[],
+): Promise<Map<string, StabilityVerdict[]>> {
+  const pass: ResourceContext = { ...ctx, stacks: [...stacks], memo: createMemo() };
+  const verdicts = await mapBounded(handlers, DEFAULT_PARALLELISM, async (handler) => {
+    const observed = await handler.observeAll(pass);
+    return (handler.stability ?? defaultStability)(pass, observed);
+  });
+  return new Map(handlers.map((handler, index) => [handler.kind, verdicts[index] ?? []]));
 }
 
 /** WaitOptions configures waitForStable; `now` and `sleep` are injectable for tests. */
@@ -206,6 +54,8 @@ export interface WaitOptions {
   onProgress?: (line: string) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The kinds to judge (default every registered kind). */
+  handlers?: readonly ResourceHandler[];
 }
 
 /** WaitResult: ok when everything settled; otherwise the problems (a rollback, a failed database, the timeout). */
@@ -219,10 +69,11 @@ function seconds(ms: number): string {
 }
 
 /**
- * waitForStable is `apply --wait`: it polls the stacks' ECS deployments (rolloutState COMPLETED or
- * FAILED), their target health (DescribeTargetHealth) and DB instance status until all settle,
- * a deployment fails or rolls back (ok=false at once), or timeoutMs passes (ok=false). Handlers
- * never wait; this is the only waiter.
+ * waitForStable is `apply --wait`: it polls every kind's stability (ECS deployments and target
+ * health, database status, any resource still pending) until all settle, something fails (a
+ * deployment rolled back: ok=false at once), or timeoutMs passes (ok=false). A kind all of whose
+ * resources were stable at one poll is not read again, so later polls cost only the reads of what
+ * is still moving. Handlers never wait; this is the only waiter.
  */
 export async function waitForStable(
   ctx: ResourceContext,
@@ -235,10 +86,12 @@ export async function waitForStable(
   const intervalMs = options.intervalMs ?? 10_000;
   const report = options.onProgress ?? (() => {});
   const started = now();
+  let unsettled = [...(options.handlers ?? HANDLERS)];
   let waiting: string[] = [];
   for (;;) {
     try {
-      const assessment = assessStability(await observeStability(ctx, stacks));
+      const byKind = await pollStability(ctx, stacks, unsettled);
+      const assessment = assessStability([...byKind.values()].flat());
       if (assessment.problems.length > 0) {
         for (const problem of assessment.problems) report(`failed: ${problem}`);
         return { ok: false, problems: assessment.problems };
@@ -248,6 +101,9 @@ export async function waitForStable(
         report(`stable after ${seconds(now() - started)}`);
         return { ok: true, problems: [] };
       }
+      unsettled = unsettled.filter((handler) =>
+        byKind.get(handler.kind)?.some((verdict) => verdict.state !== 'stable'),
+      );
     } catch (err) {
       if (!isThrottling(err)) throw err;
       waiting = waiting.length > 0 ? waiting : ['AWS is throttling the status reads'];
