@@ -9,6 +9,16 @@ declare module 'autocannon' {
     pipelining?: number;
     duration?: number;
     amount?: number;
+    /** requests, when given, are sent in turn; setupRequest may change each one as it goes. */
+    requests?: Array<{
+      setupRequest?: (request: RequestParams) => RequestParams;
+    }>;
+  }
+  export interface RequestParams {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
   }
   export interface Histogram {
     average: number;

@@ -4,6 +4,7 @@
  * export), and CPU time read from /proc.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -140,48 +141,63 @@ export const batch = JSON.stringify(
 );
 
 /**
- * otlpBatch is the same 100 events as an OTLP/HTTP protobuf export, shaped as an SDK sends
+ * otlpExport is the same 100 events as an OTLP/HTTP protobuf export, shaped as an SDK sends
  * them: one ResourceLogs per service (service.name, version, host and SDK attributes), a named
- * scope, nanosecond timestamps, severity numbers and a trace and span id on every record.
+ * scope, nanosecond timestamps, severity numbers, and trace and span ids from traceIds (four
+ * consecutive records per trace, as a request logs a few lines).
  */
-export const otlpBatch = Buffer.from(
-  ExportLogsServiceRequest.encode(
-    ExportLogsServiceRequest.fromObject({
-      resourceLogs: Array.from({ length: 5 }, (_, s) => ({
-        resource: {
-          attributes: Object.entries({
-            'service.name': `bench-${s}`,
-            'service.version': '1.4.2',
-            'host.name': 'ip-10-0-1-23',
-            'telemetry.sdk.language': 'nodejs',
-            'telemetry.sdk.name': 'opentelemetry',
-            'telemetry.sdk.version': '2.12.1',
-          }).map(([key, value]) => ({ key, value: { stringValue: value } })),
-        },
-        scopeLogs: [
-          {
-            scope: { name: 'http-server', version: '1.0.0' },
-            logRecords: Array.from({ length: 20 }, (_, r) => {
-              const n = r * 5 + s;
-              return {
-                timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(n)),
-                severityNumber: [5, 9, 9, 13, 17][n % 5],
-                severityText: ['DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR'][n % 5],
-                body: {
-                  stringValue: `GET /api/orders/${n} completed in ${n * 3} ms for user ${n * 7}`,
-                },
-                attributes: [
-                  { key: 'route', value: { stringValue: '/api/orders/:id' } },
-                  { key: 'status', value: { intValue: 200 } },
-                  { key: 'durationMs', value: { intValue: n * 3 } },
-                ],
-                traceId: Buffer.from((n + 1).toString(16).padStart(2, '0').repeat(16), 'hex'),
-                spanId: Buffer.from((n + 2).toString(16).padStart(2, '0').repeat(8), 'hex'),
-              };
-            }),
+export function otlpExport(traceIds: Buffer[]): Buffer {
+  return Buffer.from(
+    ExportLogsServiceRequest.encode(
+      ExportLogsServiceRequest.fromObject({
+        resourceLogs: Array.from({ length: 5 }, (_, s) => ({
+          resource: {
+            attributes: Object.entries({
+              'service.name': `bench-${s}`,
+              'service.version': '1.4.2',
+              'host.name': 'ip-10-0-1-23',
+              'telemetry.sdk.language': 'nodejs',
+              'telemetry.sdk.name': 'opentelemetry',
+              'telemetry.sdk.version': '2.12.1',
+            }).map(([key, value]) => ({ key, value: { stringValue: value } })),
           },
-        ],
-      })),
-    }),
-  ).finish(),
+          scopeLogs: [
+            {
+              scope: { name: 'http-server', version: '1.0.0' },
+              logRecords: Array.from({ length: 20 }, (_, r) => {
+                const n = s * 20 + r;
+                return {
+                  timeUnixNano: String(BigInt(Date.now()) * 1_000_000n + BigInt(n)),
+                  severityNumber: [5, 9, 9, 13, 17][n % 5],
+                  severityText: ['DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR'][n % 5],
+                  body: {
+                    stringValue: `GET /api/orders/${n} completed in ${n * 3} ms for user ${n * 7}`,
+                  },
+                  attributes: [
+                    { key: 'route', value: { stringValue: '/api/orders/:id' } },
+                    { key: 'status', value: { intValue: 200 } },
+                    { key: 'durationMs', value: { intValue: n * 3 } },
+                  ],
+                  traceId: traceIds[Math.floor(n / 4) % traceIds.length],
+                  spanId: traceIds[Math.floor(n / 4) % traceIds.length]!.subarray(0, 8),
+                };
+              }),
+            },
+          ],
+        })),
+      }),
+    ).finish(),
+  );
+}
+
+/**
+ * otlpBatches are distinct exports, each with its own 25 random trace ids: cycled through by
+ * the benchmark so the trace index grows as with real traffic instead of taking the same 25
+ * keys again on every request.
+ */
+export const otlpBatches = Array.from({ length: 400 }, () =>
+  otlpExport(Array.from({ length: 25 }, () => randomBytes(16))),
 );
+
+/** otlpBatch is one of otlpBatches (its size is reported beside the JSON batch's). */
+export const otlpBatch = otlpBatches[0]!;

@@ -2,20 +2,22 @@
  * Service benchmark (npm run bench:service): ingest of 100-event batches and a newest-first
  * time-range query, each run against the service (service/main.ts, real logging, validation,
  * metrics, ORM) and against a bare node:http + pg server doing the same SQL (the ceiling),
- * and the same 100 events as an OTLP/HTTP protobuf export to the service (POST
- * /v1/otlp/logs), compared with the service's own JSON rate of the same run. autocannon drives
+ * and the same 100 events as OTLP/HTTP protobuf exports to the service (POST /v1/otlp/logs,
+ * 400 exports with their own trace ids, sent in turn), compared with the service's own JSON
+ * rate of the same run. autocannon drives
  * each on loopback for a bounded time (each run twice, alternating, best kept). Prints
  * events/s, req/s, p99 latency, the service's share of the ceiling and peak RSS. DATABASE_URL picks the server; without it an
  * embedded PostgreSQL is started under .data/bench-postgres. BENCH_SECONDS sets each run's
  * length (default 10), BENCH_CONNECTIONS the concurrency (default 50).
  */
 import { loadavg } from 'node:os';
-import autocannon, { type Result } from 'autocannon';
+import autocannon, { type RequestParams, type Result } from 'autocannon';
 import pg from 'pg';
 import {
   batch,
   benchDatabase,
   otlpBatch,
+  otlpBatches,
   peakRssMb,
   startRawServer,
   startService,
@@ -26,12 +28,29 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const poolSize = process.env.DB_POOL_SIZE ?? '10';
 
+/**
+ * cycling sends the bodies in turn, one per request. The JSON runs go through it too (with
+ * their one body), so every ingest run costs autocannon the same per request.
+ */
+function cycling(bodies: Array<string | Buffer>) {
+  let next = 0;
+  return [
+    {
+      setupRequest: (request: RequestParams) => ({
+        ...request,
+        body: bodies[next++ % bodies.length]!,
+      }),
+    },
+  ];
+}
+
 async function ingest(port: number): Promise<Result> {
   return autocannon({
     url: `http://127.0.0.1:${port}/v1/logs`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: batch,
+    requests: cycling([batch]),
     connections,
     duration: seconds,
   });
@@ -43,6 +62,7 @@ async function otlpIngest(port: number): Promise<Result> {
     method: 'POST',
     headers: { 'content-type': 'application/x-protobuf' },
     body: otlpBatch,
+    requests: cycling(otlpBatches),
     connections,
     duration: seconds,
   });
@@ -147,7 +167,7 @@ async function main(): Promise<void> {
       `| OTLP protobuf ingest (events/s, 100/export) | ${serviceOtlp.perSecond} | (JSON ceiling ${rawIngest.perSecond}) | ${(serviceOtlp.perSecond / rawIngest.perSecond).toFixed(2)} | ${serviceOtlp.p99} | ${rawIngest.p99} | ${serviceOtlp.non2xx + serviceOtlp.errors} |`,
     );
     console.log(
-      `\nOTLP protobuf / service JSON ingest: ${(serviceOtlp.perSecond / serviceIngest.perSecond).toFixed(2)} (${otlpBatch.length} bytes per export, ${Buffer.byteLength(batch)} per JSON batch)`,
+      `\nOTLP protobuf / service JSON ingest: ${(serviceOtlp.perSecond / serviceIngest.perSecond).toFixed(2)} (${otlpBatch.length} bytes per export, ${Buffer.byteLength(batch)} per JSON batch, ${otlpBatches.length} distinct exports)`,
     );
     console.log(
       `\npeak RSS: service ${peakRssMb(service.child.pid)} MB, raw server ${peakRssMb(raw.child.pid)} MB`,
