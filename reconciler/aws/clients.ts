@@ -1,12 +1,15 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { errorCode } from './errors.ts';
 
@@ -100,6 +103,9 @@ const CLIENT_CLASSES = {
   sts: STSClient,
   tagging: ResourceGroupsTaggingAPIClient,
   secretsmanager: SecretsManagerClient,
+  autoscaling: AutoScalingClient,
+  ecr: ECRClient,
+  ssm: SSMClient,
 } as const;
 
 type ClientName = keyof typeof CLIENT_CLASSES;

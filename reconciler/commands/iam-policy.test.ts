@@ -8,15 +8,18 @@ const reconcilerDir = new URL('..', import.meta.url).pathname;
 
 /** IAM_PREFIX maps an SDK v3 client package to the IAM service prefix of its actions. */
 const IAM_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-auto-scaling': 'autoscaling',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-ec2': 'ec2',
+  '@aws-sdk/client-ecr': 'ecr',
   '@aws-sdk/client-ecs': 'ecs',
   '@aws-sdk/client-elastic-load-balancing-v2': 'elasticloadbalancing',
   '@aws-sdk/client-iam': 'iam',
   '@aws-sdk/client-rds': 'rds',
   '@aws-sdk/client-resource-groups-tagging-api': 'tag',
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
+  '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/client-sts': 'sts',
 };
 
