@@ -128,6 +128,19 @@ const SCOPES: Scope[] = [
   { sid: 'Ecs', why: 'the ECS kinds', claims: prefixed('ecs'), resources: ANY },
   { sid: 'Rds', why: 'the RDS kinds', claims: prefixed('rds'), resources: ANY },
   {
+    sid: 'AutoScaling',
+    why: 'auto-scaling-group: the EC2 capacity of the ECS cluster',
+    claims: prefixed('autoscaling'),
+    resources: ANY,
+  },
+  { sid: 'ImageRegistry', why: 'ecr-repository', claims: prefixed('ecr'), resources: ANY },
+  {
+    sid: 'EcsOptimizedAmi',
+    why: 'the ECS-optimized AMI id, from its public SSM parameter',
+    claims: prefixed('ssm'),
+    resources: () => ['arn:aws:ssm:*::parameter/aws/service/ecs/*'],
+  },
+  {
     sid: 'RdsManagedSecrets',
     why: 'db-instance with a master password managed by RDS in Secrets Manager (rds!... secrets only)',
     claims: prefixed('secretsmanager'),
