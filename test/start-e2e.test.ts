@@ -114,6 +114,11 @@ function waitExit(child: ChildProcess, timeoutMs: number): Promise<number | null
 }
 
 const motoMissing = missingMotoMessage(findMotoPython(process.env));
+// the clone is of this checkout's HEAD: an export without .git (a source archive) has none
+const notACheckout =
+  spawnSync('git', ['-C', root, 'rev-parse', '--verify', 'HEAD'], { stdio: 'ignore' }).status === 0
+    ? undefined
+    : 'not a git checkout: nothing to clone';
 // a private folder, as `mktemp -d` makes it: only its owner (root, when the suite runs as root) may enter
 const scratch = mkdtempSync(join(tmpdir(), 'start-e2e-'));
 const clone = join(scratch, 'aws-reconciler');
@@ -122,7 +127,7 @@ let started: ChildProcess | undefined;
 const seen = new Map<number, ProcessId>();
 
 before(() => {
-  if (motoMissing) return;
+  if (motoMissing || notACheckout) return;
   execFileSync('git', ['clone', '--quiet', root, clone]);
   // hard links where possible (same file system), a copy otherwise: either way every file of
   // node_modules, the PostgreSQL binaries included, is under the private folder
@@ -246,7 +251,7 @@ async function stop(run: Run, marker: string): Promise<void> {
 }
 
 test('npm start from a fresh clone in a private folder: Ready, 202, progress, a spec edit, destroy, Ctrl-C, and again', {
-  skip: motoMissing ?? false,
+  skip: motoMissing ?? notACheckout ?? false,
   timeout: 2 * READY_TIMEOUT_MS + 4 * STEP_TIMEOUT_MS,
 }, async () => {
   assert.equal(statSync(scratch).mode & 0o777, 0o700, 'the clone sits in a private folder');
