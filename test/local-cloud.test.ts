@@ -4,6 +4,8 @@
  * docs/local.md has the table of fixes.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   AllocateAddressCommand,
@@ -37,7 +39,13 @@ import {
   ModifyDBSubnetGroupCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { type RunningCloud, startLocalCloud } from '../scripts/local/local-cloud.ts';
+import {
+  findMotoPython,
+  LAUNCHER,
+  type RunningCloud,
+  startLocalCloud,
+} from '../scripts/local/local-cloud.ts';
+import { freePort } from '../scripts/local/ports.ts';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const region = 'us-west-2';
@@ -429,4 +437,35 @@ describe('the examples ACM certificate exists', () => {
     }
     assert.equal(await httpsListener(fixed), 'no error');
   });
+});
+
+test('the local cloud exits when the process that started it is gone', async () => {
+  const python = findMotoPython()?.executable;
+  assert.ok(python);
+  // a shell starts it in the background, prints its pid and exits at once
+  const started = spawnSync(
+    'sh',
+    [
+      '-c',
+      `"$0" "$1" -p "$2" >/dev/null 2>&1 & echo $!`,
+      python,
+      LAUNCHER,
+      String(await freePort()),
+    ],
+    { encoding: 'utf8' },
+  );
+  const pid = Number(started.stdout.trim());
+  assert.ok(pid > 0, started.stderr);
+  // a zombie not reaped yet is gone too
+  const alive = () => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  if (alive()) process.kill(pid, 'SIGKILL');
+  assert.equal(alive(), false, 'the orphaned local cloud is still running');
 });

@@ -95,7 +95,12 @@ export function cloudCommand(
   return {
     command: python.executable,
     args: options.plain ? ['-m', 'moto.server', ...where] : [LAUNCHER, ...where],
-    env: { ...(options.env ?? process.env), MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    env: {
+      ...(options.env ?? process.env),
+      MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+      // the local cloud exits when this process is gone, even if killed outright
+      LOCAL_CLOUD_PARENT_PID: String(process.pid),
+    },
   };
 }
 
