@@ -216,7 +216,7 @@ test('delete by policy: snapshot keeps a final snapshot, retain only untags, del
     .map((snapshot) => snapshot.DBSnapshotIdentifier ?? '')
     .filter((id) => id.includes('-final-'));
   assert.equal(finalSnapshots.length, 1);
-  assert.match(finalSnapshots[0] ?? '', /^snap-db-final-\d{12}$/);
+  assert.match(finalSnapshots[0] ?? '', /^snap-db-final-\d{14}$/);
 
   const remaining = await clients.rds.send(new DescribeDBInstancesCommand({}));
   const left = (remaining.DBInstances ?? []).filter(

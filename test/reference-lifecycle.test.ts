@@ -223,7 +223,7 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
     // deletionPolicy snapshot (the default): the final snapshot remains
     const snapshots = await dbSnapshots(clients);
     assert.equal(snapshots.length, 1, snapshots.join(', '));
-    assert.match(snapshots[0]!, /^scalable-logging-db-final-\d{12}$/);
+    assert.match(snapshots[0]!, /^scalable-logging-db-final-\d{14}$/);
 
     const logGroups = await clients.logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: '/outside/keep' }),

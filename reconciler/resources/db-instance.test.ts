@@ -222,10 +222,10 @@ test('dbInstanceStatus: only available is ready; RDS work in progress is pending
   }
 });
 
-test('finalSnapshotIdentifier is <id>-final-<yyyymmddhhmm> in UTC', () => {
+test('finalSnapshotIdentifier is <id>-final-<yyyymmddhhmmss> in UTC', () => {
   assert.deepStrictEqual(
     finalSnapshotIdentifier('demo-db', new Date('2026-03-04T05:06:07Z')),
-    'demo-db-final-202603040506',
+    'demo-db-final-20260304050607',
   );
 });
 

@@ -250,9 +250,9 @@ function replacementReason(change: FieldChange): ExplainedFieldChange {
   };
 }
 
-/** finalSnapshotIdentifier names the snapshot taken before deleting: `<id>-final-<yyyymmddhhmm>` (UTC). */
+/** finalSnapshotIdentifier names the snapshot taken before deleting: `<id>-final-<yyyymmddhhmmss>` (UTC): two lives of one identifier destroyed in the same minute get two snapshots. */
 export function finalSnapshotIdentifier(identifier: string, now = new Date()): string {
-  return `${identifier}-final-${now.toISOString().slice(0, 16).replace(/[-T:]/g, '')}`;
+  return `${identifier}-final-${now.toISOString().slice(0, 19).replace(/[-T:]/g, '')}`;
 }
 
 /** MODIFIED maps each in-place field to the ModifyDBInstance parameter that sets it. */
