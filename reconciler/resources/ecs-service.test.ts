@@ -108,7 +108,7 @@ test('ecs-service diff', () => {
     },
     {
       reason:
-        'moto drops the deployment configuration, grace period and managed tags on create: update',
+        'deployment configuration, grace period and managed tags missing in AWS: updated in place',
       change: (_desired, observed) => {
         delete observed.deploymentConfiguration;
         delete observed.healthCheckGracePeriodSeconds;
