@@ -215,6 +215,11 @@ describe('the OpenTelemetry SDK exporters as clients', () => {
         },
       );
       assert.equal(declined.resource?.['telemetry.sdk.language'], 'nodejs');
+      const [sources] = await db.query<{ count: number }>(
+        "select count(*)::int as count from log_source where resource->>'service.name' = $1",
+        [service],
+      );
+      assert.equal(sources?.count, 1, 'the resource and scope are stored once for all records');
       assert.deepStrictEqual(
         [events.get('order placed')?.traceId, events.get('order placed')?.spanId],
         [null, null],

@@ -48,6 +48,12 @@ interface Long {
 
 const maxProblems = 10;
 const unpairedSurrogate = /\p{Cs}/u;
+
+/** isWellFormed tells a string without unpaired surrogates (natively where Node has it). */
+const isWellFormed: (text: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (text) => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (text) => !unpairedSurrogate.test(text);
 const hexId = /^[0-9a-fA-F]*$/;
 const allZeros = /^0+$/;
 
@@ -226,7 +232,8 @@ function objectJson(object: Record<string, unknown>, what: string): string | nul
   if (json.length > maxAttributesBytes / 3 && Buffer.byteLength(json) > maxAttributesBytes) {
     throw new RecordProblem(`${what} must not exceed ${maxAttributesBytes} bytes serialized`);
   }
-  if (hasForbiddenEscape(json)) {
+  // JSON.stringify writes \u only for control characters and lone surrogates
+  if (json.includes('\\u') && hasForbiddenEscape(json)) {
     throw new RecordProblem(`${what} must not contain NUL characters or unpaired surrogates`);
   }
   return json;
@@ -236,7 +243,7 @@ function checkText(text: string, what: string, maxLength: number): string {
   if (text.length > maxLength) {
     throw new RecordProblem(`${what} must be at most ${maxLength} characters`);
   }
-  if (text.includes('\u0000') || unpairedSurrogate.test(text)) {
+  if (text.includes('\u0000') || !isWellFormed(text)) {
     throw new RecordProblem(`${what} must not contain NUL characters or unpaired surrogates`);
   }
   return text;

@@ -18,6 +18,7 @@ import { decodeExportRequest, ExportLogsServiceResponse, Status } from '../otlp/
 import { type OtlpEncoding, otlpToEvents } from '../otlp/to-events.ts';
 import { readBody } from '../read-body.ts';
 import { insertEvents } from '../store/insert-events.ts';
+import type { EventSource } from '../validate-events.ts';
 
 const protobufTypes = new Set(['application/x-protobuf', 'application/protobuf']);
 
@@ -111,7 +112,14 @@ function sendStatus(res: ServerResponse, encoding: OtlpEncoding, error: HttpErro
   );
 }
 
-/** ingestOtlpLogs builds the handler; it answers its own errors in OTLP's Status shape. */
+/** maxRememberedSources bounds the ids of sources known to be stored. */
+const maxRememberedSources = 10_000;
+
+/**
+ * ingestOtlpLogs builds the handler; it answers its own errors in OTLP's Status shape. It
+ * remembers the sources it has committed (nothing deletes a source), so the steady stream of
+ * exports from the same resources does not write them again.
+ */
 export function ingestOtlpLogs(deps: {
   db: Database;
   limiter: Limiter;
@@ -119,6 +127,11 @@ export function ingestOtlpLogs(deps: {
   logger: Logger;
   bodyLimitBytes: number;
 }): RequestHandler {
+  const storedSources = new Set<string>();
+  const rememberSources = (sources: EventSource[]) => {
+    if (storedSources.size + sources.length > maxRememberedSources) storedSources.clear();
+    for (const source of sources) storedSources.add(source.id);
+  };
   return async (req, res) => {
     const encoding = otlpEncodingOf(req.headers['content-type']);
     try {
@@ -136,10 +149,10 @@ export function ingestOtlpLogs(deps: {
         decode(body, encoding),
         receivedAt,
       );
+      const fresh = sources.filter((source) => !storedSources.has(source.id));
       const stored =
-        events.length > 0
-          ? await deps.limiter.run(() => insertEvents(deps.db, events, sources))
-          : 0;
+        events.length > 0 ? await deps.limiter.run(() => insertEvents(deps.db, events, fresh)) : 0;
+      if (events.length > 0) rememberSources(fresh);
       deps.metrics.eventsIngested.inc(stored);
       if (rejected > 0) deps.metrics.otlpRecordsRejected.inc(rejected);
       send(res, 200, encoding, successBody(encoding, rejected, problems));
