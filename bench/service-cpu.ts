@@ -7,6 +7,8 @@
  * Run: node --import tsx bench/service-cpu.ts (BENCH_REQUESTS, BENCH_REPEAT, DATABASE_URL).
  * BENCH_VARIANTS=name=path/main.ts,other=... measures several copies of the service side by
  * side, interleaved under the same outside load (PostgreSQL CPU is then not split by variant).
+ * Each service also takes the same 100 events as OTLP protobuf exports (POST /v1/otlp/logs),
+ * reported as its CPU per export over its CPU per JSON batch of the same round.
  */
 import { loadavg } from 'node:os';
 import autocannon, { type Options } from 'autocannon';
@@ -15,6 +17,7 @@ import {
   batch,
   benchDatabase,
   cpuMillis,
+  otlpBatches,
   startRawServer,
   startService,
   stopChild,
@@ -100,6 +103,22 @@ async function main(): Promise<void> {
       body: batch,
       connections,
     });
+    let nextExport = 0;
+    const otlpOptions = (port: number): Options => ({
+      url: `http://127.0.0.1:${port}/v1/otlp/logs`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: otlpBatches[0]!,
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            body: otlpBatches[nextExport++ % otlpBatches.length]!,
+          }),
+        },
+      ],
+      connections,
+    });
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const since = new Date(Date.now() - 3_600_000).toISOString();
     const queryOptions = (port: number): Options => ({
@@ -122,10 +141,10 @@ async function main(): Promise<void> {
     }
     await admin.query('analyze log_event');
     const ingestAmount = Math.max(200, Math.round(requests / 3));
-    const samples: Record<string, { ingest: Sample[]; query: Sample[] }> = {};
+    const samples: Record<string, { ingest: Sample[]; query: Sample[]; otlp: Sample[] }> = {};
     for (let round = 0; round < repeat; round++) {
       for (const server of servers) {
-        samples[server.name] ??= { ingest: [], query: [] };
+        samples[server.name] ??= { ingest: [], query: [], otlp: [] };
         const entry = samples[server.name]!;
         entry.ingest.push(
           await measure(
@@ -139,6 +158,17 @@ async function main(): Promise<void> {
         entry.query.push(
           await measure(server.pid, admin, server.application, queryOptions(server.port), requests),
         );
+        if (server.name !== 'raw pg') {
+          entry.otlp.push(
+            await measure(
+              server.pid,
+              admin,
+              server.application,
+              otlpOptions(server.port),
+              ingestAmount,
+            ),
+          );
+        }
       }
     }
     console.log(
@@ -164,6 +194,15 @@ async function main(): Promise<void> {
         ours[key].map((sample, round) => sample.node / ceiling[key][round]!.node);
       console.log(
         `${name}: node CPU / raw, median of rounds: ingest ${show(ratios('ingest'))}, query ${show(ratios('query'))}`,
+      );
+      // the service's own JSON ingest over its OTLP ingest, CPU per 100 events: the OTLP rate
+      // the CPU allows, as a share of the JSON rate
+      const total = (sample: Sample) => sample.node + (Number.isNaN(sample.db) ? 0 : sample.db);
+      const otlpShare = ours.otlp.map(
+        (sample, round) => total(ours.ingest[round]!) / total(sample),
+      );
+      console.log(
+        `${name}: OTLP protobuf ingest, node ${show(ours.otlp.map((sample) => sample.node))} and PostgreSQL ${show(ours.otlp.map((sample) => sample.db))} ms per export of 100; JSON / OTLP CPU (node + PostgreSQL), median of rounds: ${show(otlpShare)}`,
       );
     }
     console.log(
