@@ -230,19 +230,22 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
 
     /**
      * verify is apply's proof of convergence: while the last pass settled (no failure, nothing
-     * skipped, pending or waiting), it observes and plans once more; changes left get another
+     * skipped or deferred), it observes and plans once more; changes left get another
      * pass, at most MAX_EXTRA_PASSES, then end as "inconsistent result after apply" failures.
      */
     async function verify(result: ReconcileResult): Promise<void> {
       for (;;) {
+        // resources AWS still works on are fine (the replan marks them pending and they are
+        // not counted); changes deferred behind one are not, they would only defer again
         const settled =
           result.failures.length === 0 &&
           result.skipped.length === 0 &&
-          result.pending.length === 0 &&
           (result.waiting?.length ?? 0) === 0;
         if (!settled || options.signal?.aborted) return;
         const replan = await planPass();
         const left = outstanding(replan.plan.stacks);
+        // what AWS still works on, as of this last observation
+        result.pending = planPending(replan.plan);
         if (left.length === 0) return;
         const passes = result.passes ?? 1;
         if (passes > MAX_EXTRA_PASSES) {
