@@ -8,6 +8,10 @@ silently serving unfixed behaviour. The table of fixes is in docs/local.md.
 
 from . import (
     acm_certificates,
+    autoscaling_force_delete,
+    autoscaling_instance_refresh,
+    autoscaling_zones,
+    ecs_capacity_providers,
     ecs_create_service,
     nat_gateway_delete,
     rds_resource_id,
@@ -23,6 +27,10 @@ FIXES = [
     response_state,
     rds_subnet_group,
     acm_certificates,
+    ecs_capacity_providers,
+    autoscaling_zones,
+    autoscaling_force_delete,
+    autoscaling_instance_refresh,
 ]
 
 MOTO_VERSION = "5.2.1"
