@@ -4,10 +4,18 @@ import { isRef, type ObservedResource, type Ref } from '../resources/types.ts';
 /** RefLookup answers the value of one Ref: a string, or UNKNOWN when it exists only after apply. */
 export type RefLookup = (ref: Ref) => string | Unknown;
 
-/** resolveRefs returns a copy of a value with every Ref (at any depth) replaced by what `lookup` answers. */
+/**
+ * resolveRefs returns a copy of a value with every Ref (at any depth) replaced by what `lookup`
+ * answers, followed by the Ref's suffix (an UNKNOWN value stays UNKNOWN).
+ */
 export function resolveRefs<T>(value: T, lookup: RefLookup): T {
   const walk = (item: unknown): unknown => {
-    if (isRef(item)) return lookup(item);
+    if (isRef(item)) {
+      const resolved = lookup(item);
+      return item.suffix === undefined || typeof resolved !== 'string'
+        ? resolved
+        : `${resolved}${item.suffix}`;
+    }
     if (Array.isArray(item)) return item.map(walk);
     if (typeof item === 'object' && item !== null) {
       return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, walk(inner)]));

@@ -8,16 +8,18 @@ export type { Tags };
 /**
  * Ref points at an attribute of another logical resource (`{ $ref: 'vpc.main', attr: 'id' }`).
  * The engine resolves it from the observed or just-created target before diff and apply;
- * when the target does not exist yet it becomes UNKNOWN in the plan.
+ * when the target does not exist yet it becomes UNKNOWN in the plan. A `suffix` is appended to
+ * the resolved value: an image is the repository's `uri` followed by `:<tag>`.
  */
 export interface Ref {
   $ref: string;
   attr: string;
+  suffix?: string;
 }
 
-/** ref builds a Ref to `address`'s attribute (default: its physical id). */
-export function ref(address: string, attr = 'id'): Ref {
-  return { $ref: address, attr };
+/** ref builds a Ref to `address`'s attribute (default: its physical id), with an optional suffix. */
+export function ref(address: string, attr = 'id', suffix?: string): Ref {
+  return suffix === undefined ? { $ref: address, attr } : { $ref: address, attr, suffix };
 }
 
 /** isRef tells whether a value is a Ref. */
