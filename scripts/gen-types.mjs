@@ -56,6 +56,18 @@ function resolvedSchema(source, writtenTypes) {
       (name) => JSON.stringify(definitions[name]) !== JSON.stringify(original[name]),
     ),
   );
+  // A definition that refers to a changed one changes too (registry -> repository).
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const name of Object.keys(definitions)) {
+      if (changed.has(name)) continue;
+      const text = JSON.stringify(definitions[name]);
+      if ([...changed].some((other) => text.includes(`"#/$defs/${other}"`))) {
+        changed.add(name);
+        grew = true;
+      }
+    }
+  }
   // A definition no default changes keeps its written type: refer to it rather than repeat it.
   const reused = new Set(
     Object.keys(definitions).filter(

@@ -30,6 +30,7 @@ export const addresses = {
   targetGroup: (service: string) => `target-group.${service}`,
   listener: (protocol: string, port: number) => `listener.${protocol.toLowerCase()}-${port}`,
   ecsCluster: () => 'ecs-cluster.main',
+  ecrRepository: (name: string) => `ecr-repository.${name}`,
   taskDefinition: (service: string) => `task-definition.${service}`,
   ecsService: (service: string) => `ecs-service.${service}`,
   dbSubnetGroup: () => 'db-subnet-group.main',

@@ -5,6 +5,7 @@ import type { ResolvedService, ResolvedStack, SecretRef } from '../spec/types.ge
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
 import { serviceHealthCheckPath } from './expand-load-balancer.ts';
+import { serviceImage } from './expand-registry.ts';
 
 /** taskFamily is the task definition family of a service: `<stack>-<service>`. */
 export function taskFamily(stack: ResolvedStack, service: ResolvedService): string {
@@ -72,7 +73,7 @@ function taskDefinition(stack: ResolvedStack, service: ResolvedService): Desired
     containerDefinitions: [
       {
         name: service.name,
-        image: service.image,
+        image: serviceImage(service),
         essential: true,
         ...(service.command && service.command.length > 0 ? { command: [...service.command] } : {}),
         portMappings: [{ containerPort: service.port, hostPort: service.port, protocol: 'tcp' }],

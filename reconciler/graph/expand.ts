@@ -7,6 +7,7 @@ import { expandIamRoles } from './expand-iam.ts';
 import { expandLoadBalancer } from './expand-load-balancer.ts';
 import { expandLogGroups } from './expand-log-groups.ts';
 import { expandNetwork } from './expand-network.ts';
+import { expandRegistry } from './expand-registry.ts';
 
 /**
  * expandStack turns one stack spec into its logical resources, each with its address, properties
@@ -19,6 +20,7 @@ export function expandStack(stack: Stack): DesiredResource[] {
   return [
     ...expandNetwork(resolved),
     ...expandLogGroups(resolved),
+    ...expandRegistry(resolved),
     ...expandIamRoles(resolved),
     ...expandLoadBalancer(resolved),
     ...expandEcs(resolved),

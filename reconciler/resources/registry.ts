@@ -1,5 +1,6 @@
 import { dbInstanceHandler } from './db-instance.ts';
 import { dbSubnetGroupHandler } from './db-subnet-group.ts';
+import { ecrRepositoryHandler } from './ecr-repository.ts';
 import { ecsClusterHandler } from './ecs-cluster.ts';
 import { ecsServiceHandler } from './ecs-service.ts';
 import { elasticIpHandler } from './elastic-ip.ts';
@@ -35,6 +36,7 @@ const REGISTERED: readonly ResourceHandler[] = [
   targetGroupHandler,
   listenerHandler,
   ecsClusterHandler,
+  ecrRepositoryHandler,
   taskDefinitionHandler,
   ecsServiceHandler,
   dbSubnetGroupHandler,

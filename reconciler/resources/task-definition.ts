@@ -26,7 +26,8 @@ export interface ContainerSecret {
 /** ContainerDefinition is the part of an ECS container definition the reconciler manages. */
 export interface ContainerDefinition {
   name: string;
-  image: string;
+  /** A Ref for an image of the stack's registry: the repository's `uri` and `:<tag>`. */
+  image: string | Ref;
   essential: boolean;
   command?: string[];
   portMappings: { containerPort: number; hostPort: number; protocol: string }[];
@@ -181,7 +182,7 @@ export const taskDefinitionHandler = defineKind<TaskDefinitionProperties, Descri
   kind: 'task-definition',
   fields: TASK_DEFINITION_FIELDS,
   attributesChangedByUpdate: ['id', 'arn', 'revision'],
-  after: ['iam-role', 'log-group'],
+  after: ['iam-role', 'log-group', 'ecr-repository'],
   tagging: ecsTagging,
   iamActions: {
     read: [
@@ -285,7 +286,7 @@ async function register(
 function awsContainer(container: ContainerDefinition): AwsContainerDefinition {
   return {
     name: container.name,
-    image: container.image,
+    image: resolved(container.image, 'image'),
     essential: container.essential,
     ...(container.command ? { command: container.command } : {}),
     portMappings: container.portMappings.map((mapping) => ({

@@ -143,6 +143,26 @@ const cases: Array<{ reason: string; change: (stack: Loose) => void; expected: s
     ],
   },
   {
+    reason: 'an image given as a string is checked as a reference',
+    change: (stack) => {
+      firstService(stack).image = 'Nginx Latest';
+    },
+    expected: [
+      "spec.services[0].image: must be repository:tag or repository@sha256:<64 hex digits>, in lowercase, e.g. public.ecr.aws/acme/api:1.2.3, got string 'Nginx Latest'",
+    ],
+  },
+  {
+    reason: 'an image of a registry repository is checked as a map',
+    change: (stack) => {
+      stack.registry = { repositories: [{ name: 'api' }] };
+      firstService(stack).image = { repository: 'api', tag: '-1', digest: 'x' };
+    },
+    expected: [
+      "spec.services[0].image.digest: unknown key 'digest'; allowed keys: repository, tag",
+      "spec.services[0].image.tag: must be 1 to 128 letters, digits, _ . and -, not starting with . or -, e.g. 1.2.3, got string '-1'",
+    ],
+  },
+  {
     reason: 'a bad environment variable name is reported at the key',
     change: (stack) => {
       firstService(stack).environment = { 'LOG-LEVEL': 'info' };

@@ -240,15 +240,21 @@ export function translateError(error: ErrorObject, data: unknown): SpecIssue | u
 interface OneOfBranch {
   index: number;
   requiredKey: string | undefined;
+  /** The branch's JSON type when it names one (`string`): a value of that type names the branch. */
+  type: string | undefined;
 }
 
 function branchesOf(schema: unknown): OneOfBranch[] {
   const oneOf = schema && typeof schema === 'object' ? (schema as SchemaNode).oneOf : undefined;
   if (!Array.isArray(oneOf)) return [];
   return oneOf.map((branch, index) => {
-    const required =
-      branch && typeof branch === 'object' ? (branch as SchemaNode).required : undefined;
-    return { index, requiredKey: Array.isArray(required) ? String(required[0]) : undefined };
+    const node = branch && typeof branch === 'object' ? (branch as SchemaNode) : {};
+    const required = node.required;
+    return {
+      index,
+      requiredKey: Array.isArray(required) ? String(required[0]) : undefined,
+      type: typeof node.type === 'string' ? node.type : undefined,
+    };
   });
 }
 
@@ -278,7 +284,7 @@ export function translateErrors(errors: readonly ErrorObject[], data: unknown): 
         ? branches.filter(
             (branch) => branch.requiredKey !== undefined && branch.requiredKey in value,
           )
-        : [];
+        : branches.filter((branch) => branch.type !== undefined && branch.type === typeof value);
     const path = pointerToPath(oneOf.instancePath, data);
     const keys = branches.map((branch) => branch.requiredKey).filter((key) => key !== undefined);
     if (named.length === 1) {

@@ -425,6 +425,62 @@ const cases: RuleCase[] = [
     ],
   },
   {
+    reason: 'an image of a repository the stack does not declare',
+    change: (stack) => {
+      stack.registry = { repositories: [{ name: 'api' }] };
+      service(stack).image = { repository: 'apl', tag: '1.2.3' };
+    },
+    expected: [
+      {
+        path: 'spec.services[0].image.repository',
+        says: "repository 'apl' is not declared in spec.registry.repositories (did you mean 'api'?)",
+      },
+    ],
+  },
+  {
+    reason: 'an image of a repository in a stack without a registry',
+    change: (stack) => {
+      service(stack).image = { repository: 'api', tag: '1.2.3' };
+    },
+    expected: [
+      {
+        path: 'spec.services[0].image.repository',
+        says: 'the stack declares no registry.repositories',
+      },
+    ],
+  },
+  {
+    reason: 'an image of a declared repository',
+    change: (stack) => {
+      stack.registry = { repositories: [{ name: 'api' }] };
+      service(stack).image = { repository: 'api', tag: '1.2.3' };
+    },
+    expected: [],
+  },
+  {
+    reason: 'a repository declared twice, and a KMS key without KMS encryption',
+    change: (stack) => {
+      stack.registry = {
+        repositories: [
+          { name: 'api' },
+          { name: 'api', kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/abc' },
+          {
+            name: 'web',
+            encryption: 'KMS',
+            kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/abc',
+          },
+        ],
+      };
+    },
+    expected: [
+      {
+        path: 'spec.registry.repositories[1].name',
+        says: 'already declared at spec.registry.repositories[0]',
+      },
+      { path: 'spec.registry.repositories[1].kmsKeyArn', says: 'needs encryption: KMS' },
+    ],
+  },
+  {
     reason: 'garbage where the network should be is skipped, not thrown',
     change: (stack) => {
       stack.network = 'nope' as unknown as Record<string, unknown>;

@@ -575,6 +575,70 @@ const logGroupRules: Rule[] = [
   },
 ];
 
+function repositories(stack: Loose): Array<{ repository: Loose; index: number }> {
+  return list(map(stack.registry)?.repositories)
+    .map((repository, index) => ({ repository: map(repository), index }))
+    .filter(
+      (entry): entry is { repository: Loose; index: number } => entry.repository !== undefined,
+    );
+}
+
+const registryRules: Rule[] = [
+  function repositoryNamesUnique(stack) {
+    const issues: SpecIssue[] = [];
+    const byName = new Map<string, number>();
+    for (const { repository, index } of repositories(stack)) {
+      const name = text(repository.name);
+      if (name === undefined) continue;
+      const first = byName.get(name);
+      if (first !== undefined) {
+        issues.push(
+          issue(
+            ['registry', 'repositories', index, 'name'],
+            `repository '${name}' is already declared at spec.registry.repositories[${first}]`,
+          ),
+        );
+      } else {
+        byName.set(name, index);
+      }
+    }
+    return issues;
+  },
+  function kmsKeyOnlyWithKms(stack) {
+    return repositories(stack)
+      .filter(({ repository }) => repository.kmsKeyArn !== undefined)
+      .filter(({ repository }) => repository.encryption !== 'KMS')
+      .map(({ index }) =>
+        issue(
+          ['registry', 'repositories', index, 'kmsKeyArn'],
+          'kmsKeyArn needs encryption: KMS (the default encryption AES256 uses no KMS key)',
+        ),
+      );
+  },
+  function imageRepositoryDeclared(stack) {
+    const declared = repositories(stack)
+      .map(({ repository }) => text(repository.name))
+      .filter((name): name is string => name !== undefined);
+    const issues: SpecIssue[] = [];
+    for (const { service, index } of services(stack)) {
+      const named = text(map(service.image)?.repository);
+      if (named === undefined || declared.includes(named)) continue;
+      const suggestion = didYouMean(named, declared);
+      const known =
+        declared.length > 0
+          ? `declared: ${declared.join(', ')}`
+          : 'the stack declares no registry.repositories';
+      issues.push(
+        issue(
+          ['services', index, 'image', 'repository'],
+          `repository '${named}' is not declared in spec.registry.repositories${suggestion ? ` (did you mean '${suggestion}'?)` : ` (${known})`}`,
+        ),
+      );
+    }
+    return issues;
+  },
+];
+
 /** RULES is every code-level rule, in the order their issues are reported. */
 export const RULES: readonly Rule[] = [
   ...networkRules,
@@ -582,6 +646,7 @@ export const RULES: readonly Rule[] = [
   ...serviceRules,
   ...databaseRules,
   ...logGroupRules,
+  ...registryRules,
 ];
 
 /**

@@ -261,6 +261,7 @@ export interface Stack {
    * @maxItems 50
    */
   logGroups?: LogGroup[];
+  registry?: Registry;
 }
 /**
  * Tags added to every resource of the stack. Keys starting with aws: or reconciler: are reserved.
@@ -448,9 +449,20 @@ export interface Service {
    */
   name: string;
   /**
-   * Container image reference with a tag or digest. Format: repository:tag or repository@sha256:<64 hex digits>, in lowercase, e.g. public.ecr.aws/acme/api:1.2.3.
+   * The container image: a reference with a tag or digest, or an image of one of the stack's registry repositories, { repository: api, tag: 1.2.3 }, which the plan resolves to <repositoryUri>:1.2.3 (known after apply while the repository does not exist yet).
    */
-  image: string;
+  image:
+    | string
+    | {
+        /**
+         * Name of one of the stack's registry.repositories.
+         */
+        repository: string;
+        /**
+         * Image tag in that repository (the deploy workflow writes it). Format: 1 to 128 letters, digits, _ . and -, not starting with . or -, e.g. 1.2.3.
+         */
+        tag: string;
+      };
   /**
    * CPU units of the task (1024 = one vCPU). Fargate accepts 256, 512, 1024, 2048, 4096, 8192 or 16384.
    */
@@ -678,6 +690,59 @@ export interface LogGroup {
    * KMS key that encrypts the log data (default: CloudWatch's own encryption). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
    */
   kmsKeyArn?: string;
+}
+/**
+ * The stack's private image registry: ECR repositories, each named <stack>/<name>, that the stack's services (and the reconciler itself) can run images from.
+ */
+export interface Registry {
+  /**
+   * ECR repositories owned by the stack.
+   *
+   * @maxItems 50
+   */
+  repositories: Repository[];
+}
+/**
+ * An ECR repository. Deleting a repository deletes its images: one that still holds images is deleted only with force: true.
+ */
+export interface Repository {
+  /**
+   * Repository name, unique in the stack; the ECR repository is <stack>/<name> (e.g. scalable-logging/api) and a service names it in image.repository. Format: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
+   */
+  name: string;
+  /**
+   * IMMUTABLE: a pushed tag can never be moved to another image, so the tag a spec names is the image that runs (AWS default MUTABLE; here IMMUTABLE).
+   */
+  tagMutability?: 'IMMUTABLE' | 'MUTABLE';
+  /**
+   * Scan every pushed image for known vulnerabilities (basic scanning; AWS default false, here true).
+   */
+  scanOnPush?: boolean;
+  /**
+   * How ECR encrypts the images at rest: AES256 (S3-managed keys) or KMS (a KMS key, kmsKeyArn or the AWS managed key aws/ecr). Fixed at creation: changing it replaces the repository, and its images with it.
+   */
+  encryption?: 'AES256' | 'KMS';
+  /**
+   * KMS key for encryption KMS (default: the AWS managed key aws/ecr). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
+   */
+  kmsKeyArn?: string;
+  /**
+   * The repository's lifecycle policy, which ECR applies by expiring images. Leave out for no policy: every image is kept (the AWS default).
+   */
+  lifecycle?: {
+    /**
+     * Keep only the newest N images, tagged or not, and expire older ones. Leave out to keep every tagged image. An image a spec in git still names can expire: keep enough for the rollbacks you want.
+     */
+    keepLastImages?: number;
+    /**
+     * Expire untagged images (layers of replaced pushes) this many days after their push.
+     */
+    expireUntaggedAfterDays?: number;
+  };
+  /**
+   * Delete the repository together with the images it holds when it leaves the spec or the stack is destroyed. Default false: the delete of a repository that still holds images fails with a terminal error that says so, and the repository and its images stay.
+   */
+  force?: boolean;
 }
 
 /**
@@ -958,6 +1023,7 @@ export interface ResolvedStack {
    * @maxItems 50
    */
   logGroups?: ResolvedLogGroup[];
+  registry?: ResolvedRegistry;
 }
 /**
  * The VPC: public subnets (internet gateway) for the load balancer and NAT gateways, private subnets for services and the database, one of each per availability zone.
@@ -1170,9 +1236,20 @@ export interface ResolvedService {
    */
   name: string;
   /**
-   * Container image reference with a tag or digest. Format: repository:tag or repository@sha256:<64 hex digits>, in lowercase, e.g. public.ecr.aws/acme/api:1.2.3.
+   * The container image: a reference with a tag or digest, or an image of one of the stack's registry repositories, { repository: api, tag: 1.2.3 }, which the plan resolves to <repositoryUri>:1.2.3 (known after apply while the repository does not exist yet).
    */
-  image: string;
+  image:
+    | string
+    | {
+        /**
+         * Name of one of the stack's registry.repositories.
+         */
+        repository: string;
+        /**
+         * Image tag in that repository (the deploy workflow writes it). Format: 1 to 128 letters, digits, _ . and -, not starting with . or -, e.g. 1.2.3.
+         */
+        tag: string;
+      };
   /**
    * CPU units of the task (1024 = one vCPU). Fargate accepts 256, 512, 1024, 2048, 4096, 8192 or 16384.
    */
@@ -1400,4 +1477,57 @@ export interface ResolvedLogGroup {
    * KMS key that encrypts the log data (default: CloudWatch's own encryption). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
    */
   kmsKeyArn?: string;
+}
+/**
+ * The stack's private image registry: ECR repositories, each named <stack>/<name>, that the stack's services (and the reconciler itself) can run images from.
+ */
+export interface ResolvedRegistry {
+  /**
+   * ECR repositories owned by the stack.
+   *
+   * @maxItems 50
+   */
+  repositories: ResolvedRepository[];
+}
+/**
+ * An ECR repository. Deleting a repository deletes its images: one that still holds images is deleted only with force: true.
+ */
+export interface ResolvedRepository {
+  /**
+   * Repository name, unique in the stack; the ECR repository is <stack>/<name> (e.g. scalable-logging/api) and a service names it in image.repository. Format: lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen.
+   */
+  name: string;
+  /**
+   * IMMUTABLE: a pushed tag can never be moved to another image, so the tag a spec names is the image that runs (AWS default MUTABLE; here IMMUTABLE).
+   */
+  tagMutability: 'IMMUTABLE' | 'MUTABLE';
+  /**
+   * Scan every pushed image for known vulnerabilities (basic scanning; AWS default false, here true).
+   */
+  scanOnPush: boolean;
+  /**
+   * How ECR encrypts the images at rest: AES256 (S3-managed keys) or KMS (a KMS key, kmsKeyArn or the AWS managed key aws/ecr). Fixed at creation: changing it replaces the repository, and its images with it.
+   */
+  encryption: 'AES256' | 'KMS';
+  /**
+   * KMS key for encryption KMS (default: the AWS managed key aws/ecr). Format: a KMS key ARN, arn:aws:kms:<region>:<account>:key/<id>.
+   */
+  kmsKeyArn?: string;
+  /**
+   * The repository's lifecycle policy, which ECR applies by expiring images. Leave out for no policy: every image is kept (the AWS default).
+   */
+  lifecycle?: {
+    /**
+     * Keep only the newest N images, tagged or not, and expire older ones. Leave out to keep every tagged image. An image a spec in git still names can expire: keep enough for the rollbacks you want.
+     */
+    keepLastImages?: number;
+    /**
+     * Expire untagged images (layers of replaced pushes) this many days after their push.
+     */
+    expireUntaggedAfterDays: number;
+  };
+  /**
+   * Delete the repository together with the images it holds when it leaves the spec or the stack is destroyed. Default false: the delete of a repository that still holds images fails with a terminal error that says so, and the repository and its images stay.
+   */
+  force: boolean;
 }
