@@ -104,7 +104,9 @@ test('removed ownership tags: not owned, never duplicated, adopted, converged', 
   const [logGroup] = await apiLogGroups();
   const logGroupArn = logGroup?.logGroupArn ?? logGroup?.arn?.replace(/:\*$/, '');
   assert.ok(logGroupArn, 'the api log group exists');
-  const logTags = await clients.logs.send(new ListTagsForResourceCommand({ resourceArn: logGroupArn }));
+  const logTags = await clients.logs.send(
+    new ListTagsForResourceCommand({ resourceArn: logGroupArn }),
+  );
   await clients.logs.send(
     new UntagResourceCommand({
       resourceArn: logGroupArn,
@@ -112,7 +114,11 @@ test('removed ownership tags: not owned, never duplicated, adopted, converged', 
     }),
   );
 
-  const planned = await prepareReconcile({ stacks: [stack], mode: 'plan', clientsFor: () => clients });
+  const planned = await prepareReconcile({
+    stacks: [stack],
+    mode: 'plan',
+    clientsFor: () => clients,
+  });
   planned.close();
   const changes = planned.plan.stacks[0]!.changes;
   for (const [address, id] of [
@@ -121,7 +127,10 @@ test('removed ownership tags: not owned, never duplicated, adopted, converged', 
   ] as const) {
     const change = changeAt(changes, address);
     assert.equal(change.notOwned, id, `${address} is reported as not owned`);
-    assert.match(change.guarded ?? '', /is not owned: adopt it with `reconciler adopt --stack scalable-logging /);
+    assert.match(
+      change.guarded ?? '',
+      /is not owned: adopt it with `reconciler adopt --stack scalable-logging /,
+    );
   }
 
   const refused = await reconcile({ stacks: [stack], mode: 'apply', clientsFor: () => clients });
@@ -140,15 +149,26 @@ test('removed ownership tags: not owned, never duplicated, adopted, converged', 
   assert.match(wrongId.stderr, new RegExp(`is ${group.GroupId}, not sg-00000000`));
   const adoptedGroup = await runCli(['adopt', SPEC, DATABASE_GROUP, group.GroupId]);
   assert.equal(adoptedGroup.code, 0, adoptedGroup.stderr);
-  assert.match(adoptedGroup.stdout, new RegExp(`adopted security-group ${group.GroupId} as ${DATABASE_GROUP}`));
+  assert.match(
+    adoptedGroup.stdout,
+    new RegExp(`adopted security-group ${group.GroupId} as ${DATABASE_GROUP}`),
+  );
 
-  const adopting = await prepareReconcile({ stacks: [stack], mode: 'plan', clientsFor: () => clients });
+  const adopting = await prepareReconcile({
+    stacks: [stack],
+    mode: 'plan',
+    clientsFor: () => clients,
+  });
   await adopting.adopt(stack.name, API_LOGS, '/scalable-logging/api');
   adopting.close();
 
   const converged = await reconcile({ stacks: [stack], mode: 'apply', clientsFor: () => clients });
   assert.deepEqual(converged.failures, []);
-  const replan = await prepareReconcile({ stacks: [stack], mode: 'plan', clientsFor: () => clients });
+  const replan = await prepareReconcile({
+    stacks: [stack],
+    mode: 'plan',
+    clientsFor: () => clients,
+  });
   replan.close();
   assert.equal(hasChangesIn(replan.plan), false, 'the replan after adoption is empty');
   assert.equal((await databaseGroups()).length, 1);
