@@ -20,7 +20,9 @@ import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const reference = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
-const IMAGE = 'public.ecr.aws/scalable-logging/api:1.0.0';
+/** The api's image: the stack's own repository, scalable-logging/api, at the tag the spec names. */
+const REPOSITORY_URI = '123456789012.dkr.ecr.us-west-2.amazonaws.com/scalable-logging/api';
+const TAG_LINE = 'tag: 1.0.0 #';
 
 interface CliResult {
   code: number | null;
@@ -125,12 +127,12 @@ describe('deploying a new image of the reference stack against the local cloud',
   it('plans and applies exactly the task definition and service updates, then nothing', async () => {
     const applied = await runCli(['apply', spec, '--auto-approve']);
     assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
-    assert.match(applied.stdout, /27 added, 0 changed/);
+    assert.match(applied.stdout, /29 added, 0 changed/);
     const converged = await runCli(['plan', spec, '--detailed-exitcode']);
     assert.equal(converged.code, 0, `${converged.stdout}\n${converged.stderr}`);
 
     const oldArn = /task-definition\/scalable-logging-api:1\b/;
-    writeFileSync(spec, original.replace(IMAGE, IMAGE.replace(':1.0.0', ':1.0.1')));
+    writeFileSync(spec, original.replace(TAG_LINE, 'tag: 1.0.1 #'));
     const plan = await runCli(['plan', spec, '--output', 'json', '--detailed-exitcode', '--stats']);
     assert.equal(plan.code, 2, `${plan.stdout}\n${plan.stderr}`);
     const changes = changesOf(plan.stdout);
@@ -142,7 +144,7 @@ describe('deploying a new image of the reference stack against the local cloud',
       ],
     );
     assert.deepStrictEqual(changes[0]?.fields, [
-      ['containerDefinitions[0].image', IMAGE, 'public.ecr.aws/scalable-logging/api:1.0.1'],
+      ['containerDefinitions[0].image', `${REPOSITORY_URI}:1.0.0`, `${REPOSITORY_URI}:1.0.1`],
     ]);
     assert.equal(changes[1]?.fields.length, 1);
     assert.equal(changes[1]?.fields[0]?.[0], 'taskDefinition');
@@ -185,7 +187,7 @@ describe('deploying a new image of the reference stack against the local cloud',
     writeFileSync(
       spec,
       original
-        .replace(IMAGE, IMAGE.replace(':1.0.0', ':1.0.1'))
+        .replace(TAG_LINE, 'tag: 1.0.1 #')
         .replace('desiredCount: 2', 'desiredCount: 3'),
     );
     // two healthy targets never cover three tasks: the rollout does not settle

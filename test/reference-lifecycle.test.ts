@@ -29,7 +29,7 @@ import { type MotoServer, startMoto } from './helpers/moto.ts';
 const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const spec = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
 const STACK = 'scalable-logging';
-/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 27). */
+/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 29). */
 const KILL_AFTER = 10;
 
 interface CliResult {
@@ -128,7 +128,7 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
   test('one apply converges with exactly one resource per address', async () => {
     await applyOnce();
     const planned = await convergedAddresses();
-    assert.equal(planned.length, 27);
+    assert.equal(planned.length, 29);
     const found = await taggedResources(clients, STACK);
     assertOnePerAddress(found, planned);
     assert.deepEqual(await totals(clients), {
@@ -145,9 +145,9 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
     const killed = await runCli(['apply', spec, '--auto-approve'], KILL_AFTER);
     assert.equal(killed.signal, 'SIGKILL', output(killed));
     const createdBeforeKill = createdLines(killed.stdout);
-    assert.ok(createdBeforeKill.length >= KILL_AFTER && createdBeforeKill.length < 27);
+    assert.ok(createdBeforeKill.length >= KILL_AFTER && createdBeforeKill.length < 29);
     const partial = await taggedResources(clients, STACK);
-    assert.ok(partial.length >= KILL_AFTER && partial.length < 27, 'the stack is half created');
+    assert.ok(partial.length >= KILL_AFTER && partial.length < 29, 'the stack is half created');
 
     await applyOnce();
     const planned = await convergedAddresses();
@@ -190,6 +190,7 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
     assert.deepEqual(countByKind(beforeDestroy), {
       'db-instance': 1,
       'db-subnet-group': 1,
+      'ecr-repository': 2,
       'ecs-cluster': 1,
       'ecs-service': 1,
       'elastic-ip': 1,
