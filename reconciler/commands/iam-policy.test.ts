@@ -148,17 +148,28 @@ test('policy shape for each option set', () => {
       expected: [],
     },
     {
-      reason: 'roles are scoped to the /reconciler/ path, PassRole to ECS tasks',
+      reason:
+        'roles and instance profiles are scoped to the /reconciler/ path, PassRole to ECS tasks and EC2',
       policy: iamPolicy({ account: '123456789012' }),
       check: (policy: PolicyDocument) =>
         policy.Statement.filter((s) =>
           s.Action.some((a) => /^iam:(CreateRole|PassRole)$/.test(a)),
         ).map((s) => ({ resource: s.Resource, condition: s.Condition })),
       expected: [
-        { resource: 'arn:aws:iam::123456789012:role/reconciler/*', condition: undefined },
+        {
+          resource: [
+            'arn:aws:iam::123456789012:role/reconciler/*',
+            'arn:aws:iam::123456789012:instance-profile/reconciler/*',
+          ],
+          condition: undefined,
+        },
         {
           resource: 'arn:aws:iam::123456789012:role/reconciler/*',
-          condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          condition: {
+            StringEquals: {
+              'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ec2.amazonaws.com'],
+            },
+          },
         },
       ],
     },

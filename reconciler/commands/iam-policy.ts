@@ -61,6 +61,13 @@ export interface IamPolicyOptions {
 
 const ANY = () => ['*'];
 
+/**
+ * ANY_RESOURCE is the Sid of the one statement holding every action on `*` without a condition
+ * (the scopes whose actions AWS cannot narrow by resource: EC2, load balancing, ECS, RDS, Auto
+ * Scaling, ECR, the listing reads, discovery).
+ */
+export const ANY_RESOURCE = 'AnyResource';
+
 /** ROLE_PATH is where every role the reconciler creates lives (see graph/expand-iam.ts). */
 const ROLE_PATH = 'reconciler';
 
@@ -83,28 +90,37 @@ const SCOPES: Scope[] = [
   },
   {
     sid: 'ReconcilerRoles',
-    why: 'iam-role: only roles under the /reconciler/ path, which the stacks own',
+    why: 'iam-role, instance-profile: only roles and instance profiles under the /reconciler/ path, which the stacks own',
     claims: prefixed('iam'),
-    resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
+    resources: (account) => [
+      `arn:aws:iam::${account}:role/${ROLE_PATH}/*`,
+      `arn:aws:iam::${account}:instance-profile/${ROLE_PATH}/*`,
+    ],
   },
   {
     sid: 'ListRoles',
-    why: 'iam-role observe: one batched read of the roles and their inline policies',
+    why: 'iam-role and instance-profile observe: batched reads of the roles and the profiles',
     specific: true,
-    claims: oneOf('iam:GetAccountAuthorizationDetails', 'iam:ListRoles'),
+    claims: oneOf(
+      'iam:GetAccountAuthorizationDetails',
+      'iam:ListRoles',
+      'iam:ListInstanceProfiles',
+    ),
     resources: ANY,
   },
   {
-    sid: 'PassReconcilerRolesToEcsTasks',
-    why: 'task-definition: the task and execution roles, passed to ECS tasks only',
+    sid: 'PassReconcilerRoles',
+    why: 'task-definition: the task and execution roles to ECS tasks; auto-scaling-group: the instance role to EC2',
     specific: true,
     claims: oneOf('iam:PassRole'),
     resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
-    condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    condition: {
+      StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ec2.amazonaws.com'] },
+    },
   },
   {
     sid: 'ServiceLinkedRoles',
-    why: 'the first ECS cluster, load balancer or RDS instance of an account creates its service-linked role',
+    why: 'the first ECS cluster, load balancer, RDS instance or Auto Scaling group of an account creates its service-linked role',
     specific: true,
     claims: oneOf('iam:CreateServiceLinkedRole'),
     implied: { 'iam:CreateServiceLinkedRole': 'write' },
@@ -115,6 +131,7 @@ const SCOPES: Scope[] = [
           'ecs.amazonaws.com',
           'elasticloadbalancing.amazonaws.com',
           'rds.amazonaws.com',
+          'autoscaling.amazonaws.com',
         ],
       },
     },
@@ -226,6 +243,7 @@ export function iamPolicy(options: IamPolicyOptions = {}): PolicyDocument {
     byScope.get(group)?.set(action, level);
   }
   const statements: PolicyStatement[] = [];
+  let anyResource: PolicyStatement | undefined;
   for (const group of groups) {
     const actions = [...(byScope.get(group) ?? [])]
       .filter(([, level]) => !options.readOnly || level === 'read')
@@ -233,6 +251,16 @@ export function iamPolicy(options: IamPolicyOptions = {}): PolicyDocument {
       .sort();
     if (actions.length === 0) continue;
     const resources = group.resources(account);
+    if (!group.condition && resources.length === 1 && resources[0] === '*') {
+      // one statement for every action that no resource can narrow: the policy stays one
+      // managed policy (6,144 characters) for longer
+      if (!anyResource) {
+        anyResource = { Sid: ANY_RESOURCE, Effect: 'Allow', Action: [], Resource: '*' };
+        statements.push(anyResource);
+      }
+      anyResource.Action = [...anyResource.Action, ...actions].sort();
+      continue;
+    }
     statements.push({
       Sid: group.sid,
       Effect: 'Allow',

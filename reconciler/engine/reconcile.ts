@@ -11,6 +11,7 @@ import type {
 } from '../resources/types.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { applyPlan, type FailedChange, type WaitingChange } from './apply.ts';
+import { lookUpValues } from './lookups.ts';
 import { observeStacks } from './observe.ts';
 import { planStacks, type StackWork } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
@@ -144,23 +145,32 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
         [...contexts].map(([region, ctx]) => [region, { ...ctx, memo: createMemo() }]),
       );
       const observed = await observeStacks(passContexts, handlers, parallelism);
+      const desiredStacks = options.stacks.map((stack) => ({
+        stack: stack.name,
+        region: stack.region,
+        resources: desired.get(stack.name) ?? [],
+      }));
+      // a destroy plans no desired values: nothing to look up
+      const looked =
+        options.mode === 'destroy'
+          ? desired
+          : await lookUpValues(passContexts, handlers, desiredStacks);
       const unowned =
         options.mode === 'destroy'
           ? new Map()
           : await findUnowned(
               passContexts,
               handlers,
-              options.stacks.map((stack) => ({
-                stack: stack.name,
-                region: stack.region,
-                resources: desired.get(stack.name) ?? [],
+              desiredStacks.map((stack) => ({
+                ...stack,
+                resources: looked.get(stack.stack) ?? stack.resources,
               })),
               observed,
             );
       const planned = planStacks(options.stacks, observed, {
         mode: options.mode,
         handlers,
-        expand: (stack) => desired.get(stack.name) ?? expand(stack),
+        expand: (stack) => looked.get(stack.name) ?? expand(stack),
         protectedKinds: PROTECTED_KINDS,
         unowned,
       });

@@ -28,16 +28,28 @@ export interface ServiceLoadBalancer {
   containerPort: number;
 }
 
-/** EcsServiceProperties mirror CreateService's input for a FARGATE/awsvpc service. */
+/** CapacityProviderStrategyItem places a share of a service's tasks on one capacity provider. */
+export interface CapacityProviderStrategyItem {
+  capacityProvider: string | Ref;
+  weight: number;
+  base: number;
+}
+
+/**
+ * EcsServiceProperties mirror CreateService's input: a FARGATE service (launchType) or one on a
+ * capacity provider (capacityProviderStrategy, no launchType); awsvpc tasks have a network
+ * configuration, bridge ones none.
+ */
 export interface EcsServiceProperties extends Record<string, unknown> {
   /** ARN of the cluster. */
   cluster: string | Ref;
   serviceName: string;
-  launchType: string;
+  launchType?: string;
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
   /** ARN (with revision) of the task definition to run. */
   taskDefinition: string | Ref;
   desiredCount: number;
-  networkConfiguration: {
+  networkConfiguration?: {
     subnets: (string | Ref)[];
     securityGroups: (string | Ref)[];
     assignPublicIp: string;
@@ -57,12 +69,14 @@ export interface EcsServiceProperties extends Record<string, unknown> {
 /**
  * ECS_SERVICE_FIELDS: cluster, name and launch type are fixed at CreateService (replace); every
  * other property is accepted by UpdateService, load balancers included (AWS allows changing the
- * target groups of a rolling-update service since 2022), so they update in place.
+ * target groups of a rolling-update service since 2022), and the capacity provider strategy (with
+ * a new deployment), so they update in place.
  */
 export const ECS_SERVICE_FIELDS: Record<keyof EcsServiceProperties, FieldRule> = {
   cluster: 'replace',
   serviceName: 'replace',
   launchType: 'replace',
+  capacityProviderStrategy: 'update',
   taskDefinition: 'update',
   desiredCount: 'update',
   networkConfiguration: 'update',
@@ -73,21 +87,36 @@ export const ECS_SERVICE_FIELDS: Record<keyof EcsServiceProperties, FieldRule> =
   propagateTags: 'update',
 };
 
-/** normalizeService turns a described ECS service into EcsServiceProperties (moto may omit deploymentConfiguration). */
+/**
+ * normalizeService turns a described ECS service into EcsServiceProperties (moto may omit
+ * deploymentConfiguration). A service on a capacity provider strategy has no launch type (AWS
+ * reports none; the strategy decides), and one without awsvpc no network configuration.
+ */
 export function normalizeService(service: Service): EcsServiceProperties {
   const vpc = service.networkConfiguration?.awsvpcConfiguration;
   const deployment = service.deploymentConfiguration;
+  const strategy = (service.capacityProviderStrategy ?? []).map((item) => ({
+    capacityProvider: item.capacityProvider ?? '',
+    weight: item.weight ?? 0,
+    base: item.base ?? 0,
+  }));
   const properties: EcsServiceProperties = {
     cluster: service.clusterArn ?? '',
     serviceName: service.serviceName ?? '',
-    launchType: service.launchType ?? '',
+    ...(strategy.length > 0
+      ? { capacityProviderStrategy: strategy }
+      : { launchType: service.launchType ?? '' }),
     taskDefinition: service.taskDefinition ?? '',
     desiredCount: service.desiredCount ?? 0,
-    networkConfiguration: {
-      subnets: [...(vpc?.subnets ?? [])],
-      securityGroups: [...(vpc?.securityGroups ?? [])],
-      assignPublicIp: vpc?.assignPublicIp ?? 'DISABLED',
-    },
+    ...(vpc
+      ? {
+          networkConfiguration: {
+            subnets: [...(vpc.subnets ?? [])],
+            securityGroups: [...(vpc.securityGroups ?? [])],
+            assignPublicIp: vpc.assignPublicIp ?? 'DISABLED',
+          },
+        }
+      : {}),
     loadBalancers: (service.loadBalancers ?? []).map((loadBalancer) => ({
       targetGroupArn: loadBalancer.targetGroupArn ?? '',
       containerName: loadBalancer.containerName ?? '',
@@ -119,7 +148,15 @@ export function normalizeService(service: Service): EcsServiceProperties {
 export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInCluster>({
   kind: 'ecs-service',
   fields: ECS_SERVICE_FIELDS,
-  after: ['ecs-cluster', 'task-definition', 'target-group', 'listener', 'security-group', 'subnet'],
+  after: [
+    'ecs-cluster',
+    'task-definition',
+    'target-group',
+    'listener',
+    'security-group',
+    'subnet',
+    'capacity-provider',
+  ],
   tagging: ecsTagging,
   notFound: ['ServiceNotFoundException', 'ServiceNotActiveException'],
   iamActions: {
@@ -171,7 +208,7 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
       new CreateServiceCommand({
         cluster: resolved(properties.cluster, 'cluster'),
         serviceName: properties.serviceName,
-        launchType: properties.launchType as 'FARGATE',
+        ...(properties.launchType ? { launchType: properties.launchType as 'FARGATE' } : {}),
         ...settingsInput(properties, Object.keys(SETTINGS)),
         tags: ecsTagList(desired.tags),
       }),
@@ -187,6 +224,8 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
         cluster: observed.properties.cluster as string,
         service: observed.properties.serviceName,
         ...settingsInput(desired.properties, fields),
+        // a new strategy moves the tasks only with a new deployment
+        ...(fields.has('capacityProviderStrategy') ? { forceNewDeployment: true } : {}),
       }),
     );
     return service && liveService(service);
@@ -251,15 +290,29 @@ const SETTINGS: Record<string, (properties: EcsServiceProperties) => ServiceSett
     taskDefinition: resolved(properties.taskDefinition, 'taskDefinition'),
   }),
   desiredCount: (properties) => ({ desiredCount: properties.desiredCount }),
-  networkConfiguration: ({ networkConfiguration: network }) => ({
-    networkConfiguration: {
-      awsvpcConfiguration: {
-        subnets: network.subnets.map((subnet) => resolved(subnet, 'subnet')),
-        securityGroups: network.securityGroups.map((group) => resolved(group, 'security group')),
-        assignPublicIp: network.assignPublicIp as 'DISABLED',
-      },
-    },
-  }),
+  capacityProviderStrategy: ({ capacityProviderStrategy: strategy }) =>
+    strategy
+      ? {
+          capacityProviderStrategy: strategy.map((item) => ({
+            ...item,
+            capacityProvider: resolved(item.capacityProvider, 'capacityProvider'),
+          })),
+        }
+      : {},
+  networkConfiguration: ({ networkConfiguration: network }) =>
+    network
+      ? {
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: network.subnets.map((subnet) => resolved(subnet, 'subnet')),
+              securityGroups: network.securityGroups.map((group) =>
+                resolved(group, 'security group'),
+              ),
+              assignPublicIp: network.assignPublicIp as 'DISABLED',
+            },
+          },
+        }
+      : {},
   loadBalancers: (properties) => ({
     loadBalancers: properties.loadBalancers.map((loadBalancer) => ({
       ...loadBalancer,

@@ -1,3 +1,5 @@
+import { autoScalingGroupHandler } from './auto-scaling-group.ts';
+import { capacityProviderHandler } from './capacity-provider.ts';
 import { dbInstanceHandler } from './db-instance.ts';
 import { dbSubnetGroupHandler } from './db-subnet-group.ts';
 import { ecrRepositoryHandler } from './ecr-repository.ts';
@@ -5,7 +7,9 @@ import { ecsClusterHandler } from './ecs-cluster.ts';
 import { ecsServiceHandler } from './ecs-service.ts';
 import { elasticIpHandler } from './elastic-ip.ts';
 import { iamRoleHandler } from './iam-role.ts';
+import { instanceProfileHandler } from './instance-profile.ts';
 import { internetGatewayHandler } from './internet-gateway.ts';
+import { launchTemplateHandler } from './launch-template.ts';
 import { listenerHandler } from './listener.ts';
 import { loadBalancerHandler } from './load-balancer.ts';
 import { logGroupHandler } from './log-group.ts';
@@ -37,6 +41,10 @@ const REGISTERED: readonly ResourceHandler[] = [
   listenerHandler,
   ecsClusterHandler,
   ecrRepositoryHandler,
+  instanceProfileHandler,
+  launchTemplateHandler,
+  autoScalingGroupHandler,
+  capacityProviderHandler,
   taskDefinitionHandler,
   ecsServiceHandler,
   dbSubnetGroupHandler,

@@ -180,6 +180,14 @@ export interface ResourceHandler<P = Record<string, unknown>> {
     ctx: ResourceContext,
     desired: readonly DesiredResource<P>[],
   ): Promise<ObservedResource<P>[]>;
+  /**
+   * Fills in the desired values the spec names by where AWS keeps them (an AMI id by its SSM
+   * parameter): called once per pass, before the plan, with the desired resources of the kind.
+   */
+  lookup?(
+    ctx: ResourceContext,
+    desired: readonly DesiredResource<P>[],
+  ): Promise<DesiredResource<P>[]>;
   /** Takes over a resource findUnowned found: writes the desired tags, ownership included. */
   adopt?(
     ctx: ResourceContext,

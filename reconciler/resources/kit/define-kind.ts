@@ -102,6 +102,15 @@ export interface KindDescriptor<P, L> {
   ): Promise<StabilityVerdict[]>;
   /** Looks up resources by the names of desired ones (for kinds with unique names), owned or not. */
   findByName?(ctx: ResourceContext, desired: readonly DesiredResource<P>[]): Promise<Found<P>[]>;
+  /**
+   * Reads the desired values a spec names by where AWS keeps them rather than by value (an AMI
+   * id by its public SSM parameter), once per pass before the plan: returns the same resources
+   * with those values filled in, or throws when one cannot be read.
+   */
+  lookup?(
+    ctx: ResourceContext,
+    desired: readonly DesiredResource<P>[],
+  ): Promise<DesiredResource<P>[]>;
 }
 
 function statusVerdict(resource: ObservedResource<unknown>): StabilityVerdict {
@@ -299,6 +308,17 @@ export function defineKind<P extends object, L>(
     },
   };
 
+  if (descriptor.lookup) {
+    const lookup = descriptor.lookup;
+    handler.lookup = (ctx, desired) =>
+      lookup(ctx, desired).catch((err: unknown) => {
+        throw asResourceError(err, {
+          kind,
+          address: desired[0]?.address ?? kind,
+          operation: 'observe',
+        });
+      });
+  }
   if (descriptor.findByName) {
     const findByName = descriptor.findByName;
     handler.findUnowned = async (ctx, desired) => {

@@ -1,0 +1,145 @@
+import {
+  AddRoleToInstanceProfileCommand,
+  CreateInstanceProfileCommand,
+  DeleteInstanceProfileCommand,
+  GetInstanceProfileCommand,
+  type InstanceProfile,
+  paginateListInstanceProfiles,
+  RemoveRoleFromInstanceProfileCommand,
+} from '@aws-sdk/client-iam';
+import { tagListToMap, tagMapToList } from '../aws/tags.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
+import { collect } from './kit/paginate.ts';
+import { readEach } from './kit/read-each.ts';
+import { iamInstanceProfileTagging } from './kit/tagging/iam.ts';
+import type { FieldRule, Ref, ResourceContext } from './types.ts';
+
+/** InstanceProfileProperties: an IAM instance profile (what EC2 instances get a role through) and its one role. */
+export type InstanceProfileProperties = {
+  name: string;
+  path: string;
+  /** The role EC2 instances launched with the profile assume; '' when it holds none. */
+  roleName: string | Ref;
+};
+
+/** INSTANCE_PROFILE_FIELDS: name and path are the identity (the ARN holds both); the role is swapped in place. */
+export const INSTANCE_PROFILE_FIELDS: Record<keyof InstanceProfileProperties, FieldRule> = {
+  name: 'replace',
+  path: 'replace',
+  roleName: 'update',
+};
+
+/** PROFILE_PATH_PREFIX is the path every reconciler profile lives under (`/reconciler/<stack>/`). */
+const PROFILE_PATH_PREFIX = '/reconciler/';
+
+function liveProfile(profile: InstanceProfile): Live<InstanceProfileProperties> {
+  const name = profile.InstanceProfileName ?? '';
+  return {
+    id: name,
+    properties: {
+      name,
+      path: profile.Path ?? '/',
+      roleName: profile.Roles?.[0]?.RoleName ?? '',
+    },
+    tags: tagListToMap(profile.Tags),
+    attributes: { arn: profile.Arn ?? '', name },
+  };
+}
+
+/** stackOfPath is the stack a `/reconciler/<stack>/` path belongs to. */
+function stackOfPath(path: string | undefined): string | undefined {
+  return path?.startsWith(PROFILE_PATH_PREFIX) ? path.split('/')[2] : undefined;
+}
+
+async function swapRole(ctx: ResourceContext, name: string, from: string, to: string) {
+  if (from) {
+    await ctx.clients.iam.send(
+      new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: name, RoleName: from }),
+    );
+  }
+  if (to) {
+    await ctx.clients.iam.send(
+      new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: to }),
+    );
+  }
+}
+
+/**
+ * instanceProfileHandler manages IAM instance profiles under `/reconciler/<stack>/`, identified
+ * by name. Observe is one ListInstanceProfiles under the reconciler's path (it carries no tags
+ * on AWS) and one GetInstanceProfile for each profile under a path of a stack in scope.
+ */
+export const instanceProfileHandler = defineKind<InstanceProfileProperties, InstanceProfile>({
+  kind: 'instance-profile',
+  fields: INSTANCE_PROFILE_FIELDS,
+  after: ['iam-role'],
+  tagging: iamInstanceProfileTagging,
+  notFound: ['NoSuchEntity', 'NoSuchEntityException'],
+  iamActions: {
+    read: ['iam:ListInstanceProfiles', 'iam:GetInstanceProfile'],
+    write: [
+      'iam:CreateInstanceProfile',
+      'iam:AddRoleToInstanceProfile',
+      'iam:RemoveRoleFromInstanceProfile',
+      'iam:DeleteInstanceProfile',
+    ],
+  },
+
+  async list(ctx) {
+    const listed = await collect(
+      paginateListInstanceProfiles(
+        { client: ctx.clients.iam },
+        { PathPrefix: PROFILE_PATH_PREFIX },
+      ),
+      (page) => page.InstanceProfiles,
+    );
+    const inScope = listed.filter((profile) =>
+      ctx.stacks.includes(stackOfPath(profile.Path) ?? ''),
+    );
+    return readEach(inScope, [], async (profile) => {
+      const got = await ctx.clients.iam.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: profile.InstanceProfileName }),
+      );
+      return got.InstanceProfile ?? profile;
+    });
+  },
+
+  toObserved: liveProfile,
+
+  async create(ctx, desired) {
+    const { name, path } = desired.properties;
+    const roleName = desired.properties.roleName as string;
+    const created = await ctx.clients.iam.send(
+      new CreateInstanceProfileCommand({
+        InstanceProfileName: name,
+        Path: path,
+        Tags: tagMapToList(desired.tags),
+      }),
+    );
+    await swapRole(ctx, name, '', roleName);
+    return {
+      id: name,
+      properties: { name, path, roleName },
+      tags: { ...desired.tags },
+      attributes: { arn: created.InstanceProfile?.Arn ?? '', name },
+    };
+  },
+
+  updaters: {
+    roleName: (ctx, desired, observed) =>
+      swapRole(
+        ctx,
+        observed.id,
+        observed.properties.roleName as string,
+        desired.properties.roleName as string,
+      ),
+  },
+
+  /** destroy takes the role out first: IAM refuses to delete a profile that holds one. */
+  async destroy(ctx, observed) {
+    await swapRole(ctx, observed.id, observed.properties.roleName as string, '');
+    await ctx.clients.iam.send(
+      new DeleteInstanceProfileCommand({ InstanceProfileName: observed.id }),
+    );
+  },
+});
