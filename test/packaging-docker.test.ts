@@ -321,6 +321,19 @@ for (const { file, sources } of [
   });
 }
 
+test('Dockerfile.service: the log explorer page is in the image where the service looks for it', () => {
+  // service/routes/explorer.ts reads ../../../service/explorer/ from dist/service/routes/
+  const inImage = imageFiles('Dockerfile.service');
+  const page = readdirSync(join(root, 'service/explorer')).map(
+    (name) => `service/explorer/${name}`,
+  );
+  assert.ok(page.includes('service/explorer/index.html'));
+  assert.deepStrictEqual(
+    page.filter((file) => !inImage.has(file)),
+    [],
+  );
+});
+
 test('.dockerignore keeps history, dependencies, data, builds and tests out of the context', () => {
   const entries = readFileSync(join(root, '.dockerignore'), 'utf8')
     .split('\n')
