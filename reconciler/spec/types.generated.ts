@@ -262,6 +262,7 @@ export interface Stack {
    */
   logGroups?: LogGroup[];
   registry?: Registry;
+  capacity?: Capacity;
 }
 /**
  * Tags added to every resource of the stack. Keys starting with aws: or reconciler: are reserved.
@@ -480,9 +481,13 @@ export interface Service {
    */
   desiredCount?: number;
   /**
-   * FARGATE (serverless) or EC2.
+   * FARGATE (serverless) or EC2: the tasks run on the stack's EC2 capacity (its capacity provider; needs the stack's capacity section).
    */
   launchType?: 'FARGATE' | 'EC2';
+  /**
+   * awsvpc: each task has its own network interface and security group, and the load balancer targets its IP. bridge (EC2 only): tasks share the instance's network on dynamic host ports, and the load balancer targets the instance; the instances' security group opens the ephemeral ports 32768-65535 to the load balancer only.
+   */
+  networkMode?: 'awsvpc' | 'bridge';
   /**
    * Overrides the image's command.
    *
@@ -743,6 +748,64 @@ export interface Repository {
    * Delete the repository together with the images it holds when it leaves the spec or the stack is destroyed. Default false: the delete of a repository that still holds images fails with a terminal error that says so, and the repository and its images stay.
    */
   force?: boolean;
+}
+/**
+ * EC2 capacity for the services with launchType EC2: an Auto Scaling group of ECS container instances in the private subnets of every availability zone, launched from a launch template (the ECS-optimized AMI, an instance role and profile, a security group that admits only the load balancer, user data that joins the stack's cluster), and an ECS capacity provider with managed scaling and managed termination protection, attached to the cluster as its default strategy.
+ */
+export interface Capacity {
+  /**
+   * EC2 instance type of the container instances; a change is a new launch template version rolled out by an instance refresh. Format: family.size, e.g. t3.small or m7g.large.
+   */
+  instanceType?: string;
+  /**
+   * Fewest instances the group keeps (at most desiredCapacity).
+   */
+  minSize?: number;
+  /**
+   * Most instances managed scaling may run (at least desiredCapacity and 1).
+   */
+  maxSize?: number;
+  /**
+   * Instances at creation. Afterwards ECS managed scaling owns the number: changing it here or in AWS is never a change in the plan.
+   */
+  desiredCapacity?: number;
+  /**
+   * Pins the AMI of the instances. Without it, the AMI is the one amiParameter names when the plan is made, so a new recommended AMI shows as a launch template update. Format: ami- and 8 or 17 hex digits.
+   */
+  amiId?: string;
+  /**
+   * Public SSM parameter holding the ECS-optimized AMI id, read when amiId is not given. Format: a parameter under /aws/service/ecs/optimized-ami/ (the x86 Amazon Linux 2023 one by default; .../amazon-linux-2023/arm64/recommended/image_id for Graviton types).
+   */
+  amiParameter?: string;
+  /**
+   * The instances' root EBS volume (encrypted, deleted with the instance).
+   */
+  rootVolume?: {
+    /**
+     * Size in GiB; at least the AMI's snapshot (30 GiB for the ECS-optimized Amazon Linux 2023 AMI).
+     */
+    sizeGiB?: number;
+    /**
+     * EBS volume type.
+     */
+    type?: 'gp3' | 'gp2' | 'io1' | 'io2';
+    /**
+     * Root device name of the AMI (/dev/xvda for Amazon Linux). Format: /dev/ and a device name.
+     */
+    deviceName?: string;
+  };
+  /**
+   * Managed scaling's target: the share of the instances the tasks should use (100 packs them; lower keeps spare room for faster task starts).
+   */
+  targetCapacityPercent?: number;
+  /**
+   * Seconds a new instance needs before it counts for scaling and for an instance refresh.
+   */
+  instanceWarmupSeconds?: number;
+  /**
+   * Share of the instances that stay in service while an instance refresh replaces the others (AWS default 90).
+   */
+  refreshMinHealthyPercent?: number;
 }
 
 /**
@@ -1024,6 +1087,7 @@ export interface ResolvedStack {
    */
   logGroups?: ResolvedLogGroup[];
   registry?: ResolvedRegistry;
+  capacity?: ResolvedCapacity;
 }
 /**
  * The VPC: public subnets (internet gateway) for the load balancer and NAT gateways, private subnets for services and the database, one of each per availability zone.
@@ -1267,9 +1331,13 @@ export interface ResolvedService {
    */
   desiredCount: number;
   /**
-   * FARGATE (serverless) or EC2.
+   * FARGATE (serverless) or EC2: the tasks run on the stack's EC2 capacity (its capacity provider; needs the stack's capacity section).
    */
   launchType: 'FARGATE' | 'EC2';
+  /**
+   * awsvpc: each task has its own network interface and security group, and the load balancer targets its IP. bridge (EC2 only): tasks share the instance's network on dynamic host ports, and the load balancer targets the instance; the instances' security group opens the ephemeral ports 32768-65535 to the load balancer only.
+   */
+  networkMode: 'awsvpc' | 'bridge';
   /**
    * Overrides the image's command.
    *
@@ -1530,4 +1598,62 @@ export interface ResolvedRepository {
    * Delete the repository together with the images it holds when it leaves the spec or the stack is destroyed. Default false: the delete of a repository that still holds images fails with a terminal error that says so, and the repository and its images stay.
    */
   force: boolean;
+}
+/**
+ * EC2 capacity for the services with launchType EC2: an Auto Scaling group of ECS container instances in the private subnets of every availability zone, launched from a launch template (the ECS-optimized AMI, an instance role and profile, a security group that admits only the load balancer, user data that joins the stack's cluster), and an ECS capacity provider with managed scaling and managed termination protection, attached to the cluster as its default strategy.
+ */
+export interface ResolvedCapacity {
+  /**
+   * EC2 instance type of the container instances; a change is a new launch template version rolled out by an instance refresh. Format: family.size, e.g. t3.small or m7g.large.
+   */
+  instanceType: string;
+  /**
+   * Fewest instances the group keeps (at most desiredCapacity).
+   */
+  minSize: number;
+  /**
+   * Most instances managed scaling may run (at least desiredCapacity and 1).
+   */
+  maxSize: number;
+  /**
+   * Instances at creation. Afterwards ECS managed scaling owns the number: changing it here or in AWS is never a change in the plan.
+   */
+  desiredCapacity: number;
+  /**
+   * Pins the AMI of the instances. Without it, the AMI is the one amiParameter names when the plan is made, so a new recommended AMI shows as a launch template update. Format: ami- and 8 or 17 hex digits.
+   */
+  amiId?: string;
+  /**
+   * Public SSM parameter holding the ECS-optimized AMI id, read when amiId is not given. Format: a parameter under /aws/service/ecs/optimized-ami/ (the x86 Amazon Linux 2023 one by default; .../amazon-linux-2023/arm64/recommended/image_id for Graviton types).
+   */
+  amiParameter: string;
+  /**
+   * The instances' root EBS volume (encrypted, deleted with the instance).
+   */
+  rootVolume: {
+    /**
+     * Size in GiB; at least the AMI's snapshot (30 GiB for the ECS-optimized Amazon Linux 2023 AMI).
+     */
+    sizeGiB: number;
+    /**
+     * EBS volume type.
+     */
+    type: 'gp3' | 'gp2' | 'io1' | 'io2';
+    /**
+     * Root device name of the AMI (/dev/xvda for Amazon Linux). Format: /dev/ and a device name.
+     */
+    deviceName: string;
+  };
+  /**
+   * Managed scaling's target: the share of the instances the tasks should use (100 packs them; lower keeps spare room for faster task starts).
+   */
+  targetCapacityPercent: number;
+  /**
+   * Seconds a new instance needs before it counts for scaling and for an instance refresh.
+   */
+  instanceWarmupSeconds: number;
+  /**
+   * Share of the instances that stay in service while an instance refresh replaces the others (AWS default 90).
+   */
+  refreshMinHealthyPercent: number;
 }
