@@ -4,7 +4,7 @@ import type { ReconcileResult } from '../engine/reconcile.ts';
 import type { ResourceChange } from '../plan/types.ts';
 import { ResourceError } from '../resources/kit/errors.ts';
 import { resourceKey } from './metrics.ts';
-import { isTerminalFailure, redactFields, resourceCounts } from './report.ts';
+import { isTerminalFailure, outstandingChanges, redactFields, resourceCounts } from './report.ts';
 
 test('isTerminalFailure', () => {
   const coded = (name: string) => Object.assign(new Error('x'), { name });
@@ -113,5 +113,37 @@ test('resourceCounts: applied changes are in sync, deletes vanish, pending and f
       [resourceKey('nat-gateway', 'pending'), 1],
       [resourceKey('route-table', 'drifted'), 1],
     ]),
+  );
+});
+
+test('outstandingChanges: a change only a further apply pass made counts too, once per address', () => {
+  const change = (address: string, action: ResourceChange['action']): ResourceChange => ({
+    address,
+    kind: address.split('.')[0] ?? '',
+    action,
+    reason: 'test',
+    fields: [],
+  });
+  const result: ReconcileResult = {
+    plan: {
+      formatVersion: '1.0',
+      stacks: [
+        {
+          name: 'web',
+          region: 'us-west-2',
+          changes: [change('vpc.main', 'no-op'), change('subnet.a', 'update')],
+        },
+      ],
+      summary: { add: 0, change: 1, destroy: 0, replace: 0, noOp: 1 },
+    },
+    applied: [],
+    failures: [],
+    skipped: [],
+    pending: [],
+    furtherChanges: [change('log-group.app', 'update'), change('subnet.a', 'update')],
+  };
+  assert.deepStrictEqual(
+    outstandingChanges(result).map((entry) => entry.address),
+    ['subnet.a', 'log-group.app'],
   );
 });

@@ -18,11 +18,17 @@ export function redactFields(
   }));
 }
 
-/** outstandingChanges lists the changes of a plan that are not no-ops. */
+/**
+ * outstandingChanges lists what a reconcile found to change: the plan's changes that are not
+ * no-ops, then those apply's further passes made (a value changed while the apply ran).
+ */
 export function outstandingChanges(result: ReconcileResult): ResourceChange[] {
-  return result.plan.stacks.flatMap((stack) =>
+  const planned = result.plan.stacks.flatMap((stack) =>
     stack.changes.filter((change) => change.action !== 'no-op'),
   );
+  const seen = new Set(planned.map((change) => change.address));
+  const further = (result.furtherChanges ?? []).filter((change) => !seen.has(change.address));
+  return [...planned, ...further];
 }
 
 const STATE_OF_ACTION: Record<ResourceChange['action'], ResourceState> = {

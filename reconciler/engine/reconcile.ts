@@ -1,6 +1,6 @@
 import { type AwsClients, CallStats, createClients, type RequestLimiter } from '../aws/clients.ts';
 import { expandStack } from '../graph/expand.ts';
-import type { Action, Plan } from '../plan/types.ts';
+import type { Action, Plan, ResourceChange } from '../plan/types.ts';
 import { createMemo } from '../resources/kit/memo.ts';
 import { HANDLERS, PROTECTED_KINDS } from '../resources/registry.ts';
 import type {
@@ -59,6 +59,11 @@ export interface ReconcileResult {
   waiting?: WaitingChange[];
   /** How many apply passes ran: 1, or more when the replan after apply was not empty (verify). */
   passes?: number;
+  /**
+   * The changes each further pass carried out (verify): what the first plan did not show, such
+   * as a value changed out of band while the apply ran, or one AWS did not keep.
+   */
+  furtherChanges?: ResourceChange[];
 }
 
 /** silentLogger discards everything (the default when no logger is given). */
@@ -266,6 +271,10 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
           { pass: passes + 1, changes: left.map(({ change }) => change.address) },
           'the replan after apply is not empty; applying again',
         );
+        result.furtherChanges = [
+          ...(result.furtherChanges ?? []),
+          ...left.map(({ change }) => change),
+        ];
         const again = await applyWork(replan.work);
         result.applied.push(...again.applied);
         result.failures.push(...again.failures);
