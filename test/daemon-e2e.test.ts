@@ -83,10 +83,14 @@ test('git source: converge, follow commits, correct drift, hold an invalid spec,
       'the out-of-band change corrected',
       async () => (await retention(world.logs, '/gitops/app')) === 14,
     );
-    const driftAfter = metricValue(
-      await daemon.metrics(),
-      'reconciler_drift_detected_total{stack="gitops"}',
-    );
+    // the reconcile that corrected it counts the drift when it ends, after apply's verification
+    const driftAfter = await eventually('the drift counted', async () => {
+      const value = metricValue(
+        await daemon.metrics(),
+        'reconciler_drift_detected_total{stack="gitops"}',
+      );
+      return value > driftBefore ? value : undefined;
+    });
     assert.ok(driftAfter > driftBefore, `drift counted: ${driftBefore} -> ${driftAfter}`);
 
     const invalid = await push(spec('gitops', { retention: 30, cidr: 'not-a-cidr' }), 'broken');
