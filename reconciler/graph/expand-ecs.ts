@@ -66,7 +66,7 @@ function taskDefinition(stack: ResolvedStack, service: ResolvedService): Desired
     family: taskFamily(stack, service),
     cpu: String(service.cpu),
     memory: String(service.memory),
-    networkMode: 'awsvpc',
+    networkMode: service.networkMode,
     requiresCompatibilities: [service.launchType],
     executionRoleArn: ref(addresses.executionRole(), 'arn'),
     taskRoleArn: ref(addresses.taskRole(service.name), 'arn'),
@@ -76,7 +76,14 @@ function taskDefinition(stack: ResolvedStack, service: ResolvedService): Desired
         image: serviceImage(service),
         essential: true,
         ...(service.command && service.command.length > 0 ? { command: [...service.command] } : {}),
-        portMappings: [{ containerPort: service.port, hostPort: service.port, protocol: 'tcp' }],
+        // bridge: a dynamic host port (0), the load balancer targets instance:port
+        portMappings: [
+          {
+            containerPort: service.port,
+            hostPort: service.networkMode === 'bridge' ? 0 : service.port,
+            protocol: 'tcp',
+          },
+        ],
         environment: serviceEnvironment(stack, service),
         secrets: Object.entries(service.secrets ?? {})
           .map(([name, secret]) => containerSecret(name, secret))
@@ -104,21 +111,42 @@ function taskDefinition(stack: ResolvedStack, service: ResolvedService): Desired
   });
 }
 
+/**
+ * launchOf places a service: FARGATE by launch type, EC2 on the stack's capacity provider (a
+ * strategy, which rules out a launch type).
+ */
+function launchOf(service: ResolvedService):
+  | Pick<EcsServiceProperties, 'launchType'>
+  | {
+      capacityProviderStrategy: NonNullable<EcsServiceProperties['capacityProviderStrategy']>;
+    } {
+  if (service.launchType !== 'EC2') return { launchType: service.launchType };
+  return {
+    capacityProviderStrategy: [
+      { capacityProvider: ref(addresses.capacityProvider(), 'name'), weight: 1, base: 0 },
+    ],
+  };
+}
+
 function ecsService(stack: ResolvedStack, service: ResolvedService): DesiredResource {
   const deployment = service.deployment;
   const properties: EcsServiceProperties = {
     cluster: ref(addresses.ecsCluster(), 'arn'),
     serviceName: service.name,
-    launchType: service.launchType,
+    ...launchOf(service),
     taskDefinition: ref(addresses.taskDefinition(service.name), 'arn'),
     desiredCount: service.desiredCount,
-    networkConfiguration: {
-      subnets: stack.network.availabilityZones.map((zone) =>
-        ref(addresses.subnet('private', zone)),
-      ),
-      securityGroups: [ref(addresses.serviceSecurityGroup(service.name))],
-      assignPublicIp: 'DISABLED',
-    },
+    ...(service.networkMode === 'awsvpc'
+      ? {
+          networkConfiguration: {
+            subnets: stack.network.availabilityZones.map((zone) =>
+              ref(addresses.subnet('private', zone)),
+            ),
+            securityGroups: [ref(addresses.serviceSecurityGroup(service.name))],
+            assignPublicIp: 'DISABLED',
+          },
+        }
+      : {}),
     loadBalancers: service.loadBalancer
       ? [
           {
@@ -154,12 +182,12 @@ function ecsService(stack: ResolvedStack, service: ResolvedService): DesiredReso
 
 /**
  * expandEcs returns the stack's ECS resources: the cluster (named after the stack, Container
- * Insights enabled) when there is at least one service, and per service a task definition
- * and a service.
+ * Insights enabled) when there is at least one service or EC2 capacity to join it, and per
+ * service a task definition and a service.
  */
 export function expandEcs(stack: ResolvedStack): DesiredResource[] {
   const services = (stack.services ?? []) as ResolvedService[];
-  if (services.length === 0) return [];
+  if (services.length === 0 && !stack.capacity) return [];
   return [
     desired(stack, addresses.ecsCluster(), { name: stack.name, containerInsights: 'enabled' }),
     ...services.flatMap((service) => [taskDefinition(stack, service), ecsService(stack, service)]),

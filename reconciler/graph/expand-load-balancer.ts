@@ -116,7 +116,8 @@ function targetGroupProperties(
     name: targetGroupName(stack.name, service.name),
     protocol: 'HTTP',
     port: service.port,
-    targetType: 'ip',
+    // awsvpc tasks are targets by their own IP, bridge ones as instance:host port
+    targetType: service.networkMode === 'bridge' ? 'instance' : 'ip',
     vpcId: ref(addresses.vpc()),
     healthCheck: {
       path: serviceHealthCheckPath(stack, service),

@@ -43,6 +43,9 @@ function tcpRule(port: number, source: { cidr: string } | { sourceSecurityGroupI
   return { protocol: 'tcp' as const, fromPort: port, toPort: port, ...source };
 }
 
+/** EPHEMERAL_PORTS are the host ports ECS gives bridge-mode containers (dynamic port mapping). */
+export const EPHEMERAL_PORTS = { fromPort: 32768, toPort: 65535 } as const;
+
 function securityGroups(stack: ResolvedStack): DesiredResource[] {
   const vpcId = ref(addresses.vpc());
   const egress = [{ ...ALLOW_ALL_EGRESS }];
@@ -73,7 +76,28 @@ function securityGroups(stack: ResolvedStack): DesiredResource[] {
       ports.flatMap((port) => cidrs.map((cidr) => tcpRule(port, { cidr }))),
     );
   }
-  for (const service of stack.services ?? []) {
+  const services = stack.services ?? [];
+  const bridged = services.filter((service) => service.networkMode === 'bridge');
+  if (stack.capacity) {
+    // bridge tasks listen on the instance's dynamic ports: open them to the load balancer only
+    const fromLoadBalancer = loadBalancer !== undefined && bridged.some((s) => s.loadBalancer);
+    add(
+      addresses.instanceSecurityGroup(),
+      `${stack.name}-instances`,
+      `EC2 capacity of stack ${stack.name}`,
+      fromLoadBalancer
+        ? [
+            {
+              protocol: 'tcp',
+              ...EPHEMERAL_PORTS,
+              sourceSecurityGroupId: ref(addresses.loadBalancerSecurityGroup()),
+            },
+          ]
+        : [],
+    );
+  }
+  // a bridge task has no network interface of its own, so no group of its own
+  for (const service of services.filter((s) => s.networkMode !== 'bridge')) {
     const fromLoadBalancer = loadBalancer !== undefined && service.loadBalancer !== undefined;
     add(
       addresses.serviceSecurityGroup(service.name),
@@ -89,16 +113,23 @@ function securityGroups(stack: ResolvedStack): DesiredResource[] {
     );
   }
   if (stack.database) {
-    add(
-      addresses.databaseSecurityGroup(),
-      `${stack.name}-db`,
-      `database of stack ${stack.name}`,
-      (stack.services ?? []).map((service) =>
-        tcpRule(POSTGRES_PORT, {
-          sourceSecurityGroupId: ref(addresses.serviceSecurityGroup(service.name)),
-        }),
-      ),
-    );
+    add(addresses.databaseSecurityGroup(), `${stack.name}-db`, `database of stack ${stack.name}`, [
+      ...services
+        .filter((service) => service.networkMode !== 'bridge')
+        .map((service) =>
+          tcpRule(POSTGRES_PORT, {
+            sourceSecurityGroupId: ref(addresses.serviceSecurityGroup(service.name)),
+          }),
+        ),
+      // bridge tasks connect from their instance
+      ...(bridged.length > 0 && stack.capacity
+        ? [
+            tcpRule(POSTGRES_PORT, {
+              sourceSecurityGroupId: ref(addresses.instanceSecurityGroup()),
+            }),
+          ]
+        : []),
+    ]);
   }
   return groups;
 }

@@ -1,6 +1,7 @@
 import type { DesiredResource } from '../resources/types.ts';
 import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
+import { expandCapacity } from './expand-capacity.ts';
 import { expandDatabase } from './expand-database.ts';
 import { expandEcs } from './expand-ecs.ts';
 import { expandIamRoles } from './expand-iam.ts';
@@ -24,6 +25,7 @@ export function expandStack(stack: Stack): DesiredResource[] {
     ...expandIamRoles(resolved),
     ...expandLoadBalancer(resolved),
     ...expandEcs(resolved),
+    ...expandCapacity(resolved),
     ...expandDatabase(resolved),
   ];
 }

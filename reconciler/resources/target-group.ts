@@ -26,12 +26,13 @@ export type TargetHealthCheck = {
   unhealthyThreshold: number;
 };
 
-/** TargetGroupProperties is an IP target group of one load-balanced service. */
+/** TargetGroupProperties is the target group of one load-balanced service (IP or instance targets). */
 export type TargetGroupProperties = {
   name: string;
   protocol: 'HTTP';
   port: number;
-  targetType: 'ip';
+  /** ip: awsvpc tasks by their own address; instance: bridge tasks as instance and host port. */
+  targetType: 'ip' | 'instance';
   vpcId: string;
   healthCheck: TargetHealthCheck;
   deregistrationDelaySeconds: number;
@@ -65,7 +66,7 @@ export function observedTargetGroupProperties(
     name: group.TargetGroupName ?? '',
     protocol: (group.Protocol ?? 'HTTP') as 'HTTP',
     port: group.Port ?? 0,
-    targetType: (group.TargetType ?? 'ip') as 'ip',
+    targetType: (group.TargetType ?? 'ip') as 'ip' | 'instance',
     vpcId: group.VpcId ?? '',
     healthCheck: {
       path: group.HealthCheckPath ?? '/',

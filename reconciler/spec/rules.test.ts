@@ -380,6 +380,7 @@ const cases: RuleCase[] = [
   {
     reason: 'Fargate sizes are not checked for EC2',
     change: (stack) => {
+      stack.capacity = {};
       service(stack).launchType = 'EC2';
       service(stack).memory = 300;
     },
@@ -478,6 +479,61 @@ const cases: RuleCase[] = [
         says: 'already declared at spec.registry.repositories[0]',
       },
       { path: 'spec.registry.repositories[1].kmsKeyArn', says: 'needs encryption: KMS' },
+    ],
+  },
+  {
+    reason: 'an EC2 service without capacity, and bridge tasks on Fargate',
+    change: (stack) => {
+      service(stack).launchType = 'EC2';
+      stack.services.push({
+        ...service(stack),
+        loadBalancer: undefined,
+        name: 'worker',
+        launchType: 'FARGATE',
+        networkMode: 'bridge',
+      });
+    },
+    expected: [
+      {
+        path: 'spec.services[0].launchType',
+        says: 'runs on EC2 but the stack has no capacity section',
+      },
+      { path: 'spec.services[1].networkMode', says: 'networkMode bridge needs launchType EC2' },
+    ],
+  },
+  {
+    reason: 'an EC2 service with capacity, bridge or awsvpc, is valid',
+    change: (stack) => {
+      stack.capacity = { minSize: 1, maxSize: 4, desiredCapacity: 2 };
+      service(stack).launchType = 'EC2';
+      service(stack).networkMode = 'bridge';
+    },
+    expected: [],
+  },
+  {
+    reason: 'capacity sizes out of order',
+    change: (stack) => {
+      stack.capacity = { minSize: 3, maxSize: 4, desiredCapacity: 2 };
+    },
+    expected: [
+      { path: 'spec.capacity.desiredCapacity', says: 'must be between minSize 3 and maxSize 4' },
+    ],
+  },
+  {
+    reason: 'minSize above maxSize',
+    change: (stack) => {
+      stack.capacity = { minSize: 5, maxSize: 4, desiredCapacity: 4 };
+    },
+    expected: [{ path: 'spec.capacity.minSize', says: 'minSize 5 is more than maxSize 4' }],
+  },
+  {
+    reason: 'a capacity provider name ECS reserves',
+    change: (stack) => {
+      stack.name = 'ecs-demo';
+      stack.capacity = { minSize: 1, maxSize: 4, desiredCapacity: 2 };
+    },
+    expected: [
+      { path: 'spec.capacity', says: 'ecs-demo-ec2 would start with aws, ecs or fargate' },
     ],
   },
   {

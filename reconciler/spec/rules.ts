@@ -639,11 +639,71 @@ const registryRules: Rule[] = [
   },
 ];
 
+/** RESERVED_PROVIDER_PREFIX: ECS refuses capacity provider names starting with these. */
+const RESERVED_PROVIDER_PREFIX = /^(aws|ecs|fargate)/i;
+
+const capacityRules: Rule[] = [
+  function ec2NeedsCapacity(stack) {
+    if (map(stack.capacity)) return [];
+    return services(stack)
+      .filter(({ service }) => service.launchType === 'EC2')
+      .map(({ service, index }) =>
+        issue(
+          ['services', index, 'launchType'],
+          `service ${text(service.name) ?? index} runs on EC2 but the stack has no capacity section: add capacity (the instances to run it on) or use FARGATE`,
+        ),
+      );
+  },
+  function bridgeNeedsEc2(stack) {
+    return services(stack)
+      .filter(({ service }) => service.networkMode === 'bridge' && service.launchType !== 'EC2')
+      .map(({ index }) =>
+        issue(
+          ['services', index, 'networkMode'],
+          'networkMode bridge needs launchType EC2 (Fargate tasks are awsvpc only)',
+        ),
+      );
+  },
+  function capacitySizes(stack) {
+    const capacity = map(stack.capacity);
+    if (!capacity) return [];
+    const { minSize, maxSize, desiredCapacity } = capacity;
+    if (typeof minSize !== 'number' || typeof maxSize !== 'number') return [];
+    if (minSize > maxSize) {
+      return [issue(['capacity', 'minSize'], `minSize ${minSize} is more than maxSize ${maxSize}`)];
+    }
+    if (
+      typeof desiredCapacity === 'number' &&
+      (desiredCapacity < minSize || desiredCapacity > maxSize)
+    ) {
+      return [
+        issue(
+          ['capacity', 'desiredCapacity'],
+          `desiredCapacity ${desiredCapacity} must be between minSize ${minSize} and maxSize ${maxSize}`,
+        ),
+      ];
+    }
+    return [];
+  },
+  function capacityProviderName(stack) {
+    const name = text(stack.name);
+    if (!map(stack.capacity) || name === undefined || !RESERVED_PROVIDER_PREFIX.test(name))
+      return [];
+    return [
+      issue(
+        ['capacity'],
+        `a stack with capacity cannot be named '${name}': its capacity provider ${name}-ec2 would start with aws, ecs or fargate, which ECS reserves`,
+      ),
+    ];
+  },
+];
+
 /** RULES is every code-level rule, in the order their issues are reported. */
 export const RULES: readonly Rule[] = [
   ...networkRules,
   ...loadBalancerRules,
   ...serviceRules,
+  ...capacityRules,
   ...databaseRules,
   ...logGroupRules,
   ...registryRules,
