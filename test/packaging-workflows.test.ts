@@ -5,7 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -164,23 +174,51 @@ test('plan.yml plans pull requests with the read-only role and comments in place
   assert.ok(script.includes('updateComment') && script.includes('createComment'));
 });
 
-test('deploy.yml pushes both images to ECR and converges with its own role', () => {
+test('deploy.yml pushes both images, commits the tag to the spec and converges with its own role', () => {
   const deploy = workflow('deploy.yml');
   assert.deepStrictEqual(deploy.on.push, { branches: ['main'], tags: ['v*'] });
-  assert.deepStrictEqual(deploy.permissions, { 'id-token': 'write', contents: 'read' });
-  const text = source('deploy.yml');
-  assert.ok(text.includes('Dockerfile.reconciler') && text.includes('Dockerfile.service'));
-  assert.ok(text.includes('aws-actions/amazon-ecr-login@'));
+  assert.deepStrictEqual(deploy.permissions, { 'id-token': 'write', contents: 'write' });
+  assert.equal(
+    deploy.env?.DEPLOY_SPEC,
+    expression("vars.DEPLOY_SPEC || 'specs/scalable-logging.yaml'"),
+  );
+  const job = deploy.jobs.deploy;
+  assert.ok(job, 'one deploy job: build, commit and apply happen in order');
+  assert.equal(job.if, "!startsWith(github.event.head_commit.message, 'deploy: ')");
   const roles = steps('deploy.yml')
     .filter((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'))
     .map((step) => step.with?.['role-to-assume']);
   assert.ok(roles.length > 0);
   assert.deepStrictEqual([...new Set(roles)], [expression('vars.RECONCILER_DEPLOY_ROLE_ARN')]);
-  assert.match(stepNamed('deploy.yml', 'Apply').run ?? '', /apply .* --auto-approve --wait/);
+  const push = stepNamed('deploy.yml', 'Push images').run ?? '';
+  assert.match(push, /push-image\.sh "\$DEPLOY_SPEC" api Dockerfile\.service "\$TAG"/);
+  assert.match(push, /push-image\.sh "\$DEPLOY_SPEC" reconciler Dockerfile\.reconciler "\$TAG"/);
+  // the order is the flow: tag, push, changed stacks, the spec commit, apply
+  const order = [
+    'Image tag',
+    'Push images',
+    'Changed stacks',
+    'Name the images in the spec',
+    'Apply',
+  ];
+  const names = job.steps.map((step) => step.name);
+  assert.deepStrictEqual(
+    order.map((name) => names.indexOf(name)),
+    [...order.map((name) => names.indexOf(name))].sort((a, b) => a - b),
+  );
+  assert.ok(order.every((name) => names.includes(name)));
+  assert.match(stepNamed('deploy.yml', 'Apply').run ?? '', /scripts\/deploy\/apply\.sh /);
   assert.equal(
     stepNamed('deploy.yml', 'Note that the daemon converges').if,
     "vars.RECONCILER_DAEMON == 'true'",
   );
+  // every script step calls scripts/deploy/ (runnable outside GitHub) or writes the summary
+  for (const step of job.steps.filter((candidate) => candidate.run !== undefined)) {
+    assert.ok(
+      /scripts\/deploy\/|GITHUB_STEP_SUMMARY|^npm ci/.test(step.run ?? ''),
+      `step ${step.name ?? step.run} calls the deploy scripts`,
+    );
+  }
 });
 
 test('dependabot updates npm packages, base images and actions', () => {
@@ -203,6 +241,27 @@ function runScript(run: string): string {
 }
 
 const shellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+const deployDir = join(root, 'scripts', 'deploy');
+const deployScripts = readdirSync(deployDir)
+  .filter((name) => name.endsWith('.sh'))
+  .sort();
+
+test('the deploy scripts are executable bash with strict mode', () => {
+  assert.deepStrictEqual(deployScripts, [
+    'apply.sh',
+    'changed-stacks.sh',
+    'image-tag.sh',
+    'push-image.sh',
+    'update-spec.sh',
+  ]);
+  for (const script of deployScripts) {
+    const path = join(deployDir, script);
+    assert.ok((statSync(path).mode & 0o111) !== 0, `${script} is executable`);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.startsWith('#!/usr/bin/env bash\n'), `${script} runs in bash`);
+    assert.match(text, /^set -euo pipefail$/m, `${script} fails on any error, also in a pipe`);
+  }
+});
 
 test('every run: script passes shellcheck', {
   skip: shellcheck || process.env.CI ? false : 'shellcheck is not installed',
@@ -219,6 +278,12 @@ test('every run: script passes shellcheck', {
         problems.push(`${name} step ${step.name ?? step.run.split('\n')[0]}:\n${result.stdout}`);
       }
     }
+  }
+  for (const script of deployScripts) {
+    const result = spawnSync('shellcheck', ['--format=gcc', join(deployDir, script)], {
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) problems.push(`scripts/deploy/${script}:\n${result.stdout}`);
   }
   assert.deepStrictEqual(problems, []);
 });
@@ -291,7 +356,29 @@ test('the plan job passes on exit code 0 and 2 and fails on 1 or an invalid spec
   }
 });
 
-test('deploy.yml converges exactly the stacks a push changed', () => {
+/**
+ * runnerBash runs a step's script as the runner's default shell does: `bash -e`, without
+ * pipefail, so the scripts must not rely on the runner for it.
+ */
+function runnerBash(
+  step: Step,
+  options: { cwd: string; env: Record<string, string>; path?: string },
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-e', '-c', step.run ?? ''], {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    env: { PATH: options.path ?? process.env.PATH ?? '', HOME: sandbox, ...options.env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** checkoutIn makes `dir` look like a checkout to the deploy scripts: scripts/ links to ours. */
+function checkoutIn(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(join(root, 'scripts'), join(dir, 'scripts'));
+}
+
+test('deploy.yml converges exactly the stacks a push changed, and the deployed spec', () => {
   const changedStep = stepNamed('deploy.yml', 'Changed stacks');
   const repo = join(sandbox, 'repo');
   const git = (...args: string[]) => {
@@ -299,7 +386,9 @@ test('deploy.yml converges exactly the stacks a push changed', () => {
     assert.equal(result.status, 0, `git ${args.join(' ')}: ${result.stderr}`);
     return result.stdout.trim();
   };
-  spawnSync('mkdir', ['-p', join(repo, 'specs'), join(repo, 'reconciler')]);
+  checkoutIn(repo);
+  mkdirSync(join(repo, 'specs'));
+  mkdirSync(join(repo, 'reconciler'));
   git('init', '-q');
   git('config', 'user.email', 'ci@example.com');
   git('config', 'user.name', 'ci');
@@ -324,24 +413,23 @@ test('deploy.yml converges exactly the stacks a push changed', () => {
   const readme = commit({ 'README.md': 'r2' });
   const code = commit({ 'reconciler/x.ts': 'x2' });
   const deleted = commit({ 'specs/b.yaml': null });
-  const run = (before: string, sha: string, ref = 'refs/heads/main') => {
+  const run = (
+    before: string,
+    sha: string,
+    options: { ref?: string; deploySpec?: string } = {},
+  ) => {
     const output = join(sandbox, 'changed-output');
     writeFileSync(output, '');
-    const result = spawnSync(
-      'bash',
-      ['--noprofile', '--norc', '-eo', 'pipefail', '-c', changedStep.run ?? ''],
-      {
-        cwd: repo,
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH,
-          GITHUB_OUTPUT: output,
-          BEFORE: before,
-          GITHUB_SHA: sha,
-          GITHUB_REF: ref,
-        },
+    const result = runnerBash(changedStep, {
+      cwd: repo,
+      env: {
+        GITHUB_OUTPUT: output,
+        BEFORE: before,
+        GITHUB_SHA: sha,
+        GITHUB_REF: options.ref ?? 'refs/heads/main',
+        ...(options.deploySpec === undefined ? {} : { DEPLOY_SPEC: options.deploySpec }),
       },
-    );
+    });
     assert.equal(result.status, 0, result.stderr);
     return readFileSync(output, 'utf8');
   };
@@ -366,5 +454,116 @@ test('deploy.yml converges exactly the stacks a push changed', () => {
   for (const { reason, before, sha, expected } of cases) {
     assert.equal(run(before, sha), expected, reason);
   }
-  assert.equal(run(base, specA, 'refs/tags/v1.2.0'), 'stacks=specs/\n', 'a version tag');
+  assert.equal(run(base, specA, { ref: 'refs/tags/v1.2.0' }), 'stacks=specs/\n', 'a version tag');
+  const deployCases = [
+    {
+      reason: 'the deployed spec joins the changed ones',
+      before: base,
+      sha: specA,
+      deploySpec: 'specs/b.yaml',
+      expected: 'stacks=specs/a.yaml specs/b.yaml \n',
+    },
+    {
+      reason: 'the deployed spec is applied when nothing else changed',
+      before: specA,
+      sha: readme,
+      deploySpec: 'specs/b.yaml',
+      expected: 'stacks=specs/b.yaml \n',
+    },
+    {
+      reason: 'a changed deployed spec is listed once',
+      before: base,
+      sha: specA,
+      deploySpec: 'specs/a.yaml',
+      expected: 'stacks=specs/a.yaml \n',
+    },
+    {
+      reason: 'specs/ covers a deployed spec in it',
+      before: readme,
+      sha: code,
+      deploySpec: 'specs/a.yaml',
+      expected: 'stacks=specs/\n',
+    },
+    {
+      reason: 'specs/ does not cover one in a subfolder',
+      before: readme,
+      sha: code,
+      deploySpec: 'specs/examples/c.yaml',
+      expected: 'stacks=specs/ specs/examples/c.yaml \n',
+    },
+  ];
+  for (const { reason, before, sha, deploySpec, expected } of deployCases) {
+    assert.equal(run(before, sha, { deploySpec }), expected, reason);
+  }
+});
+
+test('deploy.yml tags the image 1.2.3 for a version tag v1.2.3, the commit SHA otherwise', () => {
+  const tagStep = stepNamed('deploy.yml', 'Image tag');
+  const dir = join(sandbox, 'tag');
+  checkoutIn(dir);
+  const sha = 'a'.repeat(40);
+  const cases = [
+    { reason: 'a push to main', ref: 'refs/heads/main', tag: sha },
+    { reason: 'a version tag', ref: 'refs/tags/v1.2.3', tag: '1.2.3' },
+    { reason: 'a pre-release', ref: 'refs/tags/v2.0.0-rc.1', tag: '2.0.0-rc.1' },
+    { reason: 'a tag that is no image tag fails', ref: 'refs/tags/v1.2.3+build', tag: undefined },
+  ];
+  for (const { reason, ref, tag } of cases) {
+    const output = join(sandbox, 'tag-output');
+    writeFileSync(output, '');
+    const result = runnerBash(tagStep, {
+      cwd: dir,
+      env: { GITHUB_OUTPUT: output, GITHUB_REF: ref, GITHUB_SHA: sha },
+    });
+    if (tag === undefined) {
+      assert.notEqual(result.status, 0, reason);
+      assert.match(result.stderr, /is not a valid image tag/, reason);
+    } else {
+      assert.equal(result.status, 0, `${reason}: ${result.stderr}`);
+      assert.equal(readFileSync(output, 'utf8'), `tag=${tag}\n`, reason);
+    }
+  }
+});
+
+test('the Apply step fails the job when apply fails, under the runner default bash -e', () => {
+  const applyStep = stepNamed('deploy.yml', 'Apply');
+  const dir = join(sandbox, 'apply');
+  checkoutIn(dir);
+  const bin = join(sandbox, 'apply-bin');
+  mkdirSync(bin);
+  // a fake `node` stands for `node bin/reconciler.js apply ...`: it prints and exits with APPLY_EXIT
+  writeFileSync(
+    join(bin, 'node'),
+    '#!/bin/sh\necho "node $*"\necho "apply output"\nexit "$APPLY_EXIT"\n',
+  );
+  chmodSync(join(bin, 'node'), 0o755);
+  for (const { reason, exit } of [
+    { reason: 'apply succeeded', exit: 0 },
+    { reason: 'apply failed', exit: 1 },
+    { reason: 'the rollout did not settle', exit: 3 },
+  ]) {
+    const summary = join(sandbox, 'apply-summary');
+    writeFileSync(summary, '');
+    const result = runnerBash(applyStep, {
+      cwd: dir,
+      path: `${bin}:${process.env.PATH}`,
+      env: {
+        STACKS: 'specs/a.yaml specs/b.yaml ',
+        APPLY_EXIT: String(exit),
+        GITHUB_STEP_SUMMARY: summary,
+      },
+    });
+    assert.equal(result.status, exit, `${reason}: ${result.stderr}`);
+    assert.match(
+      result.stdout,
+      /^node bin\/reconciler\.js apply specs\/a\.yaml specs\/b\.yaml --auto-approve --wait$/m,
+      reason,
+    );
+    assert.match(
+      readFileSync(summary, 'utf8'),
+      /## Deploy\n\n```\nnode bin.*\napply output\n```/,
+      reason,
+    );
+    assert.equal(readFileSync(join(dir, 'apply.txt'), 'utf8').includes('apply output'), true);
+  }
 });
