@@ -67,8 +67,16 @@ function collectDescendants(rootPid: number, seen: Map<number, ProcessId>): void
     const parent = queue.shift() as number;
     for (const pid of children.get(parent) ?? []) {
       const stat = readStat(pid);
-      if (stat && !seen.has(pid))
-        seen.set(pid, { pid, startTime: stat.startTime, command: commandOf(pid) });
+      // read the command again while it lives: one first seen between fork and exec still
+      // shows its parent's command line
+      const known = seen.get(pid);
+      if (stat && (!known || known.startTime === stat.startTime)) {
+        seen.set(pid, {
+          pid,
+          startTime: stat.startTime,
+          command: commandOf(pid) || known?.command || '',
+        });
+      }
       queue.push(pid);
     }
   }
