@@ -21,6 +21,22 @@ import {
   type TestDatabase,
 } from './fixtures/service/harness.ts';
 
+/**
+ * waitForCount polls from the test, not in the page: the page's content security policy forbids
+ * the eval that a string predicate of page.waitForFunction needs while it polls.
+ */
+async function waitForCount(page: Page, selector: string, count: number, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await page.locator(selector).count();
+    if (found === count) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${selector}: ${found} elements after ${timeoutMs} ms, expected ${count}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 const chromiumPath = '/usr/bin/chromium';
 const skip =
   !existsSync(chromiumPath) && !process.env.CI
@@ -131,7 +147,7 @@ describe('the log explorer page', { skip }, () => {
       await rows(page).nth(29).waitFor();
       await page.locator('#q').fill('payment declined');
       await page.locator('#q').press('Enter');
-      await page.waitForFunction("document.querySelectorAll('#events .event').length === 10");
+      await waitForCount(page, '#events .event', 10);
       const shown = await messages(page);
       assert.equal(shown.length, 10);
       assert.ok(
@@ -198,7 +214,7 @@ describe('the log explorer page', { skip }, () => {
         if (bars === 6) {
           // a click on a bar zooms into its bucket: one hour in minute bars
           await page.locator('#histogram .bar').nth(2).click();
-          await page.waitForFunction("document.querySelectorAll('#histogram .bar').length === 60");
+          await waitForCount(page, '#histogram .bar', 60);
           const params = new URL(page.url()).searchParams;
           assert.deepStrictEqual(
             [params.get('since'), params.get('until')],
@@ -288,7 +304,7 @@ describe('the log explorer page', { skip }, () => {
       assert.ok(text.includes('"order": 20417') && text.includes('"code": "expired_card"'), text);
       assert.ok(text.includes('00f067aa0ba902b7'), text);
       await details.locator('.show-trace').click();
-      await page.waitForFunction("document.querySelectorAll('#events .event').length === 1");
+      await waitForCount(page, '#events .event', 1);
       assert.deepStrictEqual(await messages(page), ['payment declined']);
       assert.equal(new URL(page.url()).searchParams.get('traceId'), traceId);
       assert.equal(await page.locator('#trace-filter').isVisible(), true);
