@@ -186,9 +186,7 @@ describe('deploying a new image of the reference stack against the local cloud',
   it('scaling is one in-place update; apply --wait reports a rollout that does not settle', async () => {
     writeFileSync(
       spec,
-      original
-        .replace(TAG_LINE, 'tag: 1.0.1 #')
-        .replace('desiredCount: 2', 'desiredCount: 3'),
+      original.replace(TAG_LINE, 'tag: 1.0.1 #').replace('desiredCount: 2', 'desiredCount: 3'),
     );
     // two healthy targets never cover three tasks: the rollout does not settle
     const waited = await runCli([
