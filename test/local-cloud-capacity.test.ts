@@ -12,6 +12,7 @@ import {
   DescribeAutoScalingGroupsCommand,
   DescribeInstanceRefreshesCommand,
   StartInstanceRefreshCommand,
+  UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
 import {
   CreateLaunchTemplateCommand,
@@ -257,5 +258,37 @@ describe('an instance refresh replaces the instances with the desired launch tem
       types: ['t3.medium', 't3.medium'],
       replaced: true,
     });
+  });
+});
+
+describe('a launch template version with user data made by CreateLaunchTemplateVersion launches instances', () => {
+  async function scaleOutOnVersion2(cloud: Cloud) {
+    const { name, templateId } = await group(cloud, 1);
+    await cloud.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: templateId,
+        LaunchTemplateData: {
+          ImageId: AMI,
+          InstanceType: 't3.medium',
+          UserData: Buffer.from('#!/bin/bash\n').toString('base64'),
+        },
+      }),
+    );
+    await cloud.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: name,
+        LaunchTemplate: { LaunchTemplateId: templateId, Version: '2' },
+        DesiredCapacity: 2,
+      }),
+    );
+    return (await described(cloud, name))?.Instances?.map((i) => i.InstanceType).sort();
+  }
+
+  test('plain moto fails (HTTP 500) to launch from it', async () => {
+    assert.notEqual(await errorCode(scaleOutOnVersion2(plain)), 'no error');
+  });
+
+  test('the local cloud launches the new instance from version 2', async () => {
+    assert.deepStrictEqual(await scaleOutOnVersion2(fixed), ['t3.medium', 't3.small']);
   });
 });

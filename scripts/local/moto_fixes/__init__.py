@@ -11,6 +11,7 @@ from . import (
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     autoscaling_zones,
+    ec2_launch_template_versions,
     ecs_capacity_providers,
     ecs_create_service,
     nat_gateway_delete,
@@ -31,6 +32,7 @@ FIXES = [
     autoscaling_zones,
     autoscaling_force_delete,
     autoscaling_instance_refresh,
+    ec2_launch_template_versions,
 ]
 
 MOTO_VERSION = "5.2.1"
