@@ -299,4 +299,18 @@ describe('the deploy workflow against the local cloud', { timeout: 300_000 }, ()
     assert.match(readFileSync(join(sandbox, 'summary'), 'utf8'), /## Deploy/);
     assert.equal(originMain().subject, `deploy: ${changed} (api reconciler) in ${SPEC}`);
   });
+
+  it('never drops a local commit that origin does not have', () => {
+    const base = git(work, 'rev-parse', 'HEAD');
+    writeFileSync(join(work, 'NOTES.md'), 'not pushed\n');
+    git(work, 'add', 'NOTES.md');
+    git(work, 'commit', '-q', '-m', 'a local commit');
+    const local = git(work, 'rev-parse', 'HEAD');
+    const refused = runDeploy({ ref: 'refs/heads/main', sha: local, before: base });
+    const named = refused.results['Name the images in the spec'];
+    assert.equal(named?.status, 1, `${named?.stdout}\n${named?.stderr}`);
+    assert.match(named?.stderr ?? '', /local main has commits origin\/main does not/);
+    assert.equal(refused.results.Apply, undefined, 'nothing is applied');
+    assert.equal(git(work, 'rev-parse', 'main'), local, 'the local commit is still on main');
+  });
 });

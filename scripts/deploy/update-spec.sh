@@ -16,6 +16,12 @@ shift 2
 branch="${DEPLOY_BRANCH:-main}"
 
 git fetch --quiet origin "$branch"
+# never drop local commits: a local branch must be part of what origin has
+if git rev-parse --verify --quiet "refs/heads/$branch" >/dev/null &&
+  ! git merge-base --is-ancestor "refs/heads/$branch" "origin/$branch"; then
+  echo "update-spec: local $branch has commits origin/$branch does not: push or drop them first" >&2
+  exit 1
+fi
 git checkout --quiet -B "$branch" "origin/$branch"
 node --import tsx scripts/deploy/set-image.ts "$spec" "$tag" "$@"
 if git diff --quiet -- "$spec"; then
