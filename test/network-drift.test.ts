@@ -94,11 +94,11 @@ const zoneB = 'us-west-2b';
 
 const driftCases: DriftCase[] = [
   {
-    reason: 'an ingress rule added to a service group is revoked',
+    reason: 'an ingress rule added to the instances group is revoked',
     drift: async (resources) => {
       await ec2.send(
         new AuthorizeSecurityGroupIngressCommand({
-          GroupId: resources.get(addresses.serviceSecurityGroup('api'))!.id,
+          GroupId: resources.get(addresses.instanceSecurityGroup())!.id,
           IpPermissions: [
             { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
           ],
@@ -106,8 +106,8 @@ const driftCases: DriftCase[] = [
       );
     },
     want: () => [
-      // tcp 22 sorts before the service port 3000, so both positions differ
-      'security-group.service-api update ingress[0].cidr ingress[0].fromPort ingress[0].sourceSecurityGroupId ingress[0].toPort ingress[1]',
+      // tcp 22 sorts before the ephemeral ports, so both positions differ
+      'security-group.instances update ingress[0].cidr ingress[0].fromPort ingress[0].sourceSecurityGroupId ingress[0].toPort ingress[1]',
     ],
   },
   {
@@ -122,7 +122,7 @@ const driftCases: DriftCase[] = [
               FromPort: 5432,
               ToPort: 5432,
               UserIdGroupPairs: [
-                { GroupId: resources.get(addresses.serviceSecurityGroup('api'))!.id },
+                { GroupId: resources.get(addresses.instanceSecurityGroup())!.id },
               ],
             },
           ],
@@ -255,8 +255,8 @@ describe('network drift through reconcile (specs/scalable-logging.yaml)', () => 
         'route-table.private-b replace',
         'route-table.public replace',
         'security-group.database replace',
+        'security-group.instances replace',
         'security-group.load-balancer replace',
-        'security-group.service-api replace',
         'subnet.private-a replace',
         'subnet.private-b replace',
         'subnet.public-a replace',

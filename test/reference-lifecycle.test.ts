@@ -29,7 +29,7 @@ import { type MotoServer, startMoto } from './helpers/moto.ts';
 const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const spec = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
 const STACK = 'scalable-logging';
-/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 29). */
+/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 34). */
 const KILL_AFTER = 10;
 
 interface CliResult {
@@ -128,7 +128,7 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
   test('one apply converges with exactly one resource per address', async () => {
     await applyOnce();
     const planned = await convergedAddresses();
-    assert.equal(planned.length, 29);
+    assert.equal(planned.length, 34);
     const found = await taggedResources(clients, STACK);
     assertOnePerAddress(found, planned);
     assert.deepEqual(await totals(clients), {
@@ -145,9 +145,9 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
     const killed = await runCli(['apply', spec, '--auto-approve'], KILL_AFTER);
     assert.equal(killed.signal, 'SIGKILL', output(killed));
     const createdBeforeKill = createdLines(killed.stdout);
-    assert.ok(createdBeforeKill.length >= KILL_AFTER && createdBeforeKill.length < 29);
+    assert.ok(createdBeforeKill.length >= KILL_AFTER && createdBeforeKill.length < 34);
     const partial = await taggedResources(clients, STACK);
-    assert.ok(partial.length >= KILL_AFTER && partial.length < 29, 'the stack is half created');
+    assert.ok(partial.length >= KILL_AFTER && partial.length < 34, 'the stack is half created');
 
     await applyOnce();
     const planned = await convergedAddresses();
@@ -188,14 +188,18 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
 
     const beforeDestroy = await taggedResources(clients, STACK);
     assert.deepEqual(countByKind(beforeDestroy), {
+      'auto-scaling-group': 1,
+      'capacity-provider': 1,
       'db-instance': 1,
       'db-subnet-group': 1,
       'ecr-repository': 2,
       'ecs-cluster': 1,
       'ecs-service': 1,
       'elastic-ip': 1,
-      'iam-role': 2,
+      'iam-role': 3,
+      'instance-profile': 1,
       'internet-gateway': 1,
+      'launch-template': 1,
       listener: 1,
       'load-balancer': 1,
       'log-group': 3,

@@ -37,7 +37,7 @@ const STACK_TRACE = /\n\s+at .+:\d+:\d+/;
 
 test('valid specs exit 0 and say how many stacks are valid', async () => {
   const result = await cli('specs/', 'specs/examples/');
-  assert.deepStrictEqual(result, { code: 0, stdout: '4 stacks valid\n', stderr: '' });
+  assert.deepStrictEqual(result, { code: 0, stdout: '5 stacks valid\n', stderr: '' });
 });
 
 test('the default path is specs/', async () => {
