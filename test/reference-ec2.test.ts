@@ -17,13 +17,19 @@ import {
   DescribeInstanceRefreshesCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  ModifyLaunchTemplateCommand,
+} from '@aws-sdk/client-ec2';
 import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
+  PutClusterCapacityProvidersCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
 import { TAG_STACK } from '../reconciler/aws/tags.ts';
 import { taggedResources } from './helpers/count-by-tag.ts';
@@ -229,6 +235,46 @@ describe('the reference stack on EC2 capacity', { timeout: 90_000 }, () => {
     );
     assert.equal(instances.length, 3, 'the out-of-band size is kept');
     await expectExit(['plan', larger, '--detailed-exitcode'], 0);
+  });
+
+  test('drift of each capacity kind is corrected in place', async () => {
+    const larger = join(dir, 'scalable-logging.yaml');
+    const capacity = await group();
+    await clients.iam.send(
+      new RemoveRoleFromInstanceProfileCommand({
+        InstanceProfileName: `${STACK}-instance`,
+        RoleName: `${STACK}-instance`,
+      }),
+    );
+    await clients.ec2.send(
+      new ModifyLaunchTemplateCommand({
+        LaunchTemplateId: capacity?.LaunchTemplate?.LaunchTemplateId,
+        DefaultVersion: '1',
+      }),
+    );
+    await clients.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: GROUP, MaxSize: 10 }),
+    );
+    await clients.ecs.send(
+      new PutClusterCapacityProvidersCommand({
+        cluster: STACK,
+        capacityProviders: [],
+        defaultCapacityProviderStrategy: [],
+      }),
+    );
+    const changes = await changesOf(larger);
+    assert.deepStrictEqual(
+      changes.map((change) => [change.address, change.action, change.fields.map((f) => f.path)]),
+      [
+        ['instance-profile.main', 'update', ['roleName']],
+        ['launch-template.main', 'update', ['instanceType']],
+        ['auto-scaling-group.main', 'update', ['launchTemplateVersion', 'maxSize']],
+        ['capacity-provider.main', 'update', ['cluster', 'defaultStrategy.weight']],
+      ],
+    );
+    await expectExit(['apply', larger, '--auto-approve'], 0);
+    await expectExit(['plan', larger, '--detailed-exitcode'], 0);
+    assert.equal((await group())?.LaunchTemplate?.Version, '3', 'a new version, rolled out');
   });
 
   test('destroy removes everything in order and the inventory shows nothing owned', async () => {
