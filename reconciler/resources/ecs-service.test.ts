@@ -154,6 +154,39 @@ test('ecs-service diff', () => {
       },
       expected: [],
     },
+    {
+      reason:
+        'on a capacity provider with bridge tasks: no launch type (whatever is reported), no network configuration',
+      change: (desired, observed) => {
+        delete desired.launchType;
+        delete desired.networkConfiguration;
+        desired.capacityProviderStrategy = [{ capacityProvider: 'demo-ec2', weight: 1, base: 0 }];
+        observed.launchType = 'EC2';
+        observed.networkConfiguration = {};
+        observed.capacityProviderStrategy = [{ capacityProvider: 'demo-ec2', weight: 1, base: 0 }];
+      },
+      expected: [],
+    },
+    {
+      reason: 'another strategy updates in place (a new deployment moves the tasks)',
+      change: (desired, observed) => {
+        delete desired.launchType;
+        desired.capacityProviderStrategy = [{ capacityProvider: 'demo-ec2', weight: 1, base: 1 }];
+        observed.capacityProviderStrategy = [{ capacityProvider: 'demo-ec2', weight: 1, base: 0 }];
+      },
+      expected: [['capacityProviderStrategy[0].base', false]],
+    },
+    {
+      reason: 'from Fargate to a capacity provider replaces the service',
+      change: (desired) => {
+        delete desired.launchType;
+        desired.capacityProviderStrategy = [{ capacityProvider: 'demo-ec2', weight: 1, base: 0 }];
+      },
+      expected: [
+        ['capacityProviderStrategy', false],
+        ['launchType', true],
+      ],
+    },
   ];
   for (const { reason, change, expected } of cases) {
     const desired = desiredProperties();

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { kindOf, TAG_ADDRESS, tagListToMap } from '../aws/tags.ts';
+import type { FieldChange } from '../plan/types.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { clusterServices, describeServices, ownedClusters } from './kit/ecs-clusters.ts';
 import { sortedValues } from './kit/json.ts';
@@ -189,6 +190,28 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
         ? tagged
         : `ecs-service.${service.serviceName ?? ''}`;
     return { ...liveService(service), owner: { stack, address } };
+  },
+
+  /**
+   * Moving between a launch type and a capacity provider strategy takes a new service: the
+   * launch type is part of the service's identity even when the desired side has none.
+   */
+  explain(changes, desired, observed) {
+    const placedBy = (p: EcsServiceProperties) =>
+      p.capacityProviderStrategy?.length ? 'strategy' : p.launchType ? 'launchType' : undefined;
+    const [want, have] = [placedBy(desired), placedBy(observed)];
+    if (!want || !have || want === have || changes.some((c) => c.path === 'launchType')) {
+      return changes;
+    }
+    const launchType: FieldChange & { reason: string } = {
+      path: 'launchType',
+      before: observed.launchType,
+      after: desired.launchType,
+      forcesReplacement: true,
+      sensitive: false,
+      reason: 'a move between a launch type and a capacity provider forces replacement',
+    };
+    return [...changes, launchType];
   },
 
   /** The set-like lists (subnets, security groups, load balancers) in one order on both sides. */
