@@ -161,3 +161,182 @@ test('errors of a kind are typed: kind, address, operation, AWS code, dispositio
     );
   }
 });
+
+test('a create AWS refuses because the name is taken: ours is claimed, anyone else is refused', async () => {
+  type Sized = { name: string; size: number };
+  const desired = {
+    address: 'thing.a',
+    kind: 'thing',
+    stack: 's',
+    region: 'us-west-2',
+    properties: { name: 'a', size: 2 },
+    tags: managementTags('s', 'thing.a'),
+    dependsOn: [],
+    deletionPolicy: 'delete' as const,
+  };
+  const taken = Object.assign(new Error('name taken'), { name: 'ThingAlreadyExists' });
+  const holder = (properties: Sized, tags = desired.tags) => ({
+    id: 'id-old',
+    address: 'thing.a',
+    properties,
+    tags: { ...tags },
+  });
+  const cases: Array<{
+    reason: string;
+    createError?: Error;
+    found?: ReturnType<typeof holder>[];
+    byName?: boolean;
+    want: { id: string; properties: Sized } | { message: RegExp; disposition: string };
+    calls: string[];
+  }> = [
+    {
+      reason: 'a create that succeeds looks nothing up',
+      want: { id: 'id-new', properties: { name: 'a', size: 2 } },
+      calls: ['create'],
+    },
+    {
+      reason: 'ours, as desired: returned as created, nothing else is called',
+      createError: taken,
+      found: [holder({ name: 'a', size: 2 })],
+      want: { id: 'id-old', properties: { name: 'a', size: 2 } },
+      calls: ['create', 'find a (no memo)'],
+    },
+    {
+      reason: 'ours, with a field the lost try never set: brought to the desired value in place',
+      createError: taken,
+      found: [holder({ name: 'a', size: 1 })],
+      want: { id: 'id-old', properties: { name: 'a', size: 2 } },
+      calls: ['create', 'find a (no memo)', 'size id-old 2'],
+    },
+    {
+      reason: 'ours, with our tags only partly right: the tags are written',
+      createError: taken,
+      found: [holder({ name: 'a', size: 2 }, { ...desired.tags, extra: 'x' })],
+      want: { id: 'id-old', properties: { name: 'a', size: 2 } },
+      calls: ['create', 'find a (no memo)', 'tag id-old remove=extra'],
+    },
+    {
+      reason: 'ours, but a replace field differs: returned as it is, the next plan replaces it',
+      createError: taken,
+      found: [holder({ name: 'b', size: 1 })],
+      want: { id: 'id-old', properties: { name: 'b', size: 1 } },
+      calls: ['create', 'find a (no memo)'],
+    },
+    {
+      reason: "another stack's: terminal, with the command that adopts it",
+      createError: taken,
+      found: [holder({ name: 'a', size: 2 }, managementTags('other', 'thing.a'))],
+      want: {
+        message:
+          /^cannot create thing\.a: id-old already exists and is not owned by thing\.a of stack s: adopt it with `reconciler adopt --stack s thing\.a id-old`$/,
+        disposition: 'terminal',
+      },
+      calls: ['create', 'find a (no memo)'],
+    },
+    {
+      reason: 'made by hand, untagged: terminal as well',
+      createError: taken,
+      found: [holder({ name: 'a', size: 2 }, {})],
+      want: {
+        message: /id-old already exists and is not owned by thing\.a of stack s/,
+        disposition: 'terminal',
+      },
+      calls: ['create', 'find a (no memo)'],
+    },
+    {
+      reason: 'the name look-up does not see it yet: the AWS error, retryable',
+      createError: taken,
+      found: [],
+      want: {
+        message: /^cannot create thing\.a: ThingAlreadyExists: name taken$/,
+        disposition: 'retryable',
+      },
+      calls: ['create', 'find a (no memo)'],
+    },
+    {
+      reason: 'another error code is not looked into',
+      createError: Object.assign(new Error('bad'), { name: 'InvalidParameterValue' }),
+      found: [holder({ name: 'a', size: 2 })],
+      want: {
+        message: /^cannot create thing\.a: InvalidParameterValue: bad$/,
+        disposition: 'terminal',
+      },
+      calls: ['create'],
+    },
+    {
+      reason: 'a kind without a look-up by name cannot claim',
+      createError: taken,
+      byName: false,
+      want: {
+        message: /^cannot create thing\.a: ThingAlreadyExists: name taken$/,
+        disposition: 'retryable',
+      },
+      calls: ['create'],
+    },
+  ];
+  for (const testCase of cases) {
+    const calls: string[] = [];
+    const handler = defineKind<Sized, never>({
+      kind: 'thing',
+      fields: { name: 'replace', size: 'update' },
+      tagging: {
+        family: 'fake',
+        iamActions: [],
+        write: async (_ctx, target, delta) => {
+          calls.push(`tag ${target} remove=${delta.remove.join(',')}`);
+        },
+      },
+      iamActions: { read: [], write: [] },
+      alreadyExists: ['ThingAlreadyExists'],
+      list: async () => [],
+      toObserved: () => undefined,
+      async create(_ctx, wanted) {
+        calls.push('create');
+        if (testCase.createError) throw testCase.createError;
+        return { id: 'id-new', properties: { ...wanted.properties }, tags: wanted.tags };
+      },
+      updaters: {
+        size: async (_ctx, wanted, current) => {
+          calls.push(`size ${current.id} ${wanted.properties.size}`);
+        },
+      },
+      destroy: async () => {},
+      ...(testCase.byName === false
+        ? {}
+        : {
+            findByName: async (
+              lookupCtx: ResourceContext,
+              wanted: readonly { address: string }[],
+            ) => {
+              calls.push(
+                `find ${wanted.map((resource) => resource.address.slice(6)).join(',')}${lookupCtx.memo ? '' : ' (no memo)'}`,
+              );
+              return testCase.found ?? [];
+            },
+          }),
+    });
+    const creating = handler.create({ ...ctx, memo: async (_key, read) => read() }, desired);
+    if ('message' in testCase.want) {
+      const { message, disposition } = testCase.want;
+      await assert.rejects(creating, (err: unknown) => {
+        assert.ok(err instanceof ResourceError, testCase.reason);
+        assert.deepStrictEqual(
+          [err.operation, err.disposition],
+          ['create', disposition],
+          testCase.reason,
+        );
+        assert.match(err.message, message, testCase.reason);
+        return true;
+      });
+    } else {
+      const created = await creating;
+      assert.deepStrictEqual(
+        { id: created.id, properties: created.properties },
+        testCase.want,
+        testCase.reason,
+      );
+      assert.deepStrictEqual(created.tags, desired.tags, testCase.reason);
+    }
+    assert.deepStrictEqual(calls, testCase.calls, testCase.reason);
+  }
+});

@@ -1,3 +1,4 @@
+import { errorCode } from '../../aws/errors.ts';
 import {
   kindOf,
   managementTags,
@@ -20,6 +21,7 @@ import type {
   StabilityVerdict,
 } from '../types.ts';
 import { asResourceError, failure, isGone, type Operation } from './errors.ts';
+import { assertOwned } from './owned.ts';
 import { releaseDelta, type TaggingFamily, tagDelta, tagsAfter } from './tagging/delta.ts';
 
 /** Live is one AWS resource as a kind maps it: physical id, properties in the desired shape, tags. */
@@ -103,6 +105,13 @@ export interface KindDescriptor<P, L> {
   /** Looks up resources by the names of desired ones (for kinds with unique names), owned or not. */
   findByName?(ctx: ResourceContext, desired: readonly DesiredResource<P>[]): Promise<Found<P>[]>;
   /**
+   * AWS codes a create answers when the name is taken (`EntityAlreadyExists`). With findByName
+   * the kit then looks the name up: a holder tagged with our stack and address is ours (a try
+   * whose response was lost, or a crash between create and record) and is brought to the desired
+   * state; any other is a terminal "not owned" failure.
+   */
+  alreadyExists?: string[];
+  /**
    * Reads the desired values a spec names by where AWS keeps them rather than by value (an AMI
    * id by its public SSM parameter), once per pass before the plan: returns the same resources
    * with those values filled in, or throws when one cannot be read.
@@ -171,6 +180,94 @@ export function defineKind<P extends object, L>(
       .filter((live) => live !== undefined);
   };
 
+  const diff: ResourceHandler<P>['diff'] = (desired, observed, desiredTags, observedTags) => {
+    const wanted = normalize(desired) as Record<string, unknown>;
+    const actual = normalize(observed) as Record<string, unknown>;
+    const changes = [
+      ...diffProperties(wanted, actual, descriptor.fields, descriptor.sensitive),
+      ...diffTags(desiredTags, observedTags),
+    ];
+    return descriptor.explain ? descriptor.explain(changes, desired, observed) : changes;
+  };
+
+  /** updateInPlace runs the changed fields' updaters (or the one update), then the tag delta. */
+  const updateInPlace = async (
+    ctx: ResourceContext,
+    desired: DesiredResource<P>,
+    observed: ObservedResource<P>,
+    changes: readonly FieldChange[],
+  ): Promise<ObservedResource<P>> => {
+    const fields = changedFields(changes);
+    let result: ObservedResource<P> = {
+      ...observed,
+      properties: { ...observed.properties },
+      attributes: { ...observed.attributes },
+    };
+    const merge = (reported: UpdateResult<P> | undefined | null, names: Iterable<string>) => {
+      const properties = { ...result.properties } as Record<string, unknown>;
+      for (const name of names)
+        properties[name] = (desired.properties as Record<string, unknown>)[name];
+      Object.assign(properties, reported?.properties);
+      result = {
+        ...result,
+        ...(reported?.id ? { id: reported.id } : {}),
+        ...(reported?.status ? { status: reported.status } : {}),
+        properties: properties as P,
+        attributes: {
+          ...result.attributes,
+          ...reported?.attributes,
+          id: reported?.id ?? result.id,
+        },
+      };
+    };
+    if (fields.size > 0 && descriptor.update) {
+      merge((await descriptor.update(ctx, desired, result, fields)) || undefined, fields);
+    } else {
+      for (const name of [...fields].sort(
+        (a, b) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b),
+      )) {
+        const updater = descriptor.updaters?.[name];
+        if (!updater) {
+          throw failure(`cannot update ${observed.address}: ${kind} has no updater for ${name}`, {
+            kind,
+            address: observed.address,
+            operation: 'update',
+            disposition: 'terminal',
+          });
+        }
+        merge((await updater(ctx, desired, result)) || undefined, [name]);
+      }
+    }
+    if (hasTagChanges(changes)) {
+      await tagging.write(ctx, target(result), tagDelta(desired.tags, observed.tags));
+      result = { ...result, tags: tagsAfter(desired.tags, observed.tags) };
+    }
+    return result;
+  };
+
+  /**
+   * claim resolves a create AWS refused because the name is taken (see `alreadyExists`): the
+   * holder is looked up by name afresh (not from the pass's listings, which predate it); ours
+   * is brought to the desired state in place (a replacement is left to the next plan).
+   */
+  const claim = async (
+    ctx: ResourceContext,
+    desired: DesiredResource<P>,
+    err: unknown,
+  ): Promise<ObservedResource<P>> => {
+    const code = errorCode(err);
+    if (!descriptor.findByName || !code || !descriptor.alreadyExists?.includes(code)) throw err;
+    const { memo: _memo, ...now } = ctx;
+    const found = await descriptor.findByName(now, [desired]);
+    const holder = found.find((candidate) => candidate.address === desired.address);
+    if (!holder) throw err;
+    assertOwned(desired, holder.id, holder.tags, true);
+    const observed = toResource(holder, desired);
+    const changes = diff(desired.properties, observed.properties, desired.tags, observed.tags);
+    if (changes.length === 0 || changes.some((change) => change.forcesReplacement)) return observed;
+    return updateInPlace(now, desired, observed, changes);
+  };
+
   const handler: ResourceHandler<P> = {
     kind,
     fields: descriptor.fields,
@@ -197,78 +294,23 @@ export function defineKind<P extends object, L>(
       return observed;
     },
 
-    diff(desired, observed, desiredTags, observedTags) {
-      const wanted = normalize(desired) as Record<string, unknown>;
-      const actual = normalize(observed) as Record<string, unknown>;
-      const changes = [
-        ...diffProperties(wanted, actual, descriptor.fields, descriptor.sensitive),
-        ...diffTags(desiredTags, observedTags),
-      ];
-      return descriptor.explain ? descriptor.explain(changes, desired, observed) : changes;
-    },
+    diff,
 
     create(ctx, desired) {
       return typed(desired.address, 'create', async () => {
-        const live = await descriptor.create(ctx, desired);
-        return toResource(
-          { ...live, tags: live.tags ?? { ...desired.tags } },
-          { stack: desired.stack, address: desired.address },
-        );
+        try {
+          const live = await descriptor.create(ctx, desired);
+          return toResource({ ...live, tags: live.tags ?? { ...desired.tags } }, desired);
+        } catch (err) {
+          return claim(ctx, desired, err);
+        }
       });
     },
 
     update(ctx, desired, observed, changes) {
-      return typed(observed.address, 'update', async () => {
-        const fields = changedFields(changes);
-        let result: ObservedResource<P> = {
-          ...observed,
-          properties: { ...observed.properties },
-          attributes: { ...observed.attributes },
-        };
-        const merge = (reported: UpdateResult<P> | undefined | null, names: Iterable<string>) => {
-          const properties = { ...result.properties } as Record<string, unknown>;
-          for (const name of names)
-            properties[name] = (desired.properties as Record<string, unknown>)[name];
-          Object.assign(properties, reported?.properties);
-          result = {
-            ...result,
-            ...(reported?.id ? { id: reported.id } : {}),
-            ...(reported?.status ? { status: reported.status } : {}),
-            properties: properties as P,
-            attributes: {
-              ...result.attributes,
-              ...reported?.attributes,
-              id: reported?.id ?? result.id,
-            },
-          };
-        };
-        if (fields.size > 0 && descriptor.update) {
-          merge((await descriptor.update(ctx, desired, result, fields)) || undefined, fields);
-        } else {
-          for (const name of [...fields].sort(
-            (a, b) => fieldOrder.indexOf(a) - fieldOrder.indexOf(b),
-          )) {
-            const updater = descriptor.updaters?.[name];
-            if (!updater) {
-              throw failure(
-                `cannot update ${observed.address}: ${kind} has no updater for ${name}`,
-                {
-                  kind,
-                  address: observed.address,
-                  operation: 'update',
-                  disposition: 'terminal',
-                },
-              );
-            }
-            merge((await updater(ctx, desired, result)) || undefined, [name]);
-          }
-        }
-        if (hasTagChanges(changes)) {
-          await tagging.write(ctx, target(result), tagDelta(desired.tags, observed.tags));
-          result = { ...result, tags: tagsAfter(desired.tags, observed.tags) };
-        }
-        return result;
-      });
+      return typed(observed.address, 'update', () =>
+        updateInPlace(ctx, desired, observed, changes),
+      );
     },
 
     async delete(ctx, observed, options: DeleteOptions) {

@@ -16,21 +16,25 @@ export function shortName(name: string, max: number): string {
 
 /**
  * foundByName is a kind's findByName over a listing of every resource of the kind in the
- * region (names are unique per region): the listed resources named like a desired one, each
- * completed by `read` (its attributes; one deleted meanwhile is dropped) and mapped by the
- * kind's `toObserved`, with the address of the desired resource that wants the name.
+ * region (names are unique per region): the listed resources named like a desired one (its
+ * `name` property, or what `wanted` says), each completed by `read` when the listing lacks
+ * something (its attributes; one deleted meanwhile is dropped) and mapped by the kind's
+ * `toObserved`, with the address of the desired resource that wants the name.
  */
 export async function foundByName<T, L, P>(lookup: {
   desired: readonly DesiredResource<P>[];
   listed: readonly T[];
   nameOf: (item: T) => string | undefined;
-  notFound: readonly string[];
-  read: (item: T) => Promise<L>;
+  wanted?: (resource: DesiredResource<P>) => unknown;
+  notFound?: readonly string[];
+  read?: (item: T) => Promise<L>;
   toObserved: (live: L) => Live<P> | undefined;
 }): Promise<Found<P>[]> {
+  const wanted = lookup.wanted ?? ((resource) => (resource.properties as { name?: unknown }).name);
+  const read = lookup.read ?? (async (item: T) => item as unknown as L);
   const addressByName = new Map<string, string>();
   for (const resource of lookup.desired) {
-    const name = (resource.properties as { name?: unknown }).name;
+    const name = wanted(resource);
     if (typeof name === 'string' && !addressByName.has(name)) {
       addressByName.set(name, resource.address);
     }
@@ -39,8 +43,8 @@ export async function foundByName<T, L, P>(lookup: {
     const address = addressByName.get(lookup.nameOf(item) ?? '');
     return address === undefined ? [] : [{ item, address }];
   });
-  const found = await readEach(named, lookup.notFound, async ({ item, address }) => {
-    const live = lookup.toObserved(await lookup.read(item));
+  const found = await readEach(named, lookup.notFound ?? [], async ({ item, address }) => {
+    const live = lookup.toObserved(await read(item));
     return live && { ...live, address };
   });
   return found.filter((live) => live !== undefined);

@@ -3,16 +3,10 @@ import {
   DescribeTagsCommand,
   RemoveTagsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import {
-  TAG_ADDRESS,
-  TAG_STACK,
-  type Tags,
-  tagListToMap,
-  tagMapToList,
-} from '../../../aws/tags.ts';
+import { TAG_STACK, type Tags, tagListToMap, tagMapToList } from '../../../aws/tags.ts';
 import { chunk } from '../../../lib/chunk.ts';
 import type { DesiredResource, ResourceContext } from '../../types.ts';
-import { failure } from '../errors.ts';
+import { assertOwned } from '../owned.ts';
 import type { TaggingFamily } from './delta.ts';
 
 /** elbv2Tagging writes tags of load balancers, target groups, listeners and rules by ARN. */
@@ -82,20 +76,15 @@ export async function describeTagged<T>(
 /**
  * confirmOwned reads the tags of a resource an ELBv2 create just returned. ELBv2 creates are
  * idempotent for identical settings: a create matching an existing resource returns that one,
- * which may belong to someone else. Only a resource tagged with our stack and address is ours;
- * any other is a terminal failure (the same create would return it again).
+ * which may belong to someone else; assertOwned decides. `adoptable`: the kind can adopt by name.
  */
 export async function confirmOwned(
   ctx: ResourceContext,
   arn: string,
   desired: Pick<DesiredResource, 'kind' | 'stack' | 'address'>,
+  { adoptable } = { adoptable: true },
 ): Promise<void> {
-  const tags = (await describeElbv2Tags(ctx, [arn])).get(arn) ?? {};
-  if (tags[TAG_STACK] === desired.stack && tags[TAG_ADDRESS] === desired.address) return;
-  throw failure(
-    `cannot create ${desired.address}: ${arn} already exists and is not owned by ${desired.address} of stack ${desired.stack}`,
-    { kind: desired.kind, address: desired.address, operation: 'create', disposition: 'terminal' },
-  );
+  assertOwned(desired, arn, (await describeElbv2Tags(ctx, [arn])).get(arn) ?? {}, adoptable);
 }
 
 /** inStacks keeps the resources whose stack tag names one of ctx.stacks (the kit then matches addresses). */
