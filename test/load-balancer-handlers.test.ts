@@ -546,7 +546,7 @@ test("a create that returns someone else's resource is refused, terminally", asy
     );
     assert.equal(
       err.message,
-      `cannot create load-balancer.main: ${arn} already exists and is not owned by load-balancer.main of stack alpha`,
+      `cannot create load-balancer.main: ${arn} already exists and is not owned by load-balancer.main of stack alpha: adopt it with \`reconciler adopt --stack alpha load-balancer.main ${arn}\``,
     );
     return true;
   });

@@ -207,6 +207,6 @@ test('a create that finds its own group (tagging index lagging) carries on; a fo
   const [taken] = desiredGroups(stackWithLogGroups('alpha', ['/taken']));
   await assert.rejects(logGroupHandler.create(ctx, taken!), {
     message:
-      'cannot create log-group.taken: log group /taken already exists and is not owned by log-group.taken of stack alpha',
+      'cannot create log-group.taken: /taken already exists and is not owned by log-group.taken of stack alpha: adopt it with `reconciler adopt --stack alpha log-group.taken /taken`',
   });
 });

@@ -9,7 +9,7 @@ import {
   UntagRoleCommand,
 } from '@aws-sdk/client-iam';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
-import { TAG_ADDRESS, TAG_STACK } from '../reconciler/aws/tags.ts';
+import { TAG_ADDRESS, TAG_STACK, tagMapToList } from '../reconciler/aws/tags.ts';
 import { resolveRefs } from '../reconciler/engine/refs.ts';
 import { EXECUTION_POLICY_ARN, expandIamRoles } from '../reconciler/graph/expand-iam.ts';
 import { type IamRoleProperties, iamRoleHandler } from '../reconciler/resources/iam-role.ts';
@@ -148,6 +148,49 @@ test('an iam role goes through create, drift, update and delete', async () => {
   await iamRoleHandler.delete(ctx, corrected, { deletionPolicy: 'delete' });
   assert.deepEqual(await iamRoleHandler.observeAll(ctx), []);
   await iamRoleHandler.delete(ctx, corrected, { deletionPolicy: 'delete' });
+});
+
+test('a create whose role exists: ours (its response lost) is completed, a hand-made one refused', async () => {
+  const ctx = context(['alpha']);
+  const [execution, task] = roles('alpha');
+  assert.ok(execution && task);
+  // the first try made the role and its response was lost: no policy is attached yet
+  await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: execution.properties.roleName,
+      Path: execution.properties.path,
+      AssumeRolePolicyDocument: JSON.stringify(execution.properties.assumeRolePolicy),
+      Tags: tagMapToList(execution.tags),
+    }),
+  );
+  const claimed = await iamRoleHandler.create(ctx, execution);
+  assert.deepEqual([claimed.id, claimed.properties], ['alpha-execution', execution.properties]);
+  const observed = await iamRoleHandler.observeAll(ctx);
+  assert.deepEqual(
+    observed.map((role) => [role.address, role.id]),
+    [['iam-role.execution', 'alpha-execution']],
+  );
+  assert.deepEqual(
+    iamRoleHandler.diff(
+      execution.properties,
+      observed[0]!.properties,
+      execution.tags,
+      observed[0]!.tags,
+    ),
+    [],
+  );
+
+  await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: task.properties.roleName,
+      Path: task.properties.path,
+      AssumeRolePolicyDocument: JSON.stringify(task.properties.assumeRolePolicy),
+    }),
+  );
+  const name = task.properties.roleName;
+  await assert.rejects(iamRoleHandler.create(ctx, task), {
+    message: `cannot create ${task.address}: ${name} already exists and is not owned by ${task.address} of stack alpha: adopt it with \`reconciler adopt --stack alpha ${task.address} ${name}\``,
+  });
 });
 
 test('a changed trust policy, description and session duration are updated in place', async () => {

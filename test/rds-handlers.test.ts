@@ -242,3 +242,47 @@ test('delete by policy: snapshot keeps a final snapshot, retain only untags, del
     ['keep-db'],
   );
 });
+
+test('a create whose name is taken: our group and instance are taken back, a hand-made one is refused', async () => {
+  const stack = databaseStack('demo', 'delete');
+  ctx = context(clients, ['demo']);
+  const attributes = await createNetworkFixtures(clients, stack);
+  // the first tries made both; their responses were lost, so the creates run again
+  const { desiredGroup, group, desiredInstance, instance } = await createDatabase(
+    stack,
+    new Map(attributes),
+  );
+  const groupAgain = await dbSubnetGroupHandler.create(ctx, desiredGroup);
+  const instanceAgain = await dbInstanceHandler.create(ctx, desiredInstance);
+  assert.deepEqual(
+    [groupAgain.id, groupAgain.properties, instanceAgain.id, instanceAgain.properties.identifier],
+    [group.id, group.properties, instance.id, instance.properties.identifier],
+  );
+  await observeOne(dbSubnetGroupHandler, 'demo', addresses.dbSubnetGroup());
+  const observed = await observeOne(dbInstanceHandler, 'demo', addresses.dbInstance());
+  assert.deepEqual(diffOf(dbInstanceHandler, desiredInstance, observed), []);
+
+  // a group and an instance made by hand hold the names another stack wants: not owned
+  const other = context(clients, ['other']);
+  const otherStack = databaseStack('other', 'delete');
+  const otherAttributes = new Map(attributes);
+  const wantedGroup = desiredOf<DbSubnetGroupProperties>(
+    otherStack,
+    addresses.dbSubnetGroup(),
+    otherAttributes,
+  );
+  const handMade = await dbSubnetGroupHandler.create(other, { ...wantedGroup, tags: {} });
+  otherAttributes.set(handMade.address, handMade.attributes);
+  const [unownedGroup] = await dbSubnetGroupHandler.findUnowned!(other, [wantedGroup]);
+  assert.deepEqual([unownedGroup?.address, unownedGroup?.id], [handMade.address, 'other-db']);
+  const wantedInstance = desiredOf<DbInstanceProperties>(
+    otherStack,
+    addresses.dbInstance(),
+    otherAttributes,
+  );
+  await dbInstanceHandler.create(other, { ...wantedInstance, tags: { made: 'by hand' } });
+  await assert.rejects(dbInstanceHandler.create(other, wantedInstance), {
+    message: `cannot create db-instance.main: other-db already exists and is not owned by db-instance.main of stack other: adopt it with \`reconciler adopt --stack other db-instance.main other-db\``,
+  });
+  assert.deepEqual(await dbInstanceHandler.observeAll(other), []);
+});

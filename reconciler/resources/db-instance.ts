@@ -11,6 +11,8 @@ import { type Tags, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { sortedValues } from './kit/json.ts';
+import { memoized } from './kit/memo.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
 import { rdsTagging } from './kit/tagging/rds.ts';
@@ -18,6 +20,7 @@ import type {
   FieldRule,
   ObservedResource,
   Ref,
+  ResourceContext,
   ResourceStatus,
   StabilityVerdict,
 } from './types.ts';
@@ -299,6 +302,16 @@ function modifyInput(
   return input;
 }
 
+/** allInstances is every DB instance of the region with its tags, read once a pass (observe and the name look-up). */
+function allInstances(ctx: ResourceContext): Promise<DBInstance[]> {
+  return memoized(ctx, 'rds:DescribeDBInstances', () =>
+    collect(
+      paginateDescribeDBInstances({ client: ctx.clients.rds }, {}),
+      (page) => page.DBInstances,
+    ),
+  );
+}
+
 /**
  * dbInstanceHandler manages the stack's PostgreSQL instance (`db-instance.main`). Instances are
  * identified by DBInstanceIdentifier, never by DbiResourceId. No call waits for RDS: create and
@@ -313,6 +326,7 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
   tagging: rdsTagging,
   tagTarget: (instance) => instance.attributes.arn ?? '',
   notFound: ['DBInstanceNotFound', 'DBInstanceNotFoundFault'],
+  alreadyExists: ['DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault'],
   iamActions: {
     read: ['rds:DescribeDBInstances'],
     write: [
@@ -323,11 +337,7 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
     ],
   },
 
-  list: (ctx) =>
-    collect(
-      paginateDescribeDBInstances({ client: ctx.clients.rds }, {}),
-      (page) => page.DBInstances,
-    ),
+  list: allInstances,
 
   toObserved: (instance) => liveInstance(instance, tagListToMap(instance.TagList)),
 
@@ -426,4 +436,14 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
   },
 
   stability: async (_ctx, observed) => observed.map(dbInstanceVerdict),
+
+  /** Identifiers are unique per region: the instance holding a desired one, whatever its tags. */
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await allInstances(ctx),
+      nameOf: (instance) => instance.DBInstanceIdentifier,
+      wanted: (resource) => resource.properties.identifier,
+      toObserved: (instance: DBInstance) => liveInstance(instance, tagListToMap(instance.TagList)),
+    }),
 });

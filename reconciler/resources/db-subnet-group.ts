@@ -9,11 +9,13 @@ import {
 import { type Tags, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { sortedValues } from './kit/json.ts';
+import { memoized } from './kit/memo.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
 import { rdsTagging } from './kit/tagging/rds.ts';
-import type { FieldRule, Ref } from './types.ts';
+import type { FieldRule, Ref, ResourceContext } from './types.ts';
 
 /** DbSubnetGroupProperties: the group name (`<stack>-db`), its description and the private subnets. */
 export interface DbSubnetGroupProperties extends Record<string, unknown> {
@@ -65,25 +67,17 @@ export const dbSubnetGroupHandler = defineKind<
   tagging: rdsTagging,
   tagTarget: (group) => group.attributes.arn ?? '',
   notFound: NOT_FOUND,
+  alreadyExists: ['DBSubnetGroupAlreadyExists', 'DBSubnetGroupAlreadyExistsFault'],
   iamActions: {
     read: ['rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
     write: ['rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup'],
   },
 
   async list(ctx) {
-    const groups = await collect(
-      paginateDescribeDBSubnetGroups({ client: ctx.clients.rds }, {}),
-      (page) => page.DBSubnetGroups,
-    );
-    const candidates = groups.filter((group) =>
+    const candidates = (await allGroups(ctx)).filter((group) =>
       ctx.stacks.some((stack) => (group.DBSubnetGroupName ?? '').startsWith(`${stack}-`)),
     );
-    return readEach(candidates, NOT_FOUND, async (group) => {
-      const listed = await ctx.clients.rds.send(
-        new ListTagsForResourceCommand({ ResourceName: group.DBSubnetGroupArn }),
-      );
-      return { group, tags: tagListToMap(listed.TagList) };
-    });
+    return readEach(candidates, NOT_FOUND, (group) => withTags(ctx, group));
   },
 
   toObserved: ({ group, tags }) => liveGroup(group, tags),
@@ -117,4 +111,32 @@ export const dbSubnetGroupHandler = defineKind<
   async destroy(ctx, observed) {
     await ctx.clients.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: observed.id }));
   },
+
+  /** Names are unique per region: a group holding a desired name, whatever its tags. */
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await allGroups(ctx),
+      nameOf: (group) => group.DBSubnetGroupName,
+      notFound: NOT_FOUND,
+      read: (group) => withTags(ctx, group),
+      toObserved: ({ group, tags }) => liveGroup(group, tags),
+    }),
 });
+
+/** allGroups is every DB subnet group of the region, read once a pass (observe and the name look-up). */
+function allGroups(ctx: ResourceContext): Promise<DBSubnetGroup[]> {
+  return memoized(ctx, 'rds:DescribeDBSubnetGroups', () =>
+    collect(
+      paginateDescribeDBSubnetGroups({ client: ctx.clients.rds }, {}),
+      (page) => page.DBSubnetGroups,
+    ),
+  );
+}
+
+async function withTags(ctx: ResourceContext, group: DBSubnetGroup) {
+  const listed = await ctx.clients.rds.send(
+    new ListTagsForResourceCommand({ ResourceName: group.DBSubnetGroupArn }),
+  );
+  return { group, tags: tagListToMap(listed.TagList) };
+}

@@ -144,6 +144,7 @@ export const ecrRepositoryHandler = defineKind<EcrRepositoryProperties, ReadRepo
   tagging: ecrTagging,
   tagTarget: (repository) => repository.attributes.arn ?? '',
   notFound: NOT_FOUND,
+  alreadyExists: ['RepositoryAlreadyExistsException'],
   iamActions: {
     read: ['ecr:DescribeRepositories', 'ecr:ListTagsForResource', 'ecr:GetLifecyclePolicy'],
     write: [

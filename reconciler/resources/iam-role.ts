@@ -19,6 +19,7 @@ import { TAG_STACK, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { sameValue, sortedValues } from './kit/json.ts';
 import { memoized } from './kit/memo.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { iamRoleTagging } from './kit/tagging/iam.ts';
 import type { FieldRule, ResourceContext } from './types.ts';
@@ -195,6 +196,7 @@ export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
   after: ['db-instance'],
   tagging: iamRoleTagging,
   notFound: ['NoSuchEntity', 'NoSuchEntityException'],
+  alreadyExists: ['EntityAlreadyExists'],
   iamActions: {
     read: [
       'iam:GetAccountAuthorizationDetails',
@@ -284,11 +286,12 @@ export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
     await ctx.clients.iam.send(new DeleteRoleCommand({ RoleName: observed.id }));
   },
 
-  async findByName(ctx, desired) {
-    const byName = new Map((await authorizationDetails(ctx)).map((d) => [d.RoleName, d]));
-    return desired.flatMap((resource) => {
-      const detail = byName.get(resource.properties.roleName);
-      return detail ? [{ ...liveRole({ detail }), address: resource.address }] : [];
-    });
-  },
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await authorizationDetails(ctx),
+      nameOf: (detail) => detail.RoleName,
+      wanted: (resource) => resource.properties.roleName,
+      toObserved: (detail: RoleDetail) => liveRole({ detail }),
+    }),
 });

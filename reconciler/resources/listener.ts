@@ -251,7 +251,7 @@ export const listenerHandler = defineKind<ListenerProperties, LiveListener>({
     );
     const arn = created.Listeners?.[0]?.ListenerArn;
     if (!arn) throw new Error('CreateListener returned no listener');
-    await confirmOwned(ctx, arn, desired);
+    await confirmOwned(ctx, arn, desired, { adoptable: false });
     await syncRules(ctx, arn, properties.rules, []);
     return {
       id: arn,

@@ -82,6 +82,7 @@ export const loadBalancerHandler = defineKind<LoadBalancerProperties, LiveLoadBa
   after: ['subnet', 'security-group'],
   tagging: elbv2Tagging,
   notFound: NOT_FOUND,
+  alreadyExists: ['DuplicateLoadBalancerName'],
   iamActions: {
     read: [...LOAD_BALANCER_READS, 'elasticloadbalancing:DescribeLoadBalancerAttributes'],
     write: [

@@ -9,15 +9,13 @@ import {
   PutRetentionPolicyCommand,
   paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { errorCode } from '../aws/errors.ts';
-import { TAG_ADDRESS, TAG_STACK, type Tags } from '../aws/tags.ts';
+import type { Tags } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
-import { failure } from './kit/errors.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { logsTagging, readTaggedArns } from './kit/tagging/logs.ts';
-import type { DesiredResource, FieldRule, ResourceContext } from './types.ts';
+import type { FieldRule, ResourceContext } from './types.ts';
 
 /** LogGroupProperties is a CloudWatch Logs log group as the spec and observe describe it. */
 export type LogGroupProperties = {
@@ -84,23 +82,12 @@ async function tagged(ctx: ResourceContext, group: LogGroup): Promise<TaggedLogG
   return { group, tags: listed.tags ?? {} };
 }
 
-/**
- * existingOwnTags reads a log group that CreateLogGroup says exists. The tagging API that observe
- * reads is eventually consistent, so a group this stack created moments ago may be missing from
- * it: when the group carries our stack and address tags it is ours and the create carries on;
- * otherwise it belongs to someone else and the create fails.
- */
-async function existingOwnTags(ctx: ResourceContext, desired: DesiredResource<LogGroupProperties>) {
-  const { name } = desired.properties;
-  const existing = (await describeLogGroups(ctx, name)).find((g) => g.logGroupName === name);
-  const tags = existing ? (await tagged(ctx, existing)).tags : {};
-  if (tags[TAG_STACK] !== desired.stack || tags[TAG_ADDRESS] !== desired.address) {
-    throw failure(
-      `cannot create ${desired.address}: log group ${name} already exists and is not owned by ${desired.address} of stack ${desired.stack}`,
-      { kind: 'log-group', address: desired.address, operation: 'create', disposition: 'terminal' },
-    );
-  }
-  return tags;
+/** setRetention keeps events `days` days, or forever when undefined. */
+async function setRetention(ctx: ResourceContext, logGroupName: string, days?: number) {
+  const { logs } = ctx.clients;
+  await (days === undefined
+    ? logs.send(new DeleteRetentionPolicyCommand({ logGroupName }))
+    : logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: days })));
 }
 
 /**
@@ -112,10 +99,10 @@ async function existingOwnTags(ctx: ResourceContext, desired: DesiredResource<Lo
 export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
   kind: 'log-group',
   fields: LOG_GROUP_FIELDS,
-  after: [],
   tagging: logsTagging,
   tagTarget: (group) => group.attributes.arn ?? '',
   notFound: NOT_FOUND,
+  alreadyExists: ['ResourceAlreadyExistsException'],
   iamActions: {
     read: ['tag:GetResources', 'logs:DescribeLogGroups', 'logs:ListTagsForResource'],
     write: [
@@ -141,47 +128,25 @@ export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
 
   async create(ctx, desired) {
     const { name, retentionDays, kmsKeyArn } = desired.properties;
-    let tags = desired.tags;
-    try {
-      await ctx.clients.logs.send(
-        new CreateLogGroupCommand({
-          logGroupName: name,
-          tags: desired.tags,
-          ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}),
-        }),
-      );
-    } catch (err) {
-      if (errorCode(err) !== 'ResourceAlreadyExistsException') throw err;
-      tags = await existingOwnTags(ctx, desired);
-    }
-    if (retentionDays !== undefined) {
-      await ctx.clients.logs.send(
-        new PutRetentionPolicyCommand({ logGroupName: name, retentionInDays: retentionDays }),
-      );
-    }
+    await ctx.clients.logs.send(
+      new CreateLogGroupCommand({
+        logGroupName: name,
+        tags: desired.tags,
+        ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}),
+      }),
+    );
+    if (retentionDays !== undefined) await setRetention(ctx, name, retentionDays);
     const created = (await describeLogGroups(ctx, name)).find((g) => g.logGroupName === name);
     if (!created) throw new Error(`log group ${name} is missing right after its creation`);
-    return liveLogGroup({ group: created, tags });
+    return liveLogGroup({ group: created, tags: desired.tags });
   },
 
   updaters: {
-    retentionDays: async (ctx, { properties: { retentionDays } }, { id: logGroupName }) => {
-      if (retentionDays === undefined) {
-        await ctx.clients.logs.send(new DeleteRetentionPolicyCommand({ logGroupName }));
-      } else {
-        await ctx.clients.logs.send(
-          new PutRetentionPolicyCommand({ logGroupName, retentionInDays: retentionDays }),
-        );
-      }
-    },
-    kmsKeyArn: async (ctx, { properties: { kmsKeyArn } }, { id: logGroupName }) => {
-      if (kmsKeyArn === undefined) {
-        await ctx.clients.logs.send(new DisassociateKmsKeyCommand({ logGroupName }));
-      } else {
-        await ctx.clients.logs.send(
-          new AssociateKmsKeyCommand({ logGroupName, kmsKeyId: kmsKeyArn }),
-        );
-      }
+    retentionDays: (ctx, { properties }, { id }) => setRetention(ctx, id, properties.retentionDays),
+    kmsKeyArn: async ({ clients: { logs } }, { properties: { kmsKeyArn } }, { id }) => {
+      await (kmsKeyArn === undefined
+        ? logs.send(new DisassociateKmsKeyCommand({ logGroupName: id }))
+        : logs.send(new AssociateKmsKeyCommand({ logGroupName: id, kmsKeyId: kmsKeyArn })));
     },
   },
 
