@@ -121,9 +121,7 @@ const driftCases: DriftCase[] = [
               IpProtocol: 'tcp',
               FromPort: 5432,
               ToPort: 5432,
-              UserIdGroupPairs: [
-                { GroupId: resources.get(addresses.instanceSecurityGroup())!.id },
-              ],
+              UserIdGroupPairs: [{ GroupId: resources.get(addresses.instanceSecurityGroup())!.id }],
             },
           ],
         }),
