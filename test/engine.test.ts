@@ -684,6 +684,29 @@ describe('engine: concurrency, pending, scale', () => {
     assert.deepStrictEqual(planned.pending, ['nat-gateway.a']);
   });
 
+  it('returns what its last observation found: after apply every created resource, with id and status', async () => {
+    const world = new World();
+    world.specs.set('demo', network());
+    world.cloud.createPending.add('nat-gateway.a');
+    const before = await world.run('plan');
+    assert.deepStrictEqual(before.observed, [], 'nothing exists yet');
+    const result = await world.run('apply');
+    const observed = new Map(result.observed?.map((entry) => [entry.address, entry]));
+    assert.deepStrictEqual(
+      [...observed.keys()].sort(),
+      network()
+        .map((resource) => resource.address)
+        .sort(),
+    );
+    const [nat] = world.cloud.byAddress('nat-gateway.a');
+    assert.deepStrictEqual(
+      [observed.get('nat-gateway.a')?.id, observed.get('nat-gateway.a')?.status],
+      [nat?.id, 'pending'],
+    );
+    assert.equal(observed.get('vpc.main')?.status, 'ready');
+    assert.equal(observed.get('vpc.main')?.attributes.id, world.cloud.byAddress('vpc.main')[0]?.id);
+  });
+
   it('ten stacks cost the same observe calls as one', async () => {
     const one = new World();
     one.specs.set('demo', network());

@@ -6,13 +6,14 @@ import { HANDLERS, PROTECTED_KINDS } from '../resources/registry.ts';
 import type {
   DesiredResource,
   Logger,
+  ObservedResource,
   ResourceContext,
   ResourceHandler,
 } from '../resources/types.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { applyPlan, type FailedChange, type WaitingChange } from './apply.ts';
 import { lookUpValues } from './lookups.ts';
-import { observeStacks } from './observe.ts';
+import { type ObservedIndex, observeStacks } from './observe.ts';
 import { planStacks, type StackWork } from './plan.ts';
 import type { ProgressEvent } from './progress.ts';
 import { findUnowned } from './unowned.ts';
@@ -64,6 +65,32 @@ export interface ReconcileResult {
    * as a value changed out of band while the apply ran, or one AWS did not keep.
    */
   furtherChanges?: ResourceChange[];
+  /**
+   * What the last observation of the pass found, one entry per owned address (a leaked duplicate
+   * or a resource being deleted gives way to the live one): after apply's verification, AWS as
+   * the apply left it; otherwise AWS as the plan saw it. For status pages; never diffed.
+   */
+  observed?: ObservedEntry[];
+}
+
+/** ObservedEntry is one owned resource as observed: identity, health and the attributes others read. */
+export type ObservedEntry = Pick<
+  ObservedResource,
+  'stack' | 'address' | 'kind' | 'id' | 'status' | 'attributes'
+>;
+
+/** observedEntries flattens an observation to one entry per address, preferring a resource not being deleted. */
+function observedEntries(index: ObservedIndex): ObservedEntry[] {
+  const entries: ObservedEntry[] = [];
+  for (const byAddress of index.values()) {
+    for (const found of byAddress.values()) {
+      const chosen = found.find((entry) => entry.status !== 'deleting') ?? found[0];
+      if (!chosen) continue;
+      const { stack, address, kind, id, status, attributes } = chosen;
+      entries.push({ stack, address, kind, id, status, attributes });
+    }
+  }
+  return entries;
 }
 
 /** silentLogger discards everything (the default when no logger is given). */
@@ -194,6 +221,7 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
       });
     const { plan, work, observed, unowned } = await planPass();
     const pending = planPending(plan);
+    let lastObserved = observed;
     const prepared: PreparedReconcile = {
       plan,
       pending,
@@ -235,10 +263,21 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
         return { kind: resource.kind };
       },
       async apply() {
-        if (options.mode === 'plan')
-          return { plan, applied: [], failures: [], skipped: [], pending, waiting: [] };
+        if (options.mode === 'plan') {
+          const observedNow = observedEntries(observed);
+          return {
+            plan,
+            applied: [],
+            failures: [],
+            skipped: [],
+            pending,
+            waiting: [],
+            observed: observedNow,
+          };
+        }
         const result: ReconcileResult = { plan, ...(await applyWork(work)), passes: 1 };
         if (options.mode === 'apply') await verify(result);
+        result.observed = observedEntries(lastObserved);
         return result;
       },
     };
@@ -258,6 +297,7 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
           (result.waiting?.length ?? 0) === 0;
         if (!settled || options.signal?.aborted) return;
         const replan = await planPass();
+        lastObserved = replan.observed;
         const left = outstanding(replan.plan.stacks);
         // what AWS still works on, as of this last observation
         result.pending = planPending(replan.plan);
