@@ -505,3 +505,145 @@ test('health follows the heartbeat; readiness needs every check', async () => {
   await h.clock.advance(60_000);
   assert.equal(h.controller.liveness().ok, true);
 });
+
+test('the status keeps each resource as observed: a pending one shows as pending until AWS is done', async () => {
+  const observed = (natStatus: 'pending' | 'ready') =>
+    [
+      {
+        stack: 'web',
+        address: 'vpc.main',
+        kind: 'vpc',
+        id: 'vpc-1',
+        status: 'ready',
+        attributes: {},
+      },
+      {
+        stack: 'web',
+        address: 'nat-gateway.a',
+        kind: 'nat-gateway',
+        id: 'nat-1',
+        status: natStatus,
+        attributes: {},
+      },
+    ] satisfies ReconcileResult['observed'];
+  const h = harness(async (_o, call) =>
+    call === 1
+      ? outcome([change('vpc.main', 'create'), change('nat-gateway.a', 'create')], {
+          pending: ['nat-gateway.a'],
+          observed: observed('pending'),
+        })
+      : outcome([change('vpc.main', 'no-op'), change('nat-gateway.a', 'no-op')], {
+          observed: observed('ready'),
+        }),
+  );
+  let notified = 0;
+  h.controller.subscribe(() => notified++);
+  h.controller.setSpecs(snapshot({ 'web.yaml': spec('web') }, 'sha-1'));
+  await h.controller.idle();
+  const statuses = () =>
+    Object.fromEntries(h.stack()?.resources.map((r) => [r.address, [r.status, r.id]]) ?? []);
+  assert.deepStrictEqual(statuses(), {
+    'vpc.main': ['ready', 'vpc-1'],
+    'nat-gateway.a': ['pending', 'nat-1'],
+  });
+  assert.deepStrictEqual(h.condition('Ready'), ['False', 'Pending']);
+  const vpc = h.stack()?.resources.find((r) => r.address === 'vpc.main');
+  assert.deepStrictEqual(
+    [vpc?.layer, vpc?.lastChange?.action, vpc?.lastChange?.revision, vpc?.lastChange?.drift],
+    ['network', 'create', 'sha-1', false],
+  );
+  assert.deepStrictEqual(
+    h.stack()?.history.map((entry) => [entry.result, entry.created, entry.pending]),
+    [['pending', ['vpc.main', 'nat-gateway.a'], ['nat-gateway.a']]],
+  );
+  assert.equal(h.stack()?.plan, undefined, 'applied: nothing left to plan');
+  assert.ok(notified >= 2, 'listeners hear of the specs and of the run');
+  await h.clock.advance(PENDING);
+  assert.deepStrictEqual(statuses(), {
+    'vpc.main': ['ready', 'vpc-1'],
+    'nat-gateway.a': ['ready', 'nat-1'],
+  });
+  assert.deepStrictEqual(
+    h.stack()?.history.map((entry) => entry.result),
+    ['success', 'pending'],
+  );
+  assert.equal(h.stack()?.resources[0]?.lastChange?.action, 'create', 'kept from the first run');
+});
+
+test('a drift correction is a history entry with its fields, secrets redacted, and marks the change', async () => {
+  const secret = 'rotated-out-of-band-secret';
+  const plans = [
+    [change('vpc.main', 'create')],
+    [
+      change('vpc.main', 'update', [
+        { path: 'tags.team', before: 'x', after: 'y', forcesReplacement: false, sensitive: false },
+        {
+          path: 'password',
+          before: secret,
+          after: `${secret}-2`,
+          forcesReplacement: false,
+          sensitive: true,
+        },
+      ]),
+    ],
+    [change('vpc.main', 'no-op')],
+  ];
+  const h = harness(async (_o, call) => outcome(plans[call - 1] ?? []));
+  h.controller.setSpecs(snapshot({ 'web.yaml': spec('web') }));
+  await h.controller.idle();
+  await h.clock.advance(RESYNC);
+  const expected = [
+    {
+      address: 'vpc.main',
+      action: 'update',
+      fields: ['~ tags.team = "x" -> "y"', '~ password  = (sensitive value)'],
+    },
+  ];
+  assert.deepStrictEqual(h.stack()?.drift, expected);
+  assert.deepStrictEqual(h.stack()?.history[0]?.drift, expected);
+  assert.deepStrictEqual(h.stack()?.resources[0]?.drifted, expected[0]?.fields);
+  assert.equal(h.stack()?.resources[0]?.lastChange?.drift, true);
+  await h.clock.advance(RESYNC);
+  assert.deepStrictEqual([h.condition('Drifted'), h.stack()?.drift], [['False', 'NoDrift'], []]);
+  assert.deepStrictEqual(
+    h.stack()?.history.map((entry) => [entry.result, entry.drift.length, entry.updated]),
+    [
+      ['success', 0, []],
+      ['success', 1, ['vpc.main']],
+      ['success', 0, []],
+    ],
+  );
+  assert.equal(JSON.stringify(h.controller.stacks()).includes(secret), false);
+});
+
+test('a stack not in sync shows its plan; a paused stack shows what it would do', async () => {
+  const h = harness(async () =>
+    outcome(
+      [
+        change('log-group.api', 'update', [
+          {
+            path: 'retentionDays',
+            before: 7,
+            after: 30,
+            forcesReplacement: false,
+            sensitive: false,
+          },
+        ]),
+      ],
+      { applied: [] },
+    ),
+  );
+  h.controller.setSpecs(snapshot({ 'web.yaml': spec('web', 'paused: true') }));
+  await h.controller.idle();
+  const plan = h.stack()?.plan;
+  assert.match(plan?.text ?? '', /# log-group\.api will be updated in place/);
+  assert.match(plan?.text ?? '', /retentionDays = 7 -> 30/);
+  assert.deepStrictEqual(
+    h.stack()?.resources.map((r) => [r.address, r.status, r.planned]),
+    [['log-group.api', 'ready', 'update']],
+  );
+  assert.deepStrictEqual(
+    h.stack()?.history.map((entry) => entry.result),
+    ['observed'],
+  );
+});

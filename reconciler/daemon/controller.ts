@@ -25,6 +25,7 @@ import {
   reconcileSuccess,
   setCondition,
 } from './conditions.ts';
+import { appendHistory, type HistoryEntry, historyEntry } from './history.ts';
 import { LeaseLostError } from './lease.ts';
 import type { DaemonMetrics, ReconcileOutcome } from './metrics.ts';
 import { TerminalError, WorkQueue, type WorkResult } from './queue.ts';
@@ -36,6 +37,18 @@ import {
   resourceCounts,
 } from './report.ts';
 import type { SpecSnapshot } from './sources.ts';
+import {
+  type CurrentPlan,
+  currentPlan,
+  type DriftItem,
+  driftItems,
+  type LastChange,
+  type ResourceView,
+  resourceViews,
+  type StackOutputs,
+  stackDependencies,
+  stackOutputs,
+} from './stack-view.ts';
 
 /** ReconcileFn is the engine entry point; tests inject a fake. */
 export type ReconcileFn = (options: ReconcileOptions) => Promise<ReconcileResult>;
@@ -112,6 +125,18 @@ export interface StackStatus {
   consecutiveFailures: number;
   lastReconcile: LastReconcile | undefined;
   nextRunAt: string | undefined;
+  /** resources are the stack's resources after its last run that observed AWS, in dependency order. */
+  resources: ResourceView[];
+  /** observedAt is when those resources were observed. */
+  observedAt: string | undefined;
+  /** outputs are the load balancer URL and database endpoint, once AWS reports them. */
+  outputs: StackOutputs;
+  /** drift lists what the last run found changed out of band; empty when it found none. */
+  drift: DriftItem[];
+  /** plan is the plan still to carry out (paused, observe-only, failed); absent when in sync. */
+  plan: CurrentPlan | undefined;
+  /** history lists recent runs, newest first (HISTORY_LIMIT at most). */
+  history: HistoryEntry[];
 }
 
 interface StackEntry {
@@ -124,6 +149,10 @@ interface StackEntry {
   status: Omit<StackStatus, 'nextRunAt' | 'consecutiveFailures'>;
   /** convergedHash is the spec hash live resources last matched: later changes at that hash are drift. */
   convergedHash: string | undefined;
+  /** dependencies maps each desired address of the spec to what it depends on (the page's tree). */
+  dependencies: Map<string, string[]>;
+  /** lastChanges holds each address's last create, update, replace or delete by this daemon. */
+  lastChanges: Map<string, LastChange>;
 }
 
 interface ParsedFile {
@@ -203,6 +232,7 @@ export class Controller {
   #lastTick: number;
   #tick: TimerHandle | undefined;
   #stopping = false;
+  readonly #listeners = new Set<() => void>();
 
   constructor(options: ControllerOptions) {
     this.#options = options;
@@ -261,6 +291,8 @@ export class Controller {
         spec: undefined,
         errors: [],
         convergedHash: undefined,
+        dependencies: new Map(),
+        lastChanges: new Map(),
         status: {
           name: file.name ?? file.key,
           file: file.file,
@@ -275,6 +307,12 @@ export class Controller {
           specErrors: [],
           pending: [],
           lastReconcile: undefined,
+          resources: [],
+          observedAt: undefined,
+          outputs: {},
+          drift: [],
+          plan: undefined,
+          history: [],
         },
       };
       Object.assign(entry, {
@@ -283,6 +321,7 @@ export class Controller {
         revision,
         spec: file.spec,
         errors: file.errors,
+        dependencies: file.spec ? stackDependencies(file.spec) : new Map(),
       });
       Object.assign(entry.status, {
         file: file.file,
@@ -313,6 +352,20 @@ export class Controller {
       ok: true,
       message: `${parsed.length} spec files, ${parsed.filter((f) => f.errors.length > 0).length} invalid`,
     });
+    this.#changed();
+  }
+
+  /**
+   * subscribe calls listener after every change of the stacks' status (a run ended, specs or
+   * leadership changed); it returns the unsubscribe function. Listeners must not throw.
+   */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   /** setLeader starts (all stacks queued) or stops (in-flight runs aborted) reconciling. */
@@ -329,6 +382,7 @@ export class Controller {
       this.#abort.abort(new LeaseLostError('lease lost'));
       for (const key of this.#entries.keys()) this.#queue.forget(key);
     }
+    this.#changed();
   }
 
   /** setCheck records a readiness check (aws, lease) shown by /readyz. */
@@ -408,18 +462,77 @@ export class Controller {
     );
   }
 
-  #record(entry: StackEntry, id: string, startedAt: number, result: ReconcileOutcome): void {
-    const durationMs = this.#options.clock.now() - startedAt;
+  #record(
+    entry: StackEntry,
+    id: string,
+    startedAt: number,
+    result: ReconcileOutcome,
+    run: { result?: ReconcileResult; drift?: DriftItem[]; message?: string } = {},
+  ): void {
+    const now = this.#options.clock.now();
+    const durationMs = now - startedAt;
     entry.status.lastReconcile = {
       id,
       startedAt: new Date(startedAt).toISOString(),
       durationMs,
       result,
     };
+    entry.status.history = appendHistory(
+      entry.status.history,
+      historyEntry({
+        reconcileId: id,
+        revision: entry.revision,
+        at: new Date(now).toISOString(),
+        durationMs,
+        outcome: result,
+        ...run,
+      }),
+    );
     this.#options.metrics.reconciles.inc({ stack: entry.key, result });
     if (result !== 'invalid-spec') {
       this.#options.metrics.reconcileDuration.observe({ stack: entry.key }, durationMs / 1000);
     }
+    this.#changed();
+  }
+
+  /**
+   * #observed keeps what a run saw of the stack for the page: each resource's health, the last
+   * change this daemon made to it, the drifted fields, the outputs, and the plan while the stack
+   * is not in sync.
+   */
+  #observed(
+    entry: StackEntry,
+    result: ReconcileResult,
+    drift: DriftItem[],
+    inSync: boolean,
+    drifted: boolean,
+  ): void {
+    const at = new Date(this.#options.clock.now()).toISOString();
+    const failed = new Set(result.failures.map((failure) => failure.address));
+    for (const applied of result.applied) {
+      if (applied.action === 'no-op' || failed.has(applied.address)) continue;
+      if (applied.action === 'delete') {
+        entry.lastChanges.delete(applied.address);
+        continue;
+      }
+      entry.lastChanges.set(applied.address, {
+        action: applied.action,
+        at,
+        revision: entry.revision,
+        drift: drifted,
+      });
+    }
+    entry.status.resources = resourceViews({
+      stack: entry.key,
+      result,
+      dependencies: entry.dependencies,
+      lastChanges: entry.lastChanges,
+      drift,
+    });
+    entry.status.observedAt = at;
+    if (entry.spec) entry.status.outputs = stackOutputs(entry.spec, result.observed ?? []);
+    entry.status.drift = drift;
+    entry.status.plan = inSync ? undefined : currentPlan(result, entry.key);
   }
 
   #resyncDelay(): number {
@@ -494,7 +607,8 @@ export class Controller {
       at: new Date(this.#options.clock.now()).toISOString(),
       terminal: true,
     };
-    this.#record(entry, id, startedAt, 'invalid-spec');
+    entry.status.plan = undefined;
+    this.#record(entry, id, startedAt, 'invalid-spec', { message: `${first}${more}` });
     throw new TerminalError(`invalid spec ${entry.file}`);
   }
 
@@ -505,8 +619,9 @@ export class Controller {
     startedAt: number,
     err: unknown,
     terminal = isTerminalFailure(err),
-    failures: ReconcileResult['failures'] = [],
+    run: { result?: ReconcileResult; drift?: DriftItem[] } = {},
   ): never {
+    const failures = run.result?.failures ?? [];
     const message = err instanceof Error ? err.message : String(err);
     log.error(
       { err, terminal },
@@ -535,7 +650,8 @@ export class Controller {
           }
         : {}),
     };
-    this.#record(entry, id, startedAt, terminal ? 'terminal' : 'error');
+    if (!run.result) entry.status.plan = undefined;
+    this.#record(entry, id, startedAt, terminal ? 'terminal' : 'error', { ...run, message });
     if (terminal) {
       throw new TerminalError(message, { cause: err, retryAfterMs: this.#resyncDelay() });
     }
@@ -558,6 +674,18 @@ export class Controller {
     this.#logEvents(log, result);
 
     // drift: the spec is the one live resources last matched, yet the plan has changes
+    const drift = entry.convergedHash === run.hash ? driftItems(changes) : [];
+    const settled =
+      result.failures.length === 0 &&
+      result.skipped.length === 0 &&
+      (result.waiting?.length ?? 0) === 0;
+    this.#observed(
+      entry,
+      result,
+      drift,
+      changes.length === 0 || (!run.planOnly && settled),
+      drift.length > 0,
+    );
     if (entry.convergedHash === run.hash) {
       if (changes.length > 0) {
         const addresses = changes.map((change) => change.address);
@@ -584,7 +712,7 @@ export class Controller {
       entry.convergedHash = undefined;
       this.#set(entry, notConverged(`${result.failures.length} operations failed`));
       const terminal = allTerminal(result.failures);
-      this.#failed(entry, log, id, startedAt, err, terminal, result.failures);
+      this.#failed(entry, log, id, startedAt, err, terminal, { result, drift });
     }
 
     if (run.planOnly) {
@@ -601,7 +729,7 @@ export class Controller {
       );
       entry.status.lastError = undefined;
       log.info({ summary: result.plan.summary, changes: changes.length }, `planned (${why})`);
-      this.#record(entry, id, startedAt, 'observed');
+      this.#record(entry, id, startedAt, 'observed', { result, drift });
       return { requeueAfterMs: this.#resyncDelay() };
     }
 
@@ -609,7 +737,7 @@ export class Controller {
       // stopped part-way (shutdown); the next run resumes from what it observes
       entry.convergedHash = undefined;
       this.#set(entry, notConverged(`${result.skipped.length} operations not started`));
-      this.#record(entry, id, startedAt, 'aborted');
+      this.#record(entry, id, startedAt, 'aborted', { result, drift });
       return { requeueAfterMs: this.#options.pendingRequeueMs };
     }
 
@@ -624,12 +752,12 @@ export class Controller {
     if (result.pending.length > 0) {
       this.#set(entry, pending(result.pending));
       log.info({ pending: result.pending }, 'reconciled; waiting for pending resources');
-      this.#record(entry, id, startedAt, 'pending');
+      this.#record(entry, id, startedAt, 'pending', { result, drift });
       return { requeueAfterMs: this.#options.pendingRequeueMs };
     }
     this.#set(entry, available());
     log.info({ summary: result.plan.summary, applied: result.applied.length }, 'reconciled');
-    this.#record(entry, id, startedAt, 'success');
+    this.#record(entry, id, startedAt, 'success', { result, drift });
     return { requeueAfterMs: this.#resyncDelay() };
   }
 
