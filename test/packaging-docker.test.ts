@@ -334,6 +334,19 @@ test('Dockerfile.service: the log explorer page is in the image where the servic
   );
 });
 
+test('Dockerfile.reconciler: the status page is in the image where the daemon looks for it', () => {
+  // reconciler/daemon/page.ts reads ../../../reconciler/daemon/page/ from dist/reconciler/daemon/
+  const inImage = imageFiles('Dockerfile.reconciler');
+  const page = readdirSync(join(root, 'reconciler/daemon/page')).map(
+    (name) => `reconciler/daemon/page/${name}`,
+  );
+  assert.ok(page.includes('reconciler/daemon/page/index.html'));
+  assert.deepStrictEqual(
+    page.filter((file) => !inImage.has(file)),
+    [],
+  );
+});
+
 test('.dockerignore keeps history, dependencies, data, builds and tests out of the context', () => {
   const entries = readFileSync(join(root, '.dockerignore'), 'utf8')
     .split('\n')

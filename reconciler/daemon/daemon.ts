@@ -174,6 +174,7 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
         metrics.queueDepth.set(controller.queueDepth());
         return { contentType: metrics.contentType, body: await metrics.render() };
       },
+      subscribe: (listener) => controller.subscribe(listener),
       status: () => {
         const state = lease?.state();
         return {
@@ -219,6 +220,7 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
     },
     'daemon started',
   );
+  log.info({ url: `${server.url}/` }, `status page at ${server.url}/ (read-only)`);
   await source.start((snapshot) => controller.setSpecs(snapshot));
 
   let stopping: Promise<number> | undefined;

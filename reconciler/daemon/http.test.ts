@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { CallStats } from '../aws/clients.ts';
 import { startStatusServer } from './http.ts';
 import { DaemonMetrics, resourceKey } from './metrics.ts';
+import { loadPage } from './page.ts';
 
 test('the status server answers probes, metrics and status', async () => {
   const metrics = new DaemonMetrics();
@@ -58,6 +59,96 @@ test('the status server answers probes, metrics and status', async () => {
     ready = true;
     assert.equal((await fetch(`${server.url}/readyz`)).status, 200);
     assert.equal((await fetch(`${server.url}/status`, { method: 'POST' })).status, 405);
+  } finally {
+    await server.close();
+  }
+});
+
+/** readEvents reads server-sent `status` events from /events until `count` arrived. */
+async function readEvents(url: string, count: number): Promise<{ events: unknown[]; raw: string }> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}/events`, { signal: controller.signal });
+  assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+  const reader = response.body?.getReader();
+  assert.ok(reader);
+  const decoder = new TextDecoder();
+  let raw = '';
+  const events: unknown[] = [];
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    raw += decoder.decode(value, { stream: true });
+    events.length = 0;
+    for (const block of raw.split('\n\n')) {
+      const data = block.split('\n').find((line) => line.startsWith('data: '));
+      if (block.startsWith('event: status') && data) events.push(JSON.parse(data.slice(6)));
+    }
+  }
+  controller.abort();
+  return { events, raw };
+}
+
+test('the page is served at / with a strict content security policy, and /events streams the status', async () => {
+  const listeners = new Set<() => void>();
+  let generation = 1;
+  const server = await startStatusServer(
+    {
+      healthz: () => ({ ok: true, checks: {} }),
+      readyz: () => ({ ok: true, checks: {} }),
+      metrics: async () => ({ contentType: 'text/plain', body: '' }),
+      status: () => ({ generation }),
+      subscribe: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    },
+    { host: '127.0.0.1', port: 0 },
+  );
+  try {
+    const page = await fetch(`${server.url}/`);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(html, /<script type="module" src="page\.js"><\/script>/);
+    for (const [path, type] of [
+      ['/page.js', 'text/javascript; charset=utf-8'],
+      ['/page.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const file = await fetch(`${server.url}${path}`);
+      assert.deepStrictEqual([file.status, file.headers.get('content-type')], [200, type], path);
+      const again = await fetch(`${server.url}${path}`, {
+        headers: { 'if-none-match': file.headers.get('etag') ?? '' },
+      });
+      assert.equal(again.status, 304, `${path} revalidates by etag`);
+    }
+    const reading = readEvents(server.url, 2);
+    // the first event is the status at connection time; a change sends the next one
+    while (listeners.size === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    generation = 2;
+    for (const listener of listeners) listener();
+    const { events } = await reading;
+    assert.deepStrictEqual(events, [{ generation: 1 }, { generation: 2 }]);
+    while (listeners.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  } finally {
+    await server.close();
+  }
+});
+
+test('without a subscribe function /events is not served; a missing page answers 404', async () => {
+  const server = await startStatusServer(
+    {
+      healthz: () => ({ ok: true, checks: {} }),
+      readyz: () => ({ ok: true, checks: {} }),
+      metrics: async () => ({ contentType: 'text/plain', body: '' }),
+      status: () => ({}),
+      page: loadPage(undefined),
+    },
+    { host: '127.0.0.1', port: 0 },
+  );
+  try {
+    assert.equal((await fetch(`${server.url}/events`)).status, 404);
+    assert.equal((await fetch(`${server.url}/`)).status, 404);
   } finally {
     await server.close();
   }

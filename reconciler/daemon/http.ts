@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../resources/types.ts';
+import { streamStatus } from './events.ts';
+import { loadPage, PAGE_DIR, type PageFiles } from './page.ts';
 
 /** ProbeResult is the answer of a health or readiness check. */
 export interface ProbeResult {
@@ -13,6 +15,10 @@ export interface StatusEndpoints {
   readyz(): ProbeResult;
   metrics(): Promise<{ contentType: string; body: string }>;
   status(): unknown;
+  /** subscribe notifies of status changes (the page's event stream); without it /events is 404. */
+  subscribe?(listener: () => void): () => void;
+  /** page serves the status page at / (default: the files of reconciler/daemon/page/). */
+  page?: PageFiles;
   log?: Logger;
 }
 
@@ -34,6 +40,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 
 async function route(
   endpoints: StatusEndpoints,
+  page: PageFiles,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -59,21 +66,34 @@ async function route(
     case '/status':
       sendJson(response, 200, endpoints.status());
       return;
-    default:
-      sendJson(response, 404, { error: `no route for ${path}` });
+    case '/events':
+      if (endpoints.subscribe) {
+        streamStatus(request, response, {
+          status: () => endpoints.status(),
+          subscribe: endpoints.subscribe.bind(endpoints),
+        });
+        return;
+      }
+      break;
+  }
+  if (!page.serve(request, path, response)) {
+    sendJson(response, 404, { error: `no route for ${path}` });
   }
 }
 
 /**
  * startStatusServer listens on host:port (node:http, no framework) and serves /healthz,
- * /readyz, /metrics and /status. Port 0 picks a free port; read it from url.
+ * /readyz, /metrics, /status, the read-only status page at / and its event stream at /events.
+ * Port 0 picks a free port; read it from url.
  */
 export async function startStatusServer(
   endpoints: StatusEndpoints,
   listen: { host: string; port: number },
 ): Promise<StatusServer> {
+  const page = endpoints.page ?? loadPage(PAGE_DIR);
+  if (page.missing) endpoints.log?.warn({}, `${page.missing}: / answers 404`);
   const server: Server = createServer((request, response) => {
-    route(endpoints, request, response).catch((err: unknown) => {
+    route(endpoints, page, request, response).catch((err: unknown) => {
       endpoints.log?.error({ err, path: request.url }, 'status endpoint failed');
       if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
       else response.end();
