@@ -442,6 +442,7 @@ async function runLocal(
   );
   say();
   say(`  API              ${api}   (GET /healthz)`);
+  say(`  status page      ${statusUrl}/   (the daemon's stacks, resources, drift and history)`);
   say(`  local cloud      ${endpoint}   (AWS_ENDPOINT_URL=${endpoint} aws ec2 describe-vpcs)`);
   say(`  reconciler       ${statusUrl}/status`);
   say(`  logs             ${relative(root, supervisor.logDir)}/`);
@@ -461,6 +462,7 @@ async function runAws(supervisor: Supervisor, options: Options): Promise<void> {
   const { statusUrl, seconds } = await startDaemon(supervisor, options, process.env, []);
   say();
   say(green(bold(`Ready: ${options.specs} converged in ${seconds.toFixed(1)} s.`)));
+  say(`  status page      ${statusUrl}/`);
   say(`  reconciler       ${statusUrl}/status`);
   say(
     dim('The daemon keeps converging and correcting drift. Ctrl-C stops it (AWS resources stay).'),
