@@ -211,7 +211,7 @@ export const capacityProviderHandler = defineKind<CapacityProviderProperties, Pr
       );
     }
     if (fields.has('cluster') || fields.has('defaultStrategy')) {
-      const from = observed.properties.cluster as string;
+      const from = resolved(observed.properties.cluster, 'cluster');
       const to = resolved(want.cluster, 'cluster');
       if (from && from !== to) await setAttachment(ctx, from, observed.id);
       if (to) await setAttachment(ctx, to, observed.id, want.defaultStrategy);

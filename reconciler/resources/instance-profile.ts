@@ -11,6 +11,7 @@ import { tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
+import { resolved } from './kit/refs.ts';
 import { iamInstanceProfileTagging } from './kit/tagging/iam.ts';
 import type { FieldRule, Ref, ResourceContext } from './types.ts';
 
@@ -108,7 +109,7 @@ export const instanceProfileHandler = defineKind<InstanceProfileProperties, Inst
 
   async create(ctx, desired) {
     const { name, path } = desired.properties;
-    const roleName = desired.properties.roleName as string;
+    const roleName = resolved(desired.properties.roleName, 'roleName');
     const created = await ctx.clients.iam.send(
       new CreateInstanceProfileCommand({
         InstanceProfileName: name,
@@ -130,14 +131,14 @@ export const instanceProfileHandler = defineKind<InstanceProfileProperties, Inst
       swapRole(
         ctx,
         observed.id,
-        observed.properties.roleName as string,
-        desired.properties.roleName as string,
+        resolved(observed.properties.roleName, 'roleName'),
+        resolved(desired.properties.roleName, 'roleName'),
       ),
   },
 
   /** destroy takes the role out first: IAM refuses to delete a profile that holds one. */
   async destroy(ctx, observed) {
-    await swapRole(ctx, observed.id, observed.properties.roleName as string, '');
+    await swapRole(ctx, observed.id, resolved(observed.properties.roleName, 'roleName'), '');
     await ctx.clients.iam.send(
       new DeleteInstanceProfileCommand({ InstanceProfileName: observed.id }),
     );
