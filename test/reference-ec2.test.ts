@@ -126,7 +126,7 @@ async function runningInstances() {
   return (described.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
 }
 
-describe('the reference stack on EC2 capacity', { timeout: 90_000 }, () => {
+describe('the reference stack on EC2 capacity', { timeout: 300_000 }, () => {
   test('applies from empty and the replan is empty', async () => {
     const applied = await expectExit(['apply', spec, '--auto-approve'], 0);
     assert.match(applied, new RegExp(`Resources: ${RESOURCES} added, 0 changed, 0 destroyed`));
