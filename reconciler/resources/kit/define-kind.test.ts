@@ -216,11 +216,12 @@ test('a create AWS refuses because the name is taken: ours is claimed, anyone el
       calls: ['create', 'find a (no memo)', 'tag id-old remove=extra'],
     },
     {
-      reason: 'ours, but a replace field differs: returned as it is, the next plan replaces it',
+      reason:
+        'ours, with a replace field that differs: the rest in place, the next plan replaces it',
       createError: taken,
       found: [holder({ name: 'b', size: 1 })],
-      want: { id: 'id-old', properties: { name: 'b', size: 1 } },
-      calls: ['create', 'find a (no memo)'],
+      want: { id: 'id-old', properties: { name: 'b', size: 2 } },
+      calls: ['create', 'find a (no memo)', 'size id-old 2'],
     },
     {
       reason: "another stack's: terminal, with the command that adopts it",
@@ -338,5 +339,62 @@ test('a create AWS refuses because the name is taken: ours is claimed, anyone el
       assert.deepStrictEqual(created.tags, desired.tags, testCase.reason);
     }
     assert.deepStrictEqual(calls, testCase.calls, testCase.reason);
+  }
+});
+
+test('updateAfterCreate: the updaters set what the create call did not', async () => {
+  type Sized = { name: string; size: number; color?: string };
+  const cases: Array<{ reason: string; reported?: Sized; want: Sized; calls: string[] }> = [
+    {
+      reason: 'the create call set everything: no updater runs',
+      reported: { name: 'a', size: 2 },
+      want: { name: 'a', size: 2 },
+      calls: ['create'],
+    },
+    {
+      reason: 'the create call left the size at its default: its updater sets it',
+      reported: { name: 'a', size: 0 },
+      want: { name: 'a', size: 2 },
+      calls: ['create', 'size 0 -> 2'],
+    },
+    {
+      reason: 'a create that reports nothing is taken as made as desired',
+      want: { name: 'a', size: 2 },
+      calls: ['create'],
+    },
+  ];
+  for (const { reason, reported, want, calls: wantCalls } of cases) {
+    const calls: string[] = [];
+    const handler = defineKind<Sized, never>({
+      kind: 'thing',
+      fields: { name: 'replace', size: 'update' },
+      tagging: { family: 'fake', iamActions: [], write: async () => {} },
+      iamActions: { read: [], write: [] },
+      updateAfterCreate: true,
+      list: async () => [],
+      toObserved: () => undefined,
+      async create() {
+        calls.push('create');
+        return { id: 'id-1', ...(reported ? { properties: reported } : {}) };
+      },
+      updaters: {
+        size: async (_ctx, desired, observed) => {
+          calls.push(`size ${observed.properties.size} -> ${desired.properties.size}`);
+        },
+      },
+      destroy: async () => {},
+    });
+    const created = await handler.create(ctx, {
+      address: 'thing.a',
+      kind: 'thing',
+      stack: 's',
+      region: 'us-west-2',
+      properties: { name: 'a', size: 2 },
+      tags: managementTags('s', 'thing.a'),
+      dependsOn: [],
+      deletionPolicy: 'delete',
+    });
+    assert.deepStrictEqual(created.properties, want, reason);
+    assert.deepStrictEqual(calls, wantCalls, reason);
   }
 });

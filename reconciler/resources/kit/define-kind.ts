@@ -20,7 +20,7 @@ import type {
   ResourceStatus,
   StabilityVerdict,
 } from '../types.ts';
-import { asResourceError, failure, isGone, type Operation } from './errors.ts';
+import { asResourceError, failure, type Operation, unlessGone } from './errors.ts';
 import { assertOwned } from './owned.ts';
 import { releaseDelta, type TaggingFamily, tagDelta, tagsAfter } from './tagging/delta.ts';
 
@@ -39,6 +39,9 @@ export interface Live<P> {
   owner?: { stack: string; address: string };
 }
 
+/** Created is what a create reports: properties and tags default to the desired ones it was made with. */
+export type Created<P> = Omit<Live<P>, 'properties' | 'tags'> & Partial<Live<P>>;
+
 /** Found is a resource that holds a desired resource's name: `address` says which one. */
 export type Found<P> = Live<P> & { address: string };
 
@@ -51,6 +54,15 @@ export type Updater<P> = (
   desired: DesiredResource<P>,
   observed: ObservedResource<P>,
 ) => Promise<UpdateResult<P> | undefined> | Promise<void>;
+
+/** call is the common updater: one AWS call from the desired properties and the id, its answer unused. */
+export function call<P>(
+  send: (ctx: ResourceContext, desired: P, id: string) => Promise<unknown>,
+): Updater<P> {
+  return async (ctx, desired, observed) => {
+    await send(ctx, desired.properties, observed.id);
+  };
+}
 
 /**
  * KindDescriptor is everything that is particular to one AWS kind (see docs/architecture.md).
@@ -81,7 +93,12 @@ export interface KindDescriptor<P, L> {
   normalize?(properties: P): P;
   /** Pure: adds reasons to, or adjusts, the computed changes (`engine major version forces replacement`). */
   explain?(changes: FieldChange[], desired: P, observed: P): FieldChange[];
-  create(ctx: ResourceContext, desired: DesiredResource<P>): Promise<Live<P>>;
+  create(ctx: ResourceContext, desired: DesiredResource<P>): Promise<Created<P>>;
+  /**
+   * The properties `create` reports are what the create call itself set (CreateRole takes no
+   * policies): the kit then runs the updaters for the fields that differ, as for an update.
+   */
+  updateAfterCreate?: boolean;
   /** One updater per field that changes in place. */
   updaters?: Partial<Record<string, Updater<P>>>;
   /** For kinds whose API changes several fields in one call: gets every changed field at once. */
@@ -245,10 +262,21 @@ export function defineKind<P extends object, L>(
     return result;
   };
 
+  /** converge brings a resource just made or taken back to the desired state in place (a replacement is left to the next plan). */
+  const converge = async (
+    ctx: ResourceContext,
+    desired: DesiredResource<P>,
+    observed: ObservedResource<P>,
+  ): Promise<ObservedResource<P>> => {
+    const changes = diff(desired.properties, observed.properties, desired.tags, observed.tags);
+    const inPlace = changes.filter((change) => !change.forcesReplacement);
+    return inPlace.length === 0 ? observed : updateInPlace(ctx, desired, observed, inPlace);
+  };
+
   /**
    * claim resolves a create AWS refused because the name is taken (see `alreadyExists`): the
    * holder is looked up by name afresh (not from the pass's listings, which predate it); ours
-   * is brought to the desired state in place (a replacement is left to the next plan).
+   * is converged, any other is a terminal failure.
    */
   const claim = async (
     ctx: ResourceContext,
@@ -262,10 +290,7 @@ export function defineKind<P extends object, L>(
     const holder = found.find((candidate) => candidate.address === desired.address);
     if (!holder) throw err;
     assertOwned(desired, holder.id, holder.tags, true);
-    const observed = toResource(holder, desired);
-    const changes = diff(desired.properties, observed.properties, desired.tags, observed.tags);
-    if (changes.length === 0 || changes.some((change) => change.forcesReplacement)) return observed;
-    return updateInPlace(now, desired, observed, changes);
+    return converge(now, desired, toResource(holder, desired));
   };
 
   const handler: ResourceHandler<P> = {
@@ -300,7 +325,9 @@ export function defineKind<P extends object, L>(
       return typed(desired.address, 'create', async () => {
         try {
           const live = await descriptor.create(ctx, desired);
-          return toResource({ ...live, tags: live.tags ?? { ...desired.tags } }, desired);
+          const { properties = { ...desired.properties }, tags = { ...desired.tags } } = live;
+          const created = toResource({ ...live, properties, tags }, desired);
+          return descriptor.updateAfterCreate ? converge(ctx, desired, created) : created;
         } catch (err) {
           return claim(ctx, desired, err);
         }
@@ -322,17 +349,13 @@ export function defineKind<P extends object, L>(
           { kind, address: observed.address, operation, disposition: 'terminal' },
         );
       }
-      await typed(observed.address, operation, async () => {
-        try {
-          if (policy === 'retain') {
-            await tagging.write(ctx, target(observed), releaseDelta(observed.tags));
-          } else {
-            await descriptor.destroy(ctx, observed, { snapshot: policy === 'snapshot' });
-          }
-        } catch (err) {
-          if (!isGone(err, notFound)) throw err;
-        }
-      });
+      await typed(observed.address, operation, () =>
+        unlessGone(notFound, () =>
+          policy === 'retain'
+            ? tagging.write(ctx, target(observed), releaseDelta(observed.tags))
+            : descriptor.destroy(ctx, observed, { snapshot: policy === 'snapshot' }),
+        ),
+      );
     },
 
     stability(ctx, observed) {

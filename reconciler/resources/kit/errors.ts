@@ -102,3 +102,18 @@ export function isGone(err: unknown, codes: readonly string[]): boolean {
   const code = errorCode(err);
   return isNotFound(err) || (code !== undefined && codes.includes(code));
 }
+
+/** unlessGone runs a delete of something that may be gone already (a route, an association): gone is success. */
+export async function unlessGone(codes: readonly string[], call: () => Promise<unknown>) {
+  try {
+    await call();
+  } catch (err) {
+    if (!isGone(err, codes)) throw err;
+  }
+}
+
+/** required returns what an AWS answer must hold, or throws saying it is missing (`CreateVpc returned no VpcId`). */
+export function required<T>(value: T | null | undefined, missing: string): T {
+  if (value === undefined || value === null || value === '') throw new Error(missing);
+  return value;
+}

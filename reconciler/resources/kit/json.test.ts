@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalJson, sameValue } from './json.ts';
+import { canonicalJson, compact, sameValue, sortingSets } from './json.ts';
 
 const sameCases: Array<{ reason: string; a: unknown; b: unknown; want: boolean }> = [
   { reason: 'key order does not matter', a: { x: 1, y: 2 }, b: { y: 2, x: 1 }, want: true },
@@ -31,4 +31,22 @@ test('canonicalJson: sorted keys at every depth', () => {
     canonicalJson({ b: { d: 1, c: 2 }, a: [{ f: 1, e: 2 }] }),
     '{"a":[{"e":2,"f":1}],"b":{"c":2,"d":1}}',
   );
+});
+
+test('compact: undefined members go, every other value stays', () => {
+  assert.deepStrictEqual(compact({ a: 1, b: undefined, c: null, d: '', e: false, f: 0 }), {
+    a: 1,
+    c: null,
+    d: '',
+    e: false,
+    f: 0,
+  });
+});
+
+test('sortingSets: the named set-like fields are sorted, the rest is left alone', () => {
+  const normalize = sortingSets<{ ids: string[]; order: string[]; gone?: string[] }>('ids', 'gone');
+  assert.deepStrictEqual(normalize({ ids: ['b', 'a'], order: ['b', 'a'] }), {
+    ids: ['a', 'b'],
+    order: ['b', 'a'],
+  });
 });

@@ -33,3 +33,23 @@ export function sortedValues<T>(values: readonly T[] | undefined): T[] {
   const key = (value: T) => (typeof value === 'string' ? `0${value}` : `1${canonicalJson(value)}`);
   return [...(values ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/**
+ * compact drops the members whose value is undefined: an observed optional property AWS left
+ * out is absent, never present as undefined (the diff and the tests tell the two apart).
+ */
+export function compact<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** sortingSets is the common `normalize`: it sorts the set-like fields (ids whose order AWS does not keep). */
+export function sortingSets<P>(...fields: (keyof P)[]): (properties: P) => P {
+  return (properties) => {
+    const sorted = { ...properties };
+    for (const field of fields) {
+      const values = properties[field];
+      if (Array.isArray(values)) sorted[field] = sortedValues(values) as P[keyof P];
+    }
+    return sorted;
+  };
+}

@@ -1,4 +1,8 @@
-import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
 import { TAG_STACK, type Tags, tagListToMap } from '../../../aws/tags.ts';
 import type { ResourceContext } from '../../types.ts';
@@ -19,6 +23,12 @@ export const logsTagging: TaggingFamily = {
     }
   },
 };
+
+/** logGroupTags reads the tags of one log group (its ARN without `:*`). */
+export async function logGroupTags(ctx: ResourceContext, arn: string): Promise<Tags> {
+  const listed = await ctx.clients.logs.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+  return listed.tags ?? {};
+}
 
 /** TAG_FILTER_MAX_VALUES is the most values one tagging API tag filter accepts. */
 const TAG_FILTER_MAX_VALUES = 20;

@@ -1,5 +1,10 @@
-import { AddTagsToResourceCommand, RemoveTagsFromResourceCommand } from '@aws-sdk/client-rds';
-import { tagMapToList } from '../../../aws/tags.ts';
+import {
+  AddTagsToResourceCommand,
+  ListTagsForResourceCommand,
+  RemoveTagsFromResourceCommand,
+} from '@aws-sdk/client-rds';
+import { type Tags, tagListToMap, tagMapToList } from '../../../aws/tags.ts';
+import type { ResourceContext } from '../../types.ts';
 import type { TaggingFamily } from './delta.ts';
 
 /** rdsTagging writes tags of RDS resources (instances, subnet groups) by ARN. */
@@ -19,3 +24,9 @@ export const rdsTagging: TaggingFamily = {
     }
   },
 };
+
+/** rdsTags reads the tags of one RDS resource by ARN (subnet groups have no batch tag read). */
+export async function rdsTags(ctx: ResourceContext, arn: string | undefined): Promise<Tags> {
+  const listed = await ctx.clients.rds.send(new ListTagsForResourceCommand({ ResourceName: arn }));
+  return tagListToMap(listed.TagList);
+}
