@@ -4,17 +4,18 @@ import {
   DeleteLogGroupCommand,
   DeleteRetentionPolicyCommand,
   DisassociateKmsKeyCommand,
-  ListTagsForResourceCommand,
   type LogGroup,
   PutRetentionPolicyCommand,
   paginateDescribeLogGroups,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { Tags } from '../aws/tags.ts';
-import { defineKind, type Live } from './kit/define-kind.ts';
+import { call, defineKind, type Live } from './kit/define-kind.ts';
+import { required } from './kit/errors.ts';
+import { compact } from './kit/json.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
-import { logsTagging, readTaggedArns } from './kit/tagging/logs.ts';
+import { logGroupTags, logsTagging, readTaggedArns } from './kit/tagging/logs.ts';
 import type { FieldRule, ResourceContext } from './types.ts';
 
 /** LogGroupProperties is a CloudWatch Logs log group as the spec and observe describe it. */
@@ -32,8 +33,6 @@ export const LOG_GROUP_FIELDS: Record<string, FieldRule> = {
   kmsKeyArn: 'update',
 };
 
-const NOT_FOUND = ['ResourceNotFoundException'];
-
 /** logGroupArn is the log group ARN without the `:*` DescribeLogGroups appends for IAM. */
 export function logGroupArn(group: Pick<LogGroup, 'arn' | 'logGroupArn'>): string {
   return group.logGroupArn ?? (group.arn ?? '').replace(/:\*$/, '');
@@ -41,32 +40,24 @@ export function logGroupArn(group: Pick<LogGroup, 'arn' | 'logGroupArn'>): strin
 
 /** observedLogGroupProperties normalizes a DescribeLogGroups entry to the desired shape. */
 export function observedLogGroupProperties(group: LogGroup): LogGroupProperties {
-  const properties: LogGroupProperties = { name: group.logGroupName ?? '' };
-  if (group.retentionInDays !== undefined) properties.retentionDays = group.retentionInDays;
-  if (group.kmsKeyId) properties.kmsKeyArn = group.kmsKeyId;
-  return properties;
+  const { logGroupName: name = '', retentionInDays: retentionDays, kmsKeyId } = group;
+  return compact({ name, retentionDays, kmsKeyArn: kmsKeyId || undefined });
 }
 
 type TaggedLogGroup = { group: LogGroup; tags: Tags };
 
 function liveLogGroup({ group, tags }: TaggedLogGroup): Live<LogGroupProperties> {
-  const name = group.logGroupName ?? '';
-  return {
-    id: name,
-    properties: observedLogGroupProperties(group),
-    tags,
-    attributes: { arn: logGroupArn(group), name },
-  };
+  const properties = observedLogGroupProperties(group);
+  const { name } = properties;
+  return { id: name, properties, tags, attributes: { arn: logGroupArn(group), name } };
 }
 
-/** describeLogGroups reads log groups (those starting with `prefix`), 50 a page. */
+/** describeLogGroups reads the log groups whose names start with `prefix` (every one without). */
 function describeLogGroups(ctx: ResourceContext, prefix?: string): Promise<LogGroup[]> {
+  const input = { logGroupNamePrefix: prefix };
   return collect(
-    paginateDescribeLogGroups(
-      { client: ctx.clients.logs, pageSize: 50 },
-      prefix ? { logGroupNamePrefix: prefix } : {},
-    ),
-    (page) => page.logGroups,
+    paginateDescribeLogGroups({ client: ctx.clients.logs }, input),
+    (p) => p.logGroups,
   );
 }
 
@@ -75,34 +66,18 @@ function allLogGroups(ctx: ResourceContext): Promise<LogGroup[]> {
   return memoized(ctx, 'logs:DescribeLogGroups', () => describeLogGroups(ctx));
 }
 
-async function tagged(ctx: ResourceContext, group: LogGroup): Promise<TaggedLogGroup> {
-  const listed = await ctx.clients.logs.send(
-    new ListTagsForResourceCommand({ resourceArn: logGroupArn(group) }),
-  );
-  return { group, tags: listed.tags ?? {} };
-}
-
-/** setRetention keeps events `days` days, or forever when undefined. */
-async function setRetention(ctx: ResourceContext, logGroupName: string, days?: number) {
-  const { logs } = ctx.clients;
-  await (days === undefined
-    ? logs.send(new DeleteRetentionPolicyCommand({ logGroupName }))
-    : logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: days })));
-}
-
 /**
- * logGroupHandler manages CloudWatch Logs log groups, identified by name (`id`), tagged at
- * creation. Observe is one tagging API read of the stacks' log groups and, when there are any,
- * one paginated DescribeLogGroups; names are unique, so a group that lost our tags is found by
- * its name in that same listing.
+ * logGroupHandler manages log groups, identified by name. Observe is one tagging API read and,
+ * when the stacks own any, one DescribeLogGroups listing, which the look-up by name shares.
  */
 export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
   kind: 'log-group',
   fields: LOG_GROUP_FIELDS,
   tagging: logsTagging,
   tagTarget: (group) => group.attributes.arn ?? '',
-  notFound: NOT_FOUND,
   alreadyExists: ['ResourceAlreadyExistsException'],
+  // CreateLogGroup takes no retention: its updater sets it
+  updateAfterCreate: true,
   iamActions: {
     read: ['tag:GetResources', 'logs:DescribeLogGroups', 'logs:ListTagsForResource'],
     write: [
@@ -127,27 +102,30 @@ export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
   toObserved: liveLogGroup,
 
   async create(ctx, desired) {
-    const { name, retentionDays, kmsKeyArn } = desired.properties;
+    const { name, kmsKeyArn } = desired.properties;
     await ctx.clients.logs.send(
       new CreateLogGroupCommand({
         logGroupName: name,
         tags: desired.tags,
-        ...(kmsKeyArn ? { kmsKeyId: kmsKeyArn } : {}),
+        kmsKeyId: kmsKeyArn || undefined,
       }),
     );
-    if (retentionDays !== undefined) await setRetention(ctx, name, retentionDays);
     const created = (await describeLogGroups(ctx, name)).find((g) => g.logGroupName === name);
-    if (!created) throw new Error(`log group ${name} is missing right after its creation`);
-    return liveLogGroup({ group: created, tags: desired.tags });
+    const group = required(created, `log group ${name} is missing right after its creation`);
+    return liveLogGroup({ group, tags: desired.tags });
   },
 
   updaters: {
-    retentionDays: (ctx, { properties }, { id }) => setRetention(ctx, id, properties.retentionDays),
-    kmsKeyArn: async ({ clients: { logs } }, { properties: { kmsKeyArn } }, { id }) => {
-      await (kmsKeyArn === undefined
-        ? logs.send(new DisassociateKmsKeyCommand({ logGroupName: id }))
-        : logs.send(new AssociateKmsKeyCommand({ logGroupName: id, kmsKeyId: kmsKeyArn })));
-    },
+    retentionDays: call(({ clients: { logs } }, { retentionDays: days }, logGroupName) =>
+      days === undefined
+        ? logs.send(new DeleteRetentionPolicyCommand({ logGroupName }))
+        : logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays: days })),
+    ),
+    kmsKeyArn: call(({ clients: { logs } }, { kmsKeyArn }, logGroupName) =>
+      kmsKeyArn === undefined
+        ? logs.send(new DisassociateKmsKeyCommand({ logGroupName }))
+        : logs.send(new AssociateKmsKeyCommand({ logGroupName, kmsKeyId: kmsKeyArn })),
+    ),
   },
 
   async destroy(ctx, observed) {
@@ -159,8 +137,7 @@ export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
       desired,
       listed: await allLogGroups(ctx),
       nameOf: (group) => group.logGroupName,
-      notFound: NOT_FOUND,
-      read: (group) => tagged(ctx, group),
+      read: async (group) => ({ group, tags: await logGroupTags(ctx, logGroupArn(group)) }),
       toObserved: liveLogGroup,
     }),
 });

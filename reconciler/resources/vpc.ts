@@ -3,18 +3,19 @@ import {
   DeleteVpcCommand,
   DescribeInternetGatewaysCommand,
   DescribeVpcAttributeCommand,
+  type DescribeVpcAttributeResult,
   ModifyVpcAttributeCommand,
   paginateDescribeVpcs,
   type Vpc,
-  type VpcAttributeName,
 } from '@aws-sdk/client-ec2';
 import { TAG_STACK, tagListToMap } from '../aws/tags.ts';
 import { defineKind } from './kit/define-kind.ts';
 import { detachInternetGateway } from './kit/detach-internet-gateway.ts';
-import { isGone } from './kit/errors.ts';
+import { required } from './kit/errors.ts';
 import { collect } from './kit/paginate.ts';
+import { readEach } from './kit/read-each.ts';
 import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
-import type { FieldRule, ResourceContext } from './types.ts';
+import type { FieldRule } from './types.ts';
 
 /** VpcProperties: the VPC's CIDR and its two DNS attributes. */
 export type VpcProperties = {
@@ -30,22 +31,23 @@ export const VPC_FIELDS: Record<keyof VpcProperties, FieldRule> = {
   enableDnsHostnames: 'update',
 };
 
-type DnsAttribute = 'enableDnsSupport' | 'enableDnsHostnames';
+/** DNS: each DNS field and its member in DescribeVpcAttribute's answer and ModifyVpcAttribute. */
+const DNS = {
+  enableDnsSupport: 'EnableDnsSupport',
+  enableDnsHostnames: 'EnableDnsHostnames',
+} as const;
+type DnsAttribute = keyof typeof DNS;
+const AWS_DEFAULTS = { enableDnsSupport: true, enableDnsHostnames: false };
 const NOT_FOUND = ['InvalidVpcID.NotFound'];
 
-/**
- * vpcHandler manages the stack's VPC. Observe is one paginated DescribeVpcs for all stacks
- * plus, per VPC, two DescribeVpcAttribute calls in parallel: EC2 returns the DNS attributes
- * only one VPC and one attribute at a time.
- */
-export const vpcHandler = defineKind<
-  VpcProperties,
-  { vpc: Vpc; dns: Record<DnsAttribute, boolean> }
->({
+/** vpcHandler manages the stack's VPC: one paginated DescribeVpcs, then two attribute reads per VPC. */
+export const vpcHandler = defineKind<VpcProperties, { vpc: Vpc; dns: DescribeVpcAttributeResult }>({
   kind: 'vpc',
   fields: VPC_FIELDS,
   tagging: ec2Tagging,
   notFound: NOT_FOUND,
+  // CreateVpc takes the CIDR only: the DNS attributes are set from AWS's defaults
+  updateAfterCreate: true,
   iamActions: {
     read: ['ec2:DescribeVpcs', 'ec2:DescribeVpcAttribute', 'ec2:DescribeInternetGateways'],
     write: [
@@ -61,58 +63,47 @@ export const vpcHandler = defineKind<
       paginateDescribeVpcs({ client: ctx.clients.ec2 }, { Filters: stackFilters(ctx) }),
       (page) => page.Vpcs,
     );
-    const read = await Promise.all(
-      vpcs.map(async (vpc) => {
-        try {
-          return { vpc, dns: await describeDns(ctx, vpc.VpcId ?? '') };
-        } catch (err) {
-          // Deleted between the two reads: it is gone, not an error.
-          if (isGone(err, NOT_FOUND)) return undefined;
-          throw err;
-        }
-      }),
-    );
-    return read.filter((live) => live !== undefined);
+    // EC2 reads the DNS attributes one VPC and one attribute at a time
+    return readEach(vpcs, NOT_FOUND, async (vpc) => {
+      const read = (Attribute: DnsAttribute) =>
+        ctx.clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpc.VpcId, Attribute }));
+      const dns = await Promise.all([read('enableDnsSupport'), read('enableDnsHostnames')]);
+      return { vpc, dns: Object.assign({}, ...dns) as DescribeVpcAttributeResult };
+    });
   },
 
   toObserved: ({ vpc, dns }) => ({
     id: vpc.VpcId ?? '',
-    properties: { cidrBlock: vpc.CidrBlock ?? '', ...dns },
+    properties: {
+      cidrBlock: vpc.CidrBlock ?? '',
+      enableDnsSupport: dns.EnableDnsSupport?.Value ?? false,
+      enableDnsHostnames: dns.EnableDnsHostnames?.Value ?? false,
+    },
     tags: tagListToMap(vpc.Tags),
     status: vpc.State === 'pending' ? 'pending' : 'ready',
     attributes: { cidrBlock: vpc.CidrBlock ?? '' },
   }),
 
   async create(ctx, desired) {
-    const { cidrBlock, enableDnsSupport, enableDnsHostnames } = desired.properties;
+    const { cidrBlock } = desired.properties;
     const created = await ctx.clients.ec2.send(
       new CreateVpcCommand({
         CidrBlock: cidrBlock,
         TagSpecifications: tagSpecifications('vpc', desired.tags),
       }),
     );
-    const vpcId = created.Vpc?.VpcId;
-    if (!vpcId) throw new Error('CreateVpc returned no VpcId');
-    // AWS defaults: DNS support on, DNS host names off.
-    if (!enableDnsSupport) await setDns(ctx, vpcId, 'enableDnsSupport', false);
-    if (enableDnsHostnames) await setDns(ctx, vpcId, 'enableDnsHostnames', true);
-    return {
-      id: vpcId,
-      properties: { ...desired.properties },
-      tags: { ...desired.tags },
-      attributes: { cidrBlock },
-    };
+    const vpcId = required(created.Vpc?.VpcId, 'CreateVpc returned no VpcId');
+    return { id: vpcId, properties: { cidrBlock, ...AWS_DEFAULTS }, attributes: { cidrBlock } };
   },
 
-  // Host names need DNS support: support is turned on first and off last.
-  async update(ctx, desired, observed, fields) {
-    const { enableDnsSupport, enableDnsHostnames } = desired.properties;
-    const support = fields.has('enableDnsSupport');
-    if (support && enableDnsSupport) await setDns(ctx, observed.id, 'enableDnsSupport', true);
-    if (fields.has('enableDnsHostnames')) {
-      await setDns(ctx, observed.id, 'enableDnsHostnames', enableDnsHostnames);
+  /** One ModifyVpcAttribute per attribute; host names need DNS support: on first, off last. */
+  async update(ctx, { properties: want }, { id: VpcId, properties: have }) {
+    const fields: DnsAttribute[] = ['enableDnsSupport', 'enableDnsHostnames'];
+    for (const field of want.enableDnsSupport ? fields : fields.reverse()) {
+      if (want[field] === have[field]) continue;
+      const input = { VpcId, [DNS[field]]: { Value: want[field] } };
+      await ctx.clients.ec2.send(new ModifyVpcAttributeCommand(input));
     }
-    if (support && !enableDnsSupport) await setDns(ctx, observed.id, 'enableDnsSupport', false);
   },
 
   /**
@@ -135,33 +126,3 @@ export const vpcHandler = defineKind<
     await ctx.clients.ec2.send(new DeleteVpcCommand({ VpcId: observed.id }));
   },
 });
-
-async function describeDns(
-  ctx: ResourceContext,
-  vpcId: string,
-): Promise<Record<DnsAttribute, boolean>> {
-  const read = (Attribute: VpcAttributeName) =>
-    ctx.clients.ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute }));
-  const [support, hostnames] = await Promise.all([
-    read('enableDnsSupport'),
-    read('enableDnsHostnames'),
-  ]);
-  return {
-    enableDnsSupport: support.EnableDnsSupport?.Value ?? false,
-    enableDnsHostnames: hostnames.EnableDnsHostnames?.Value ?? false,
-  };
-}
-
-/** setDns changes one DNS attribute: ModifyVpcAttribute takes one attribute per call. */
-async function setDns(
-  ctx: ResourceContext,
-  vpcId: string,
-  attribute: DnsAttribute,
-  value: boolean,
-): Promise<void> {
-  const input =
-    attribute === 'enableDnsSupport'
-      ? { VpcId: vpcId, EnableDnsSupport: { Value: value } }
-      : { VpcId: vpcId, EnableDnsHostnames: { Value: value } };
-  await ctx.clients.ec2.send(new ModifyVpcAttributeCommand(input));
-}
