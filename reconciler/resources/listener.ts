@@ -14,7 +14,9 @@ import {
 import { tagMapToList } from '../aws/tags.ts';
 import { defineKind } from './kit/define-kind.ts';
 import { LOAD_BALANCER_READS, taggedLoadBalancers } from './kit/elbv2-listings.ts';
-import { sameValue } from './kit/json.ts';
+import { required } from './kit/errors.ts';
+import { compact, sameValue } from './kit/json.ts';
+import { keyedDelta } from './kit/keyed-delta.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import {
@@ -96,25 +98,20 @@ export function actionInput(action: ListenerAction): Action[] {
   switch (action.type) {
     case 'forward':
       return [{ Type: 'forward', TargetGroupArn: action.targetGroupArn }];
-    case 'redirect':
-      return [
-        {
-          Type: 'redirect',
-          RedirectConfig: {
-            Protocol: action.protocol,
-            Port: action.port,
-            StatusCode: action.statusCode,
-          },
-        },
-      ];
-    case 'fixed-response':
-      return [
-        {
-          Type: 'fixed-response',
-          FixedResponseConfig: { StatusCode: action.statusCode, ContentType: action.contentType },
-        },
-      ];
+    case 'redirect': {
+      const { protocol: Protocol, port: Port, statusCode: StatusCode } = action;
+      return [{ Type: 'redirect', RedirectConfig: { Protocol, Port, StatusCode } }];
+    }
+    case 'fixed-response': {
+      const { statusCode: StatusCode, contentType: ContentType } = action;
+      return [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode, ContentType } }];
+    }
   }
+}
+
+/** firstAction is the action ELBv2 runs first (the lowest Order). */
+function firstAction(actions: readonly Action[] | undefined): Action | undefined {
+  return [...(actions ?? [])].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[0];
 }
 
 /** observedRules normalizes DescribeRules output: the default rule dropped, sorted by priority. */
@@ -125,9 +122,7 @@ export function observedRules(rules: readonly Rule[]): ListenerRule[] {
       const pathCondition = rule.Conditions?.find(
         (condition) => condition.Field === 'path-pattern',
       );
-      const forward = observedAction(
-        [...(rule.Actions ?? [])].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[0],
-      );
+      const forward = observedAction(firstAction(rule.Actions));
       return {
         priority: Number(rule.Priority),
         pathPatterns: pathCondition?.PathPatternConfig?.Values ?? pathCondition?.Values ?? [],
@@ -142,20 +137,15 @@ export function observedListenerProperties(
   listener: Listener,
   rules: readonly Rule[],
 ): ListenerProperties {
-  const defaultAction = [...(listener.DefaultActions ?? [])].sort(
-    (a, b) => (a.Order ?? 0) - (b.Order ?? 0),
-  )[0];
-  const properties: ListenerProperties = {
+  return compact({
     loadBalancerArn: listener.LoadBalancerArn ?? '',
     protocol: (listener.Protocol ?? 'HTTP') as ListenerProperties['protocol'],
     port: listener.Port ?? 0,
-    defaultAction: observedAction(defaultAction),
+    certificateArn: listener.Certificates?.[0]?.CertificateArn || undefined,
+    sslPolicy: listener.SslPolicy || undefined,
+    defaultAction: observedAction(firstAction(listener.DefaultActions)),
     rules: observedRules(rules),
-  };
-  const certificateArn = listener.Certificates?.[0]?.CertificateArn;
-  if (certificateArn) properties.certificateArn = certificateArn;
-  if (listener.SslPolicy) properties.sslPolicy = listener.SslPolicy;
-  return properties;
+  });
 }
 
 /** listenerName is the readable name of a listener (`http-80`), its address without the kind. */
@@ -175,15 +165,6 @@ const NOT_FOUND = [
   'LoadBalancerNotFound',
   'LoadBalancerNotFoundException',
 ];
-
-/** LISTENER_SETTINGS are the fields one ModifyListener call sets. */
-const LISTENER_SETTINGS = new Set([
-  'protocol',
-  'port',
-  'certificateArn',
-  'sslPolicy',
-  'defaultAction',
-]);
 
 /** listenerHandler manages ALB listeners and their path rules, identified by listener ARN. */
 export const listenerHandler = defineKind<ListenerProperties, LiveListener>({
@@ -227,14 +208,9 @@ export const listenerHandler = defineKind<ListenerProperties, LiveListener>({
     }));
   },
 
-  toObserved: (live) => {
-    const properties = observedListenerProperties(live.resource, live.rules);
-    return {
-      id: live.arn,
-      properties,
-      tags: live.tags,
-      attributes: { arn: live.arn, name: listenerName(properties.protocol, properties.port) },
-    };
+  toObserved: ({ arn, resource, rules, tags }) => {
+    const properties = observedListenerProperties(resource, rules);
+    return { id: arn, properties, tags, attributes: attributesOf(arn, properties) };
   },
 
   normalize,
@@ -249,22 +225,17 @@ export const listenerHandler = defineKind<ListenerProperties, LiveListener>({
         Tags: tagMapToList(desired.tags),
       }),
     );
-    const arn = created.Listeners?.[0]?.ListenerArn;
-    if (!arn) throw new Error('CreateListener returned no listener');
+    const arn = required(created.Listeners?.[0]?.ListenerArn, 'CreateListener returned no ARN');
     await confirmOwned(ctx, arn, desired, { adoptable: false });
     await syncRules(ctx, arn, properties.rules, []);
-    return {
-      id: arn,
-      properties,
-      tags: { ...desired.tags },
-      attributes: { arn, name: listenerName(properties.protocol, properties.port) },
-    };
+    return { id: arn, properties, attributes: attributesOf(arn, properties) };
   },
 
   /** One ModifyListener for the settings, then the rules, matched by priority. */
   async update(ctx, desired, observed, fields) {
     const want = normalize(desired.properties);
-    if ([...fields].some((field) => LISTENER_SETTINGS.has(field))) {
+    // every field but the rules (and the load balancer, which replaces) is a listener setting
+    if ([...fields].some((field) => field !== 'rules')) {
       await ctx.clients.elbv2.send(
         new ModifyListenerCommand({ ListenerArn: observed.id, ...listenerSettings(want) }),
       );
@@ -294,16 +265,25 @@ function describeRules(ctx: ResourceContext, listenerArn: string): Promise<Rule[
   );
 }
 
-function listenerSettings(properties: ListenerProperties) {
+function listenerSettings({
+  protocol,
+  port,
+  defaultAction,
+  certificateArn,
+  sslPolicy,
+}: ListenerProperties) {
   return {
-    Protocol: properties.protocol,
-    Port: properties.port,
-    DefaultActions: actionInput(properties.defaultAction),
-    ...(properties.certificateArn
-      ? { Certificates: [{ CertificateArn: properties.certificateArn }] }
-      : {}),
-    ...(properties.sslPolicy ? { SslPolicy: properties.sslPolicy } : {}),
+    Protocol: protocol,
+    Port: port,
+    DefaultActions: actionInput(defaultAction),
+    Certificates: certificateArn ? [{ CertificateArn: certificateArn }] : undefined,
+    SslPolicy: sslPolicy || undefined,
   };
+}
+
+/** attributesOf: what other resources refer to, and the readable name (`http-80`). */
+function attributesOf(arn: string, { protocol, port }: ListenerProperties) {
+  return { arn, name: listenerName(protocol, port) };
 }
 
 function ruleInput(rule: ListenerRule) {
@@ -316,37 +296,26 @@ function ruleInput(rule: ListenerRule) {
 /** syncRules makes the listener's rules equal the desired ones, matched by priority. */
 async function syncRules(
   ctx: ResourceContext,
-  listenerArn: string,
+  ListenerArn: string,
   desiredRules: readonly ListenerRule[],
   liveRules: readonly Rule[],
 ): Promise<void> {
-  const liveByPriority = new Map<number, { arn: string; rule: ListenerRule }>();
-  for (const rule of liveRules) {
+  const live = liveRules.flatMap((rule) => {
     const [normalized] = observedRules([rule]);
-    if (normalized && rule.RuleArn) {
-      liveByPriority.set(normalized.priority, { arn: rule.RuleArn, rule: normalized });
-    }
+    return normalized && rule.RuleArn ? [{ RuleArn: rule.RuleArn, rule: normalized }] : [];
+  });
+  const { add, change, remove } = keyedDelta(desiredRules, live, {
+    key: (rule) => String(rule.priority),
+    liveKey: (current) => String(current.rule.priority),
+    same: (rule, current) => sameValue(rule, current.rule),
+  });
+  const { elbv2 } = ctx.clients;
+  for (const { RuleArn } of remove) await elbv2.send(new DeleteRuleCommand({ RuleArn }));
+  for (const rule of add) {
+    const input = { ListenerArn, Priority: rule.priority, ...ruleInput(rule) };
+    await elbv2.send(new CreateRuleCommand(input));
   }
-  const wanted = new Set(desiredRules.map((rule) => rule.priority));
-  for (const [priority, live] of liveByPriority) {
-    if (!wanted.has(priority)) {
-      await ctx.clients.elbv2.send(new DeleteRuleCommand({ RuleArn: live.arn }));
-    }
-  }
-  for (const rule of desiredRules) {
-    const live = liveByPriority.get(rule.priority);
-    if (!live) {
-      await ctx.clients.elbv2.send(
-        new CreateRuleCommand({
-          ListenerArn: listenerArn,
-          Priority: rule.priority,
-          ...ruleInput(rule),
-        }),
-      );
-    } else if (!sameValue(live.rule, rule)) {
-      await ctx.clients.elbv2.send(
-        new ModifyRuleCommand({ RuleArn: live.arn, ...ruleInput(rule) }),
-      );
-    }
+  for (const { desired, live: current } of change) {
+    await elbv2.send(new ModifyRuleCommand({ RuleArn: current.RuleArn, ...ruleInput(desired) }));
   }
 }

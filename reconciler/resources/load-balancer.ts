@@ -9,9 +9,10 @@ import {
   SetSubnetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { tagMapToList } from '../aws/tags.ts';
-import { defineKind, type Live } from './kit/define-kind.ts';
+import { call, defineKind, type Live } from './kit/define-kind.ts';
 import { LOAD_BALANCER_READS, taggedLoadBalancers } from './kit/elbv2-listings.ts';
-import { sortedValues } from './kit/json.ts';
+import { required } from './kit/errors.ts';
+import { sortedValues, sortingSets } from './kit/json.ts';
 import { foundByName } from './kit/names.ts';
 import { readEach } from './kit/read-each.ts';
 import { confirmOwned, elbv2Tagging, inStacks, type Tagged } from './kit/tagging/elbv2.ts';
@@ -83,6 +84,8 @@ export const loadBalancerHandler = defineKind<LoadBalancerProperties, LiveLoadBa
   tagging: elbv2Tagging,
   notFound: NOT_FOUND,
   alreadyExists: ['DuplicateLoadBalancerName'],
+  // CreateLoadBalancer takes no attributes: the idle timeout's updater sets it
+  updateAfterCreate: true,
   iamActions: {
     read: [...LOAD_BALANCER_READS, 'elasticloadbalancing:DescribeLoadBalancerAttributes'],
     write: [
@@ -101,55 +104,45 @@ export const loadBalancerHandler = defineKind<LoadBalancerProperties, LiveLoadBa
     ),
 
   toObserved,
-  normalize,
+  normalize: sortingSets('subnets', 'securityGroups'),
 
   /** ELBv2 may answer a create with an existing load balancer of the same settings: confirm it is ours. */
   async create(ctx, desired) {
-    const properties = normalize(desired.properties);
+    const { name, type, scheme, subnets, securityGroups } = desired.properties;
     const created = await ctx.clients.elbv2.send(
       new CreateLoadBalancerCommand({
-        Name: properties.name,
-        Type: properties.type,
-        Scheme: properties.scheme,
+        Name: name,
+        Type: type,
+        Scheme: scheme,
         IpAddressType: 'ipv4',
-        Subnets: properties.subnets,
-        SecurityGroups: properties.securityGroups,
+        Subnets: subnets,
+        SecurityGroups: securityGroups,
         Tags: tagMapToList(desired.tags),
       }),
     );
-    const balancer = created.LoadBalancers?.[0];
-    if (!balancer?.LoadBalancerArn) throw new Error('CreateLoadBalancer returned no load balancer');
-    await confirmOwned(ctx, balancer.LoadBalancerArn, desired);
-    await setIdleTimeout(ctx, balancer.LoadBalancerArn, properties.idleTimeoutSeconds);
-    return {
-      id: balancer.LoadBalancerArn,
-      properties,
-      tags: { ...desired.tags },
-      status: loadBalancerStatus(balancer.State?.Code),
-      attributes: attributesOf(balancer),
-    };
+    const balancer = required(created.LoadBalancers?.[0], 'CreateLoadBalancer returned nothing');
+    const arn = required(balancer.LoadBalancerArn, 'CreateLoadBalancer returned no ARN');
+    await confirmOwned(ctx, arn, desired);
+    return toObserved({ resource: balancer, arn, tags: { ...desired.tags }, attributes: [] });
   },
 
   updaters: {
-    async subnets(ctx, desired, observed) {
-      const subnets = sortedValues(desired.properties.subnets);
-      await ctx.clients.elbv2.send(
-        new SetSubnetsCommand({ LoadBalancerArn: observed.id, Subnets: subnets }),
-      );
-      return { properties: { subnets } };
-    },
-    async securityGroups(ctx, desired, observed) {
-      const securityGroups = sortedValues(desired.properties.securityGroups);
-      await ctx.clients.elbv2.send(
-        new SetSecurityGroupsCommand({
-          LoadBalancerArn: observed.id,
-          SecurityGroups: securityGroups,
+    subnets: call((ctx, { subnets }, arn) =>
+      ctx.clients.elbv2.send(new SetSubnetsCommand({ LoadBalancerArn: arn, Subnets: subnets })),
+    ),
+    securityGroups: call((ctx, { securityGroups }, arn) =>
+      ctx.clients.elbv2.send(
+        new SetSecurityGroupsCommand({ LoadBalancerArn: arn, SecurityGroups: securityGroups }),
+      ),
+    ),
+    idleTimeoutSeconds: call((ctx, { idleTimeoutSeconds }, arn) =>
+      ctx.clients.elbv2.send(
+        new ModifyLoadBalancerAttributesCommand({
+          LoadBalancerArn: arn,
+          Attributes: [{ Key: IDLE_TIMEOUT_ATTRIBUTE, Value: String(idleTimeoutSeconds) }],
         }),
-      );
-      return { properties: { securityGroups } };
-    },
-    idleTimeoutSeconds: (ctx, desired, observed) =>
-      setIdleTimeout(ctx, observed.id, desired.properties.idleTimeoutSeconds),
+      ),
+    ),
   },
 
   /** Deletes the load balancer; its listeners go with it. */
@@ -189,14 +182,6 @@ function attributesOf(balancer: LoadBalancer): Record<string, string> {
   };
 }
 
-function normalize(properties: LoadBalancerProperties): LoadBalancerProperties {
-  return {
-    ...properties,
-    subnets: sortedValues(properties.subnets),
-    securityGroups: sortedValues(properties.securityGroups),
-  };
-}
-
 async function withAttributes(
   ctx: ResourceContext,
   entry: Tagged<LoadBalancer>,
@@ -205,13 +190,4 @@ async function withAttributes(
     new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: entry.arn }),
   );
   return { ...entry, attributes: described.Attributes ?? [] };
-}
-
-async function setIdleTimeout(ctx: ResourceContext, arn: string, seconds: number): Promise<void> {
-  await ctx.clients.elbv2.send(
-    new ModifyLoadBalancerAttributesCommand({
-      LoadBalancerArn: arn,
-      Attributes: [{ Key: IDLE_TIMEOUT_ATTRIBUTE, Value: String(seconds) }],
-    }),
-  );
 }
