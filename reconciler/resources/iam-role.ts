@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { TAG_STACK, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
-import { sameValue, sortedValues } from './kit/json.ts';
+import { compact, sortingSets } from './kit/json.ts';
+import { keyedDelta } from './kit/keyed-delta.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
@@ -77,13 +78,13 @@ export function observedRoleProperties(
   detail: RoleDetail,
   listed: Pick<Role, 'Description' | 'MaxSessionDuration'> | undefined,
 ): IamRoleProperties {
-  const inlinePolicies: Record<string, PolicyDocument> = {};
-  for (const policy of detail.RolePolicyList ?? []) {
-    if (policy.PolicyName) {
-      inlinePolicies[policy.PolicyName] = parsePolicyDocument(policy.PolicyDocument);
-    }
-  }
-  const properties: IamRoleProperties = {
+  const inlinePolicies = Object.fromEntries(
+    (detail.RolePolicyList ?? []).map((policy) => [
+      policy.PolicyName ?? '',
+      parsePolicyDocument(policy.PolicyDocument),
+    ]),
+  );
+  return compact({
     roleName: detail.RoleName ?? '',
     path: detail.Path ?? '/',
     assumeRolePolicy: parsePolicyDocument(detail.AssumeRolePolicyDocument),
@@ -92,12 +93,9 @@ export function observedRoleProperties(
       .filter((arn) => arn !== '')
       .sort(),
     inlinePolicies,
-  };
-  if (listed?.Description) properties.description = listed.Description;
-  if (listed?.MaxSessionDuration !== undefined) {
-    properties.maxSessionDuration = listed.MaxSessionDuration;
-  }
-  return properties;
+    description: listed?.Description || undefined,
+    maxSessionDuration: listed?.MaxSessionDuration,
+  });
 }
 
 type RoleLive = { detail: RoleDetail; listed?: Role | undefined };
@@ -141,47 +139,45 @@ async function listedRoles(ctx: ResourceContext): Promise<Map<string, Role>> {
 async function attachPolicies(
   iam: IAMClient,
   RoleName: string,
-  desired: IamRoleProperties,
+  desired: Pick<IamRoleProperties, 'managedPolicyArns' | 'inlinePolicies'>,
   observed: Pick<IamRoleProperties, 'managedPolicyArns' | 'inlinePolicies'>,
   fields: ReadonlySet<string>,
 ): Promise<void> {
   if (fields.has('managedPolicyArns')) {
-    const [want, have] = [new Set(desired.managedPolicyArns), new Set(observed.managedPolicyArns)];
-    for (const PolicyArn of [...want].filter((arn) => !have.has(arn))) {
+    const managed = keyedDelta(desired.managedPolicyArns, observed.managedPolicyArns);
+    for (const PolicyArn of managed.add) {
       await iam.send(new AttachRolePolicyCommand({ RoleName, PolicyArn }));
     }
-    for (const PolicyArn of [...have].filter((arn) => !want.has(arn))) {
+    for (const PolicyArn of managed.remove) {
       await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }));
     }
   }
   if (!fields.has('inlinePolicies')) return;
-  for (const [PolicyName, document] of Object.entries(desired.inlinePolicies)) {
-    if (sameValue(document, observed.inlinePolicies[PolicyName])) continue;
+  const [want, have] = [desired.inlinePolicies, observed.inlinePolicies];
+  const inline = keyedDelta(Object.entries(want), Object.entries(have), { key: ([name]) => name });
+  for (const [PolicyName, document] of [...inline.add, ...inline.change.map((c) => c.desired)]) {
     const PolicyDocument = JSON.stringify(document);
     await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName, PolicyDocument }));
   }
-  for (const PolicyName of Object.keys(observed.inlinePolicies)) {
-    if (PolicyName in desired.inlinePolicies) continue;
+  for (const [PolicyName] of inline.remove) {
     await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
   }
 }
 
 /** detachEverything removes every policy from a role as IAM lists it now, so DeleteRole cannot conflict. */
 async function detachEverything(iam: IAMClient, RoleName: string): Promise<void> {
-  const attached = await collect(
-    paginateListAttachedRolePolicies({ client: iam }, { RoleName }),
-    (page) => page.AttachedPolicies,
-  );
-  for (const { PolicyArn } of attached) {
-    await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn }));
-  }
-  const inline = await collect(
-    paginateListRolePolicies({ client: iam }, { RoleName }),
-    (page) => page.PolicyNames,
-  );
-  for (const PolicyName of inline) {
-    await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName }));
-  }
+  const [attached, inline] = await Promise.all([
+    collect(paginateListAttachedRolePolicies({ client: iam }, { RoleName }), (page) =>
+      page.AttachedPolicies?.map((policy) => policy.PolicyArn ?? ''),
+    ),
+    collect(paginateListRolePolicies({ client: iam }, { RoleName }), (page) => page.PolicyNames),
+  ]);
+  const now = {
+    managedPolicyArns: attached,
+    inlinePolicies: Object.fromEntries(inline.map((name) => [name, {}])),
+  };
+  const none = { managedPolicyArns: [], inlinePolicies: {} };
+  await attachPolicies(iam, RoleName, none, now, new Set(Object.keys(none)));
 }
 
 /**
@@ -197,6 +193,8 @@ export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
   tagging: iamRoleTagging,
   notFound: ['NoSuchEntity', 'NoSuchEntityException'],
   alreadyExists: ['EntityAlreadyExists'],
+  // CreateRole takes no policies: update attaches them
+  updateAfterCreate: true,
   iamActions: {
     read: [
       'iam:GetAccountAuthorizationDetails',
@@ -227,32 +225,24 @@ export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
 
   toObserved: liveRole,
 
-  normalize: (properties) => ({
-    ...properties,
-    managedPolicyArns: sortedValues(properties.managedPolicyArns),
-  }),
+  normalize: sortingSets('managedPolicyArns'),
 
   async create(ctx, desired) {
-    const properties = { ...desired.properties };
-    properties.managedPolicyArns = sortedValues(properties.managedPolicyArns);
-    const { roleName, description, maxSessionDuration } = properties;
+    const { roleName, path, assumeRolePolicy, description, maxSessionDuration } =
+      desired.properties;
     const created = await ctx.clients.iam.send(
       new CreateRoleCommand({
         RoleName: roleName,
-        Path: properties.path,
-        AssumeRolePolicyDocument: JSON.stringify(properties.assumeRolePolicy),
+        Path: path,
+        AssumeRolePolicyDocument: JSON.stringify(assumeRolePolicy),
         Tags: tagMapToList(desired.tags),
-        ...(description !== undefined ? { Description: description } : {}),
-        ...(maxSessionDuration !== undefined ? { MaxSessionDuration: maxSessionDuration } : {}),
+        Description: description,
+        MaxSessionDuration: maxSessionDuration,
       }),
     );
-    const none = { managedPolicyArns: [], inlinePolicies: {} };
-    const all = new Set(['managedPolicyArns', 'inlinePolicies']);
-    await attachPolicies(ctx.clients.iam, roleName, properties, none, all);
     return {
       id: roleName,
-      properties,
-      tags: { ...desired.tags },
+      properties: { ...desired.properties, managedPolicyArns: [], inlinePolicies: {} },
       attributes: { arn: created.Role?.Arn ?? '', name: roleName },
     };
   },
@@ -271,10 +261,8 @@ export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
       await ctx.clients.iam.send(
         new UpdateRoleCommand({
           RoleName,
-          ...(want.description !== undefined ? { Description: want.description } : {}),
-          ...(want.maxSessionDuration !== undefined
-            ? { MaxSessionDuration: want.maxSessionDuration }
-            : {}),
+          Description: want.description,
+          MaxSessionDuration: want.maxSessionDuration,
         }),
       );
     }
