@@ -15,8 +15,9 @@ import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { isUnknown } from '../plan/types.ts';
 import { defineKind } from './kit/define-kind.ts';
-import { isGone } from './kit/errors.ts';
-import { canonicalJson, sameValue } from './kit/json.ts';
+import { required, unlessGone } from './kit/errors.ts';
+import { canonicalJson, compact } from './kit/json.ts';
+import { keyedDelta } from './kit/keyed-delta.ts';
 import { collect } from './kit/paginate.ts';
 import { step } from './kit/step.ts';
 import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
@@ -96,11 +97,10 @@ export const routeTableHandler = defineKind<RouteTableProperties, RouteTable>({
         TagSpecifications: tagSpecifications('route-table', desired.tags),
       }),
     );
-    const routeTableId = created.RouteTable?.RouteTableId;
-    if (!routeTableId) throw new Error('CreateRouteTable returned no RouteTableId');
-    await syncRoutes(ctx, routeTableId, properties.routes, []);
-    for (const subnetId of properties.subnetIds) await associate(ctx, routeTableId, subnetId);
-    return { id: routeTableId, properties, tags: { ...desired.tags } };
+    const id = required(created.RouteTable?.RouteTableId, 'CreateRouteTable returned no id');
+    await syncRoutes(ctx, id, properties.routes, []);
+    for (const subnetId of properties.subnetIds) await associate(ctx, id, subnetId);
+    return { id, properties };
   },
 
   updaters: {
@@ -112,15 +112,13 @@ export const routeTableHandler = defineKind<RouteTableProperties, RouteTable>({
         normalizeRoutes(observed.properties.routes),
       ),
     async subnetIds(ctx, desired, observed) {
-      const current = subnetAssociations(await describeTable(ctx, observed.id));
-      const wanted = new Set(desired.properties.subnetIds);
-      for (const association of current) {
-        if (!wanted.has(association.subnetId)) await disassociate(ctx, association.associationId);
-      }
-      const associated = new Set(current.map((association) => association.subnetId));
-      for (const subnetId of normalizeSubnetIds(desired.properties.subnetIds)) {
-        if (!associated.has(subnetId)) await associate(ctx, observed.id, subnetId);
-      }
+      const associations = subnetAssociations(await describeTable(ctx, observed.id));
+      const { add, remove } = keyedDelta(desired.properties.subnetIds, associations, {
+        liveKey: (association) => association.subnetId,
+        same: () => true,
+      });
+      for (const { associationId } of remove) await disassociate(ctx, associationId);
+      for (const subnetId of add) await associate(ctx, observed.id, subnetId);
     },
   },
 
@@ -135,12 +133,13 @@ export const routeTableHandler = defineKind<RouteTableProperties, RouteTable>({
 /** normalizeRoutes drops empty targets and sorts routes by destination, so order never shows as drift. */
 export function normalizeRoutes(routes: readonly Route[]): Route[] {
   return routes
-    .map((route) => {
-      const normalized: Route = { destinationCidrBlock: route.destinationCidrBlock };
-      if (route.gatewayId) normalized.gatewayId = route.gatewayId;
-      if (route.natGatewayId) normalized.natGatewayId = route.natGatewayId;
-      return normalized;
-    })
+    .map(({ destinationCidrBlock, gatewayId, natGatewayId }) =>
+      compact({
+        destinationCidrBlock,
+        gatewayId: gatewayId || undefined,
+        natGatewayId: natGatewayId || undefined,
+      }),
+    )
     .sort((a, b) => canonicalJson(a).localeCompare(canonicalJson(b)));
 }
 
@@ -171,34 +170,28 @@ export function normalizeRouteTable(properties: RouteTableProperties): RouteTabl
  */
 export function routesFromAws(table: RouteTable): Route[] {
   const routes: Route[] = [];
-  for (const route of table.Routes ?? []) {
-    if (!route.DestinationCidrBlock) continue;
-    if (route.GatewayId === 'local' || route.Origin === 'CreateRouteTable') continue;
-    if (route.Origin === 'EnableVgwRoutePropagation') continue;
-    const converted: Route = { destinationCidrBlock: route.DestinationCidrBlock };
-    if (route.GatewayId) converted.gatewayId = route.GatewayId;
-    if (route.NatGatewayId) converted.natGatewayId = route.NatGatewayId;
-    routes.push(converted);
+  for (const { DestinationCidrBlock, GatewayId, NatGatewayId, Origin } of table.Routes ?? []) {
+    if (!DestinationCidrBlock || GatewayId === 'local' || Origin === 'CreateRouteTable') continue;
+    if (Origin === 'EnableVgwRoutePropagation') continue;
+    routes.push({
+      destinationCidrBlock: DestinationCidrBlock,
+      gatewayId: GatewayId,
+      natGatewayId: NatGatewayId,
+    });
   }
   return normalizeRoutes(routes);
 }
 
-function subnetAssociations(
-  table: RouteTable | undefined,
-): Array<{ subnetId: string; associationId: string }> {
-  return (table?.Associations ?? [])
-    .filter(
-      (association) =>
-        !association.Main &&
-        association.SubnetId &&
-        association.RouteTableAssociationId &&
-        association.AssociationState?.State !== 'disassociated' &&
-        association.AssociationState?.State !== 'disassociating',
-    )
-    .map((association) => ({
-      subnetId: association.SubnetId!,
-      associationId: association.RouteTableAssociationId!,
-    }));
+/** subnetAssociations are the table's explicit subnet associations that are not going away. */
+function subnetAssociations(table: RouteTable | undefined) {
+  return (table?.Associations ?? []).flatMap(
+    ({ Main, SubnetId, RouteTableAssociationId, ...rest }) => {
+      const state = rest.AssociationState?.State;
+      if (Main || !SubnetId || !RouteTableAssociationId) return [];
+      if (state === 'disassociated' || state === 'disassociating') return [];
+      return [{ subnetId: SubnetId, associationId: RouteTableAssociationId }];
+    },
+  );
 }
 
 /** describeTable reads one table again, for fresh association ids (a gone table is InvalidRouteTableID.NotFound). */
@@ -212,36 +205,24 @@ async function describeTable(ctx: ResourceContext, routeTableId: string) {
 /** syncRoutes creates missing routes, replaces routes whose target changed and deletes extra ones. */
 async function syncRoutes(
   ctx: ResourceContext,
-  routeTableId: string,
+  RouteTableId: string,
   desiredRoutes: readonly Route[],
   observedRoutes: readonly Route[],
 ): Promise<void> {
-  const observedByDestination = new Map(
-    observedRoutes.map((route) => [route.destinationCidrBlock, route]),
-  );
-  const desiredDestinations = new Set(desiredRoutes.map((route) => route.destinationCidrBlock));
-  for (const route of desiredRoutes) {
-    const current = observedByDestination.get(route.destinationCidrBlock);
-    const input = {
-      RouteTableId: routeTableId,
-      DestinationCidrBlock: route.destinationCidrBlock,
-      ...(route.natGatewayId
-        ? { NatGatewayId: route.natGatewayId }
-        : { GatewayId: route.gatewayId }),
-    };
-    if (!current) await ctx.clients.ec2.send(new CreateRouteCommand(input));
-    else if (!sameValue(current, route)) await ctx.clients.ec2.send(new ReplaceRouteCommand(input));
-  }
-  for (const { destinationCidrBlock } of observedRoutes) {
-    if (desiredDestinations.has(destinationCidrBlock)) continue;
-    await unlessGone(() =>
-      ctx.clients.ec2.send(
-        new DeleteRouteCommand({
-          RouteTableId: routeTableId,
-          DestinationCidrBlock: destinationCidrBlock,
-        }),
-      ),
-    );
+  const { add, change, remove } = keyedDelta(desiredRoutes, observedRoutes, {
+    key: (route) => route.destinationCidrBlock,
+  });
+  const input = ({ destinationCidrBlock, natGatewayId, gatewayId }: Route) => ({
+    RouteTableId,
+    DestinationCidrBlock: destinationCidrBlock,
+    ...(natGatewayId ? { NatGatewayId: natGatewayId } : { GatewayId: gatewayId }),
+  });
+  for (const route of add) await ctx.clients.ec2.send(new CreateRouteCommand(input(route)));
+  for (const { desired } of change)
+    await ctx.clients.ec2.send(new ReplaceRouteCommand(input(desired)));
+  for (const { destinationCidrBlock: DestinationCidrBlock } of remove) {
+    const deleting = new DeleteRouteCommand({ RouteTableId, DestinationCidrBlock });
+    await unlessGone(PART_GONE, () => ctx.clients.ec2.send(deleting));
   }
 }
 
@@ -277,17 +258,7 @@ async function associate(ctx: ResourceContext, routeTableId: string, subnetId: s
   );
 }
 
-function disassociate(ctx: ResourceContext, associationId: string) {
-  return unlessGone(() =>
-    ctx.clients.ec2.send(new DisassociateRouteTableCommand({ AssociationId: associationId })),
-  );
-}
-
-/** unlessGone runs a delete of a part of the table (a route, an association) that may be gone already. */
-async function unlessGone(call: () => Promise<unknown>): Promise<void> {
-  try {
-    await call();
-  } catch (err) {
-    if (!isGone(err, PART_GONE)) throw err;
-  }
+function disassociate(ctx: ResourceContext, AssociationId: string) {
+  const disassociating = new DisassociateRouteTableCommand({ AssociationId });
+  return unlessGone(PART_GONE, () => ctx.clients.ec2.send(disassociating));
 }
