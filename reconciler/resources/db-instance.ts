@@ -1,5 +1,6 @@
 import {
   CreateDBInstanceCommand,
+  type CreateDBInstanceCommandInput,
   type DBInstance,
   DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
@@ -10,7 +11,9 @@ import {
 import { type Tags, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import type { FieldChange } from '../plan/types.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
-import { sortedValues } from './kit/json.ts';
+import { required } from './kit/errors.ts';
+import { compact, sortedValues, sortingSets } from './kit/json.ts';
+import { keyedDelta } from './kit/keyed-delta.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
@@ -51,34 +54,41 @@ export interface DbInstanceProperties extends Record<string, unknown> {
 }
 
 /**
- * DB_INSTANCE_FIELDS: identity, engine, database name, master user name, encryption and subnet
- * group are fixed at creation (replace). engineVersion is `update` here because only a change of
- * the major version (the part before the first dot) replaces, which diff decides; allocatedStorage
- * may only grow (diff refuses a decrease). Everything else is a ModifyDBInstance with
- * ApplyImmediately; a storage type change, io1/io2 to gp2/gp3 included, is in place on AWS.
+ * FIELDS: each property's rule and the CreateDBInstance / ModifyDBInstance parameter that sets
+ * it (the subnet group, security groups and log exports are built by hand). Identity, engine,
+ * database name, master user name, encryption and subnet group are fixed at creation (replace).
+ * engineVersion is `update` here because only a change of the major version (the part before the
+ * first dot) replaces, which diff decides; allocatedStorage may only grow (diff refuses a
+ * decrease). Everything else is a ModifyDBInstance with ApplyImmediately; a storage type change,
+ * io1/io2 to gp2/gp3 included, is in place on AWS.
  */
-export const DB_INSTANCE_FIELDS: Record<keyof DbInstanceProperties, FieldRule> = {
-  identifier: 'replace',
-  engine: 'replace',
-  engineVersion: 'update',
-  instanceClass: 'update',
-  allocatedStorage: 'update',
-  maxAllocatedStorage: 'update',
-  storageType: 'update',
-  storageEncrypted: 'replace',
-  publiclyAccessible: 'update',
-  manageMasterUserPassword: 'update',
-  masterUsername: 'replace',
-  dbName: 'replace',
-  dbSubnetGroupName: 'replace',
-  vpcSecurityGroupIds: 'update',
-  multiAz: 'update',
-  backupRetentionPeriod: 'update',
-  enableCloudwatchLogsExports: 'update',
-  iamDatabaseAuthentication: 'update',
-  deletionProtection: 'update',
-  copyTagsToSnapshot: 'update',
+const FIELDS: Record<keyof DbInstanceProperties, readonly [FieldRule, string?]> = {
+  identifier: ['replace', 'DBInstanceIdentifier'],
+  engine: ['replace', 'Engine'],
+  engineVersion: ['update', 'EngineVersion'],
+  instanceClass: ['update', 'DBInstanceClass'],
+  allocatedStorage: ['update', 'AllocatedStorage'],
+  maxAllocatedStorage: ['update', 'MaxAllocatedStorage'],
+  storageType: ['update', 'StorageType'],
+  storageEncrypted: ['replace', 'StorageEncrypted'],
+  publiclyAccessible: ['update', 'PubliclyAccessible'],
+  manageMasterUserPassword: ['update', 'ManageMasterUserPassword'],
+  masterUsername: ['replace', 'MasterUsername'],
+  dbName: ['replace', 'DBName'],
+  dbSubnetGroupName: ['replace'],
+  vpcSecurityGroupIds: ['update'],
+  multiAz: ['update', 'MultiAZ'],
+  backupRetentionPeriod: ['update', 'BackupRetentionPeriod'],
+  enableCloudwatchLogsExports: ['update'],
+  iamDatabaseAuthentication: ['update', 'EnableIAMDatabaseAuthentication'],
+  deletionProtection: ['update', 'DeletionProtection'],
+  copyTagsToSnapshot: ['update', 'CopyTagsToSnapshot'],
 };
+
+/** DB_INSTANCE_FIELDS: the rule of each property (see FIELDS). */
+export const DB_INSTANCE_FIELDS: Record<keyof DbInstanceProperties, FieldRule> = Object.fromEntries(
+  Object.entries(FIELDS).map(([field, [rule]]) => [field, rule]),
+);
 
 /** PENDING_STATUSES are the DBInstanceStatus values of RDS work in progress. */
 const PENDING_STATUSES = new Set(
@@ -121,7 +131,7 @@ export function dbInstanceVerdict(instance: ObservedResource<DbInstancePropertie
 
 /** normalizeDbInstance turns a described instance into DbInstanceProperties. */
 export function normalizeDbInstance(instance: DBInstance): DbInstanceProperties {
-  const properties: DbInstanceProperties = {
+  return compact({
     identifier: instance.DBInstanceIdentifier ?? '',
     engine: instance.Engine ?? '',
     engineVersion: instance.EngineVersion ?? '',
@@ -145,25 +155,20 @@ export function normalizeDbInstance(instance: DBInstance): DbInstanceProperties 
     iamDatabaseAuthentication: instance.IAMDatabaseAuthenticationEnabled ?? false,
     deletionProtection: instance.DeletionProtection ?? false,
     copyTagsToSnapshot: instance.CopyTagsToSnapshot ?? false,
-  };
-  if (instance.MaxAllocatedStorage !== undefined) {
-    properties.maxAllocatedStorage = instance.MaxAllocatedStorage;
-  }
-  return properties;
+    maxAllocatedStorage: instance.MaxAllocatedStorage,
+  });
 }
 
 /** attributesOf: what other resources refer to (the endpoint, the managed master secret). */
 function attributesOf(instance: DBInstance): Record<string, string> {
-  const attributes: Record<string, string> = {
+  const port = instance.Endpoint?.Port;
+  return compact({
     arn: instance.DBInstanceArn ?? '',
     identifier: instance.DBInstanceIdentifier ?? '',
-  };
-  if (instance.Endpoint?.Address) attributes.endpoint = instance.Endpoint.Address;
-  if (instance.Endpoint?.Port !== undefined) attributes.port = String(instance.Endpoint.Port);
-  if (instance.MasterUserSecret?.SecretArn) {
-    attributes.masterUserSecretArn = instance.MasterUserSecret.SecretArn;
-  }
-  return attributes;
+    endpoint: instance.Endpoint?.Address || undefined,
+    port: port === undefined ? undefined : String(port),
+    masterUserSecretArn: instance.MasterUserSecret?.SecretArn || undefined,
+  }) as Record<string, string>;
 }
 
 function liveInstance(instance: DBInstance, tags: Tags): Live<DbInstanceProperties> {
@@ -231,17 +236,9 @@ export function diffAllocatedStorage(
       `cannot shrink db instance ${identifier} storage from ${observed} to ${desired} GiB: RDS storage can only grow`,
     );
   }
+  const change = { path: 'allocatedStorage', before: observed, after: desired, sensitive: false };
   const reason = `allocated storage grows ${observed} -> ${desired} GiB in place`;
-  return [
-    {
-      path: 'allocatedStorage',
-      before: observed,
-      after: desired,
-      forcesReplacement: false,
-      sensitive: false,
-      reason,
-    },
-  ];
+  return [{ ...change, forcesReplacement: false, reason }];
 }
 
 function replacementReason(change: FieldChange): ExplainedFieldChange {
@@ -258,21 +255,15 @@ export function finalSnapshotIdentifier(identifier: string, now = new Date()): s
   return `${identifier}-final-${now.toISOString().slice(0, 19).replace(/[-T:]/g, '')}`;
 }
 
-/** MODIFIED maps each in-place field to the ModifyDBInstance parameter that sets it. */
-const MODIFIED: Partial<Record<keyof DbInstanceProperties, keyof ModifyDBInstanceCommandInput>> = {
-  engineVersion: 'EngineVersion',
-  instanceClass: 'DBInstanceClass',
-  allocatedStorage: 'AllocatedStorage',
-  maxAllocatedStorage: 'MaxAllocatedStorage',
-  storageType: 'StorageType',
-  publiclyAccessible: 'PubliclyAccessible',
-  manageMasterUserPassword: 'ManageMasterUserPassword',
-  multiAz: 'MultiAZ',
-  backupRetentionPeriod: 'BackupRetentionPeriod',
-  iamDatabaseAuthentication: 'EnableIAMDatabaseAuthentication',
-  deletionProtection: 'DeletionProtection',
-  copyTagsToSnapshot: 'CopyTagsToSnapshot',
-};
+/** parameters sets the API parameters of `fields` (those FIELDS names one for) to their desired values. */
+function parameters(properties: DbInstanceProperties, fields: Iterable<string>) {
+  const input: Record<string, unknown> = {};
+  for (const field of fields) {
+    const parameter = FIELDS[field]?.[1];
+    if (parameter) input[parameter] = properties[field];
+  }
+  return input;
+}
 
 function securityGroups(properties: DbInstanceProperties): string[] {
   return properties.vpcSecurityGroupIds.map((group) => resolved(group, 'security group'));
@@ -284,19 +275,19 @@ function modifyInput(
   fields: ReadonlySet<string>,
 ): ModifyDBInstanceCommandInput {
   const input: ModifyDBInstanceCommandInput = {
+    ...parameters(desired, fields),
     DBInstanceIdentifier: observed.identifier,
     ApplyImmediately: true,
   };
-  for (const [field, parameter] of Object.entries(MODIFIED)) {
-    if (parameter && fields.has(field)) Object.assign(input, { [parameter]: desired[field] });
-  }
   if (fields.has('vpcSecurityGroupIds')) input.VpcSecurityGroupIds = securityGroups(desired);
   if (fields.has('enableCloudwatchLogsExports')) {
-    const wanted = new Set(desired.enableCloudwatchLogsExports);
-    const present = new Set(observed.enableCloudwatchLogsExports);
+    const { add, remove } = keyedDelta(
+      desired.enableCloudwatchLogsExports,
+      observed.enableCloudwatchLogsExports,
+    );
     input.CloudwatchLogsExportConfiguration = {
-      EnableLogTypes: [...wanted].filter((type) => !present.has(type)).sort(),
-      DisableLogTypes: [...present].filter((type) => !wanted.has(type)).sort(),
+      EnableLogTypes: add.sort(),
+      DisableLogTypes: remove.sort(),
     };
   }
   return input;
@@ -341,11 +332,7 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
 
   toObserved: (instance) => liveInstance(instance, tagListToMap(instance.TagList)),
 
-  normalize: (properties) => ({
-    ...properties,
-    vpcSecurityGroupIds: sortedValues(properties.vpcSecurityGroupIds),
-    enableCloudwatchLogsExports: sortedValues(properties.enableCloudwatchLogsExports),
-  }),
+  normalize: sortingSets('vpcSecurityGroupIds', 'enableCloudwatchLogsExports'),
 
   explain(changes, desired, observed): FieldChange[] {
     const generic = changes.filter(
@@ -364,35 +351,18 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
   },
 
   async create(ctx, desired) {
-    const properties = desired.properties;
-    const output = await ctx.clients.rds.send(
-      new CreateDBInstanceCommand({
-        DBInstanceIdentifier: properties.identifier,
-        Engine: properties.engine,
-        EngineVersion: properties.engineVersion,
-        DBInstanceClass: properties.instanceClass,
-        AllocatedStorage: properties.allocatedStorage,
-        MaxAllocatedStorage: properties.maxAllocatedStorage,
-        StorageType: properties.storageType,
-        StorageEncrypted: properties.storageEncrypted,
-        PubliclyAccessible: properties.publiclyAccessible,
-        ManageMasterUserPassword: properties.manageMasterUserPassword,
-        MasterUsername: properties.masterUsername,
-        DBName: properties.dbName,
-        DBSubnetGroupName: resolved(properties.dbSubnetGroupName, 'dbSubnetGroupName'),
-        VpcSecurityGroupIds: securityGroups(properties),
-        MultiAZ: properties.multiAz,
-        BackupRetentionPeriod: properties.backupRetentionPeriod,
-        EnableCloudwatchLogsExports: properties.enableCloudwatchLogsExports,
-        EnableIAMDatabaseAuthentication: properties.iamDatabaseAuthentication,
-        DeletionProtection: properties.deletionProtection,
-        CopyTagsToSnapshot: properties.copyTagsToSnapshot,
-        AutoMinorVersionUpgrade: true,
-        Tags: tagMapToList(desired.tags),
-      }),
-    );
-    if (!output.DBInstance) throw new Error('CreateDBInstance returned no instance');
-    return liveInstance(output.DBInstance, { ...desired.tags });
+    const { properties } = desired;
+    const input = {
+      ...parameters(properties, Object.keys(FIELDS)),
+      DBSubnetGroupName: resolved(properties.dbSubnetGroupName, 'dbSubnetGroupName'),
+      VpcSecurityGroupIds: securityGroups(properties),
+      EnableCloudwatchLogsExports: properties.enableCloudwatchLogsExports,
+      AutoMinorVersionUpgrade: true,
+      Tags: tagMapToList(desired.tags),
+    } as CreateDBInstanceCommandInput;
+    const output = await ctx.clients.rds.send(new CreateDBInstanceCommand(input));
+    const instance = required(output.DBInstance, 'CreateDBInstance returned no instance');
+    return liveInstance(instance, { ...desired.tags });
   },
 
   async update(ctx, desired, observed, fields) {
@@ -423,15 +393,13 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
       );
     }
     await ctx.clients.rds.send(
-      new DeleteDBInstanceCommand(
-        snapshot
-          ? {
-              DBInstanceIdentifier,
-              SkipFinalSnapshot: false,
-              FinalDBSnapshotIdentifier: finalSnapshotIdentifier(DBInstanceIdentifier),
-            }
-          : { DBInstanceIdentifier, SkipFinalSnapshot: true },
-      ),
+      new DeleteDBInstanceCommand({
+        DBInstanceIdentifier,
+        SkipFinalSnapshot: !snapshot,
+        FinalDBSnapshotIdentifier: snapshot
+          ? finalSnapshotIdentifier(DBInstanceIdentifier)
+          : undefined,
+      }),
     );
   },
 

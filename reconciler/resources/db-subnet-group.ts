@@ -2,19 +2,19 @@ import {
   CreateDBSubnetGroupCommand,
   type DBSubnetGroup,
   DeleteDBSubnetGroupCommand,
-  ListTagsForResourceCommand,
   ModifyDBSubnetGroupCommand,
   paginateDescribeDBSubnetGroups,
 } from '@aws-sdk/client-rds';
-import { type Tags, tagListToMap, tagMapToList } from '../aws/tags.ts';
-import { defineKind, type Live } from './kit/define-kind.ts';
-import { sortedValues } from './kit/json.ts';
+import { type Tags, tagMapToList } from '../aws/tags.ts';
+import { call, defineKind, type Live } from './kit/define-kind.ts';
+import { required } from './kit/errors.ts';
+import { sortedValues, sortingSets } from './kit/json.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
-import { rdsTagging } from './kit/tagging/rds.ts';
+import { rdsTagging, rdsTags } from './kit/tagging/rds.ts';
 import type { FieldRule, Ref, ResourceContext } from './types.ts';
 
 /** DbSubnetGroupProperties: the group name (`<stack>-db`), its description and the private subnets. */
@@ -33,7 +33,9 @@ export const DB_SUBNET_GROUP_FIELDS: Record<keyof DbSubnetGroupProperties, Field
 
 const NOT_FOUND = ['DBSubnetGroupNotFoundFault'];
 
-function liveGroup(group: DBSubnetGroup, tags: Tags): Live<DbSubnetGroupProperties> {
+type TaggedGroup = { group: DBSubnetGroup; tags: Tags };
+
+function liveGroup({ group, tags }: TaggedGroup): Live<DbSubnetGroupProperties> {
   const name = group.DBSubnetGroupName ?? '';
   return {
     id: name,
@@ -57,10 +59,7 @@ function subnetIds(properties: DbSubnetGroupProperties): string[] {
  * so observe is one paginated DescribeDBSubnetGroups plus one ListTagsForResource per group named
  * `<stack>-...` of a stack in scope (one per stack in practice).
  */
-export const dbSubnetGroupHandler = defineKind<
-  DbSubnetGroupProperties,
-  { group: DBSubnetGroup; tags: Tags }
->({
+export const dbSubnetGroupHandler = defineKind<DbSubnetGroupProperties, TaggedGroup>({
   kind: 'db-subnet-group',
   fields: DB_SUBNET_GROUP_FIELDS,
   after: ['subnet'],
@@ -80,9 +79,9 @@ export const dbSubnetGroupHandler = defineKind<
     return readEach(candidates, NOT_FOUND, (group) => withTags(ctx, group));
   },
 
-  toObserved: ({ group, tags }) => liveGroup(group, tags),
+  toObserved: liveGroup,
 
-  normalize: (properties) => ({ ...properties, subnetIds: sortedValues(properties.subnetIds) }),
+  normalize: sortingSets('subnetIds'),
 
   async create(ctx, desired) {
     const output = await ctx.clients.rds.send(
@@ -93,20 +92,20 @@ export const dbSubnetGroupHandler = defineKind<
         Tags: tagMapToList(desired.tags),
       }),
     );
-    if (!output.DBSubnetGroup) throw new Error('CreateDBSubnetGroup returned no group');
-    return liveGroup(output.DBSubnetGroup, { ...desired.tags });
+    const group = required(output.DBSubnetGroup, 'CreateDBSubnetGroup returned no group');
+    return liveGroup({ group, tags: { ...desired.tags } });
   },
 
-  /** update: one ModifyDBSubnetGroup sets the description and the subnets together. */
-  async update(ctx, desired, observed) {
-    await ctx.clients.rds.send(
+  /** One ModifyDBSubnetGroup sets the description and the subnets together. */
+  update: call((ctx, properties, name) =>
+    ctx.clients.rds.send(
       new ModifyDBSubnetGroupCommand({
-        DBSubnetGroupName: observed.id,
-        DBSubnetGroupDescription: desired.properties.description,
-        SubnetIds: subnetIds(desired.properties),
+        DBSubnetGroupName: name,
+        DBSubnetGroupDescription: properties.description,
+        SubnetIds: subnetIds(properties),
       }),
-    );
-  },
+    ),
+  ),
 
   async destroy(ctx, observed) {
     await ctx.clients.rds.send(new DeleteDBSubnetGroupCommand({ DBSubnetGroupName: observed.id }));
@@ -120,7 +119,7 @@ export const dbSubnetGroupHandler = defineKind<
       nameOf: (group) => group.DBSubnetGroupName,
       notFound: NOT_FOUND,
       read: (group) => withTags(ctx, group),
-      toObserved: ({ group, tags }) => liveGroup(group, tags),
+      toObserved: liveGroup,
     }),
 });
 
@@ -134,9 +133,6 @@ function allGroups(ctx: ResourceContext): Promise<DBSubnetGroup[]> {
   );
 }
 
-async function withTags(ctx: ResourceContext, group: DBSubnetGroup) {
-  const listed = await ctx.clients.rds.send(
-    new ListTagsForResourceCommand({ ResourceName: group.DBSubnetGroupArn }),
-  );
-  return { group, tags: tagListToMap(listed.TagList) };
+async function withTags(ctx: ResourceContext, group: DBSubnetGroup): Promise<TaggedGroup> {
+  return { group, tags: await rdsTags(ctx, group.DBSubnetGroupArn) };
 }
