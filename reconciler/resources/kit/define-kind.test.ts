@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AwsClients } from '../../aws/clients.ts';
 import { managementTags } from '../../aws/tags.ts';
-import type { DeletionPolicy, ObservedResource, ResourceContext } from '../types.ts';
+import type {
+  DeletionPolicy,
+  DesiredResource,
+  ObservedResource,
+  ResourceContext,
+} from '../types.ts';
 import { defineKind } from './define-kind.ts';
 import { ResourceError } from './errors.ts';
 import type { TagDelta, TaggingFamily } from './tagging/delta.ts';
@@ -43,6 +48,19 @@ const ctx = {
   stacks: ['s'],
   log: console,
 } as unknown as ResourceContext;
+/** desiredThing is the desired `thing.a` of stack `s`, tagged as ours. */
+function desiredThing<P>(properties: P): DesiredResource<P> {
+  return {
+    address: 'thing.a',
+    kind: 'thing',
+    stack: 's',
+    region: 'us-west-2',
+    properties,
+    tags: managementTags('s', 'thing.a'),
+    dependsOn: [],
+    deletionPolicy: 'delete',
+  };
+}
 const observed: ObservedResource<{ name: string }> = {
   address: 'thing.a',
   kind: 'thing',
@@ -164,16 +182,7 @@ test('errors of a kind are typed: kind, address, operation, AWS code, dispositio
 
 test('a create AWS refuses because the name is taken: ours is claimed, anyone else is refused', async () => {
   type Sized = { name: string; size: number };
-  const desired = {
-    address: 'thing.a',
-    kind: 'thing',
-    stack: 's',
-    region: 'us-west-2',
-    properties: { name: 'a', size: 2 },
-    tags: managementTags('s', 'thing.a'),
-    dependsOn: [],
-    deletionPolicy: 'delete' as const,
-  };
+  const desired = desiredThing<Sized>({ name: 'a', size: 2 });
   const taken = Object.assign(new Error('name taken'), { name: 'ThingAlreadyExists' });
   const holder = (properties: Sized, tags = desired.tags) => ({
     id: 'id-old',
@@ -384,16 +393,7 @@ test('updateAfterCreate: the updaters set what the create call did not', async (
       },
       destroy: async () => {},
     });
-    const created = await handler.create(ctx, {
-      address: 'thing.a',
-      kind: 'thing',
-      stack: 's',
-      region: 'us-west-2',
-      properties: { name: 'a', size: 2 },
-      tags: managementTags('s', 'thing.a'),
-      dependsOn: [],
-      deletionPolicy: 'delete',
-    });
+    const created = await handler.create(ctx, desiredThing({ name: 'a', size: 2 }));
     assert.deepStrictEqual(created.properties, want, reason);
     assert.deepStrictEqual(calls, wantCalls, reason);
   }
