@@ -5,7 +5,6 @@
  * converges with an empty replan.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,10 +21,10 @@ import { hasChangesIn } from '../reconciler/plan/summary.ts';
 import type { ResourceChange } from '../reconciler/plan/types.ts';
 import { loadStacks } from '../reconciler/spec/load-stacks.ts';
 import type { Stack } from '../reconciler/spec/types.generated.ts';
+import { runCli } from './helpers/cli.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 const SPEC = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
-const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const DATABASE_GROUP = addresses.databaseSecurityGroup();
 const API_LOGS = addresses.logGroup('/scalable-logging/api');
 
@@ -44,25 +43,6 @@ after(async () => {
   clients?.destroy();
   await moto?.stop();
 });
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      env: { ...process.env, AWS_ENDPOINT_URL: moto.endpoint, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function databaseGroups() {
   const described = await clients.ec2.send(
@@ -144,10 +124,14 @@ test('removed ownership tags: not owned, never duplicated, adopted, converged', 
   assert.equal((await databaseGroups()).length, 1, 'no second database security group');
   assert.equal((await apiLogGroups()).length, 1, 'no second log group');
 
-  const wrongId = await runCli(['adopt', SPEC, DATABASE_GROUP, 'sg-00000000']);
+  const wrongId = await runCli(['adopt', SPEC, DATABASE_GROUP, 'sg-00000000'], {
+    AWS_ENDPOINT_URL: moto.endpoint,
+  });
   assert.equal(wrongId.code, 1);
   assert.match(wrongId.stderr, new RegExp(`is ${group.GroupId}, not sg-00000000`));
-  const adoptedGroup = await runCli(['adopt', SPEC, DATABASE_GROUP, group.GroupId]);
+  const adoptedGroup = await runCli(['adopt', SPEC, DATABASE_GROUP, group.GroupId], {
+    AWS_ENDPOINT_URL: moto.endpoint,
+  });
   assert.equal(adoptedGroup.code, 0, adoptedGroup.stderr);
   assert.match(
     adoptedGroup.stdout,

@@ -4,23 +4,21 @@
  * and the observe cost (`--stats`) is fixed per kind: ten stacks cost what one costs.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CallStats, createClients } from '../reconciler/aws/clients.ts';
 import { managementTags } from '../reconciler/aws/tags.ts';
 import { DEFAULT_WAIT_TIMEOUT_MS, durationOption } from '../reconciler/commands/apply.ts';
 import { silentLogger } from '../reconciler/engine/reconcile.ts';
 import { taskDefinitionHandler } from '../reconciler/resources/task-definition.ts';
+import { runCli } from './helpers/cli.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 /** FAMILIES is the task definition family listing: one paginated read for all stacks. */
 const FAMILIES = 'ecs ListTaskDefinitionFamilies ok';
-const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 
 function networkSpec(name: string): string {
   return `name: ${name}
@@ -37,31 +35,6 @@ logGroups:
   - name: /${name}/app
     retentionDays: 7
 `;
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** callTable parses the `--stats` table from stderr into `service operation outcome` -> count. */

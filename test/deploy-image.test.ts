@@ -5,7 +5,6 @@
  * update. `apply --wait` waits for the rollout, and reports one that does not settle in time.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,38 +15,13 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { createClients } from '../reconciler/aws/clients.ts';
+import { runCli } from './helpers/cli.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
-const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const reference = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
 /** The api's image: the stack's own repository, scalable-logging/api, at the tag the spec names. */
 const REPOSITORY_URI = '123456789012.dkr.ecr.us-west-2.amazonaws.com/scalable-logging/api';
 const TAG_LINE = 'tag: 1.0.0 #';
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 interface JsonPlan {
   stacks: {

@@ -6,7 +6,6 @@
  * new group; destroy removes everything in order and leaves nothing owned.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,41 +31,16 @@ import { DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balanc
 import { RemoveRoleFromInstanceProfileCommand } from '@aws-sdk/client-iam';
 import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
 import { TAG_STACK } from '../reconciler/aws/tags.ts';
+import { runCli } from './helpers/cli.ts';
 import { taggedResources } from './helpers/count-by-tag.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
-const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const spec = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
 const STACK = 'scalable-logging';
 const GROUP = `${STACK}-capacity`;
 const PROVIDER = `${STACK}-ec2`;
 /** RESOURCES is the number of resources of the EC2 reference stack. */
 const RESOURCES = 34;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function expectExit(args: string[], code: number): Promise<string> {
   const result = await runCli(args);
