@@ -10,6 +10,7 @@ import {
   type ResourceChange,
   type StackPlan,
 } from '../plan/types.ts';
+import { adoptCommand } from '../resources/kit/owned.ts';
 import type {
   DeletionPolicy,
   DesiredResource,
@@ -19,7 +20,7 @@ import type {
 import type { Stack } from '../spec/types.generated.ts';
 import type { ObservedIndex } from './observe.ts';
 import { planLookup, resolveRefs } from './refs.ts';
-import { adoptCommand, type UnownedIndex } from './unowned.ts';
+import type { UnownedIndex } from './unowned.ts';
 
 /**
  * PlannedChange is one ResourceChange together with what apply needs to carry it out:

@@ -73,8 +73,3 @@ export async function findUnowned(
   }
   return index;
 }
-
-/** adoptCommand is the command line that takes over a resource that is not owned. */
-export function adoptCommand(stack: string, address: string, id: string): string {
-  return `reconciler adopt --stack ${stack} ${address} ${id}`;
-}
