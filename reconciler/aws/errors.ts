@@ -11,34 +11,14 @@ export function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * NOT_FOUND_CODES are the codes that mean "not found" whatever the service; each kind lists its
+ * own in its descriptor's `notFound` (the kit checks both).
+ */
 const NOT_FOUND_CODES = new Set([
   'ResourceNotFoundException',
   'NoSuchEntity',
   'NoSuchEntityException',
-  'InvalidVpcID.NotFound',
-  'InvalidSubnetID.NotFound',
-  'InvalidInternetGatewayID.NotFound',
-  'InvalidAllocationID.NotFound',
-  'InvalidNatGatewayID.NotFound',
-  'NatGatewayNotFound',
-  'InvalidRouteTableID.NotFound',
-  'InvalidRoute.NotFound',
-  'InvalidAssociationID.NotFound',
-  'InvalidGroup.NotFound',
-  'InvalidPermission.NotFound',
-  'LoadBalancerNotFound',
-  'LoadBalancerNotFoundException',
-  'TargetGroupNotFound',
-  'TargetGroupNotFoundException',
-  'ListenerNotFound',
-  'ListenerNotFoundException',
-  'RuleNotFound',
-  'ClusterNotFoundException',
-  'ServiceNotFoundException',
-  'DBInstanceNotFound',
-  'DBInstanceNotFoundFault',
-  'DBSubnetGroupNotFoundFault',
-  'DBSnapshotNotFound',
 ]);
 
 /** isNotFound tells whether an SDK error means the resource does not exist. */

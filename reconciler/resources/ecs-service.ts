@@ -159,7 +159,8 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
     'capacity-provider',
   ],
   tagging: ecsTagging,
-  notFound: ['ServiceNotFoundException', 'ServiceNotActiveException'],
+  // a service of a cluster already gone is gone too
+  notFound: ['ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException'],
   iamActions: {
     read: [
       'ecs:ListClusters',
