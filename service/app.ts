@@ -2,10 +2,10 @@
  * createApp wires the Express app from its dependencies without listening, so tests drive it
  * on an ephemeral port and main.ts owns the process concerns (listen, signals, shutdown).
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from './db.ts';
-import { errorHandler, notFoundHandler } from './errors.ts';
+import { errorHandler, methodNotAllowed, notFoundHandler } from './errors.ts';
 import { Limiter } from './limiter.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -48,6 +48,14 @@ export function createApp(deps: AppDeps): ServiceApp {
   app.set('etag', false);
 
   app.use(requestLog({ logger: deps.logger, metrics, isShuttingDown }));
+  // each path's methods, so the same path asked with another one is a 405 naming them
+  const allowed = new Map<string, Set<string>>();
+  const route = (method: 'get' | 'post', path: string, handler: RequestHandler) => {
+    app[method](path, handler);
+    const methods = allowed.get(path) ?? new Set<string>();
+    for (const name of method === 'get' ? ['GET', 'HEAD'] : ['POST']) methods.add(name);
+    allowed.set(path, methods);
+  };
   // no global RequestContext: the routes below run SQL on the pool and would only pay for an
   // identity map they never use
 
@@ -62,21 +70,22 @@ export function createApp(deps: AppDeps): ServiceApp {
   });
   // OTLP's standard path takes protobuf, which the native format never is; JSON stays native
   // here (OTLP/JSON shares its content type) and goes to /v1/otlp/logs
-  app.post('/v1/logs', (req, res, next) =>
+  route('post', '/v1/logs', (req, res, next) =>
     otlpEncodingOf(req.headers['content-type']) === 'protobuf'
       ? otlpIngest(req, res, next)
       : nativeIngest(req, res, next),
   );
-  app.get('/v1/logs', listLogs({ db: deps.db, limiter }));
-  app.post('/v1/otlp/logs', otlpIngest);
-  app.get('/v1/logs/stats', logStats({ db: deps.db, limiter }));
-  app.get('/v1/services', listServicesRoute({ db: deps.db, limiter }));
-  app.get('/healthz', healthz());
-  app.get('/readyz', readyz({ db: deps.db, isShuttingDown }));
-  app.get('/metrics', metricsRoute(metrics));
-  app.get('/openapi.json', (_req, res) => {
+  route('get', '/v1/logs', listLogs({ db: deps.db, limiter }));
+  route('post', '/v1/otlp/logs', otlpIngest);
+  route('get', '/v1/logs/stats', logStats({ db: deps.db, limiter }));
+  route('get', '/v1/services', listServicesRoute({ db: deps.db, limiter }));
+  route('get', '/healthz', healthz());
+  route('get', '/readyz', readyz({ db: deps.db, isShuttingDown }));
+  route('get', '/metrics', metricsRoute(metrics));
+  route('get', '/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  for (const [path, methods] of allowed) app.all(path, methodNotAllowed([...methods].sort()));
   // the page's files last: only requests no route matched reach the file system
   app.use(explorer(deps.logger));
   app.use(notFoundHandler);

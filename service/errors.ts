@@ -79,6 +79,23 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/** methodNotAllowed answers a known path asked with a method it does not take. */
+export function methodNotAllowed(methods: string[]): RequestHandler {
+  const allow = methods.join(', ');
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') {
+      res.set('Allow', allow).status(204).end();
+      return;
+    }
+    next(
+      new HttpError(405, 'method_not_allowed', `${req.path} does not take ${req.method}`, {
+        details: { allowed: methods },
+        headers: { Allow: allow },
+      }),
+    );
+  };
+}
+
 /**
  * toHttpError classifies any thrown value: an HttpError as it is, a lost database as 503, and
  * anything else as a 500 that is logged with its stack (the client never sees it).

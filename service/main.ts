@@ -5,12 +5,12 @@
  * Requests are acknowledged only after commit, so no acknowledged event is lost.
  */
 import { once } from 'node:events';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { resolveDatabase } from './database-config.ts';
 import { openDatabase } from './db.ts';
+import { createHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
 import { startRetention } from './retention.ts';
 
@@ -40,10 +40,7 @@ async function main(): Promise<void> {
     queueLimit: config.queueLimit,
     isShuttingDown: () => shuttingDown,
   });
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 60_000;
+  const server = createHttpServer(app);
   server.listen(config.port);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

@@ -1,16 +1,36 @@
 /**
  * Reads and decodes the body of POST /v1/logs without body-parser, so every failure has its own
  * status: 415 for a content type other than JSON or NDJSON in UTF-8 or an encoding other than
- * gzip, 413 past the byte limit (checked on Content-Length before reading, while reading, and
- * again after gunzip), 400 for bytes that are not gzip, not UTF-8 or not JSON.
+ * gzip or deflate, 413 past the byte limit (checked on Content-Length before reading, while
+ * reading, and again while inflating: a small bomb stops at the limit), 400 for bytes that are not
+ * what their encoding says, not UTF-8 or not JSON.
  */
 import { isUtf8 } from 'node:buffer';
 import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import type { Request } from 'express';
 import { HttpError } from './errors.ts';
 
-const gunzipAsync = promisify(gunzip);
+const inflaters = {
+  gzip: promisify(gunzip),
+  // HTTP's deflate is the zlib format; some clients send the raw stream, told by its header
+  deflate: (bytes: Buffer, options: { maxOutputLength: number }) =>
+    isZlibHeader(bytes)
+      ? promisify(inflate)(bytes, options)
+      : promisify(inflateRaw)(bytes, options),
+};
+
+/** isZlibHeader tells the two-byte zlib header (method 8, checksum a multiple of 31). */
+function isZlibHeader(bytes: Buffer): boolean {
+  return bytes.length >= 2 && (bytes[0]! & 0x0f) === 8 && (bytes[0]! * 256 + bytes[1]!) % 31 === 0;
+}
+
+const encodings: Record<string, keyof typeof inflaters | 'identity'> = {
+  gzip: 'gzip',
+  'x-gzip': 'gzip',
+  deflate: 'deflate',
+  identity: 'identity',
+};
 
 /** maxBatchEvents is the largest batch accepted in one request. */
 export const maxBatchEvents = 1000;
@@ -37,25 +57,25 @@ const tooLarge = (limit: number) =>
   });
 
 /**
- * readBody reads the body, gunzipped when Content-Encoding says gzip; limit bounds the bytes
- * received and the bytes they inflate to.
+ * readBody reads the body, inflated when Content-Encoding says gzip or deflate; limit bounds
+ * the bytes received and the bytes they inflate to.
  */
 export async function readBody(req: Request, limit: number): Promise<Buffer> {
-  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
-  const gzipped = encoding === 'gzip' || encoding === 'x-gzip';
-  if (encoding && !gzipped && encoding !== 'identity') {
+  const given = req.headers['content-encoding']?.trim().toLowerCase();
+  const encoding = given ? encodings[given] : 'identity';
+  if (!encoding) {
     req.resume();
-    throw new HttpError(415, 'unsupported_encoding', `cannot accept Content-Encoding ${encoding}`, {
-      details: { accepted: ['gzip', 'identity'] },
+    throw new HttpError(415, 'unsupported_encoding', `cannot accept Content-Encoding ${given}`, {
+      details: { accepted: ['gzip', 'deflate', 'identity'] },
     });
   }
   const bytes = await readBytes(req, limit);
-  if (!gzipped) return bytes;
+  if (encoding === 'identity') return bytes;
   try {
-    return await gunzipAsync(bytes, { maxOutputLength: limit });
+    return await inflaters[encoding](bytes, { maxOutputLength: limit });
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit);
-    throw new HttpError(400, 'invalid_gzip', 'the request body is not valid gzip', {
+    throw new HttpError(400, `invalid_${encoding}`, `the request body is not valid ${encoding}`, {
       details: { reason: (err as Error).message },
     });
   }

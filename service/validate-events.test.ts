@@ -92,7 +92,16 @@ test('validateEvents reports each problem with index, field and reason', () => {
     {
       reason: 'year zero',
       value: { service: 'a', level: 'info', message: 'x', timestamp: '0000-01-01T00:00:00Z' },
-      expected: [{ index: 0, field: 'timestamp', reason: 'must be a valid RFC 3339 date-time' }],
+      expected: [
+        { index: 0, field: 'timestamp', reason: 'must be within the years 1 to 9999 in UTC' },
+      ],
+    },
+    {
+      reason: 'an offset PostgreSQL refuses',
+      value: { service: 'a', level: 'info', message: 'x', timestamp: '2026-06-01T00:00:00+23:59' },
+      expected: [
+        { index: 0, field: 'timestamp', reason: 'must have a time zone offset within ±15:59' },
+      ],
     },
   ];
   for (const { reason, value, expected } of cases) {

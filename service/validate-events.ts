@@ -1,12 +1,14 @@
 /**
  * Validation of submitted log events against schemas/log-event.schema.json (ajv), plus the
  * limits a JSON Schema cannot say: attributes size and depth, no NUL or unpaired surrogate
- * anywhere (PostgreSQL text and jsonb reject them), and a timestamp PostgreSQL can store.
+ * anywhere (PostgreSQL text and jsonb reject them), and a timestamp PostgreSQL can store and
+ * return unchanged (timestamp.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { type Level, levelNumber } from './entities/log-event.ts';
+import { checkTimestamp } from './timestamp.ts';
 
 /** EventProblem says what is wrong with one event of a request. */
 export interface EventProblem {
@@ -175,13 +177,9 @@ function checkEvent(
   }
   let timestamp = receivedAt;
   if (typeof event.timestamp === 'string') {
-    const millis = Date.parse(event.timestamp);
-    const year = Number(event.timestamp.slice(0, 4));
-    if (Number.isNaN(millis) || year < 1) {
-      problems.push({ index, field: 'timestamp', reason: 'must be a valid RFC 3339 date-time' });
-    } else {
-      timestamp = event.timestamp;
-    }
+    const checked = checkTimestamp(event.timestamp);
+    if ('reason' in checked) problems.push({ index, field: 'timestamp', reason: checked.reason });
+    else timestamp = event.timestamp;
   }
   let attributes: string | null = null;
   if (event.attributes !== undefined) {

@@ -28,8 +28,8 @@ export function listLogs(deps: { db: Database; limiter: Limiter }): RequestHandl
       }
     }
     reader.finish();
-    if (since !== undefined) filter.since = since;
-    if (until !== undefined) filter.until = until;
+    if (since !== undefined) filter.since = since.text;
+    if (until !== undefined) filter.until = until.text;
     if (after !== undefined) filter.after = after;
     sendJson(res, 200, await deps.limiter.run(() => listEventsJson(deps.db, filter)));
   };

@@ -4,6 +4,7 @@ import type { Database } from '../db.ts';
 import { levels } from '../entities/log-event.ts';
 import type { Limiter } from '../limiter.ts';
 import { type BucketSize, bucketMillis, countEvents } from '../store/count-events.ts';
+import { firstMillis } from '../timestamp.ts';
 import { filterParameters, readFilter } from './event-filter.ts';
 import { QueryReader } from './query-params.ts';
 
@@ -18,11 +19,16 @@ export function logStats(deps: { db: Database; limiter: Limiter }): RequestHandl
   return async (req, res) => {
     const reader = new QueryReader(req, [...filterParameters, 'since', 'until', 'bucket']);
     const bucket = reader.oneOf<BucketSize>('bucket', ['1m', '1h', '1d']) ?? '1h';
-    const until = reader.timestamp('until') ?? new Date().toISOString();
-    const since =
-      reader.timestamp('since') ?? new Date(Date.parse(until) - 86_400_000).toISOString();
+    const untilGiven = reader.timestamp('until');
+    const untilMillis = untilGiven?.millis ?? Date.now();
+    const until = untilGiven?.text ?? new Date(untilMillis).toISOString();
+    // the default day before until, never before AD 1 (the first instant a timestamp takes)
+    const sinceGiven: { text?: string; millis: number } = reader.timestamp('since') ?? {
+      millis: Math.max(untilMillis - 86_400_000, firstMillis),
+    };
+    const since = sinceGiven.text ?? new Date(sinceGiven.millis).toISOString();
     const filter = readFilter(reader);
-    const span = Date.parse(until) - Date.parse(since);
+    const span = untilMillis - sinceGiven.millis;
     if (span <= 0) reader.problem('since', 'must be before until');
     else if (span / bucketMillis[bucket] > maxBuckets) {
       reader.problem('bucket', `the range holds more than ${maxBuckets} buckets of ${bucket}`);

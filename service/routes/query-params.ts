@@ -4,8 +4,7 @@
  */
 import type { Request } from 'express';
 import { HttpError } from '../errors.ts';
-
-const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+import { checkTimestamp } from '../timestamp.ts';
 
 /** QueryReader reads parameters and collects problems; finish() throws if there were any. */
 export class QueryReader {
@@ -50,15 +49,19 @@ export class QueryReader {
     return value as T;
   }
 
-  /** timestamp returns an RFC 3339 date-time as given (PostgreSQL keeps its precision). */
-  timestamp(name: string): string | undefined {
+  /**
+   * timestamp returns an RFC 3339 date-time as given (PostgreSQL keeps its precision) with its
+   * instant, checked as event timestamps are (timestamp.ts).
+   */
+  timestamp(name: string): { text: string; millis: number } | undefined {
     const value = this.string(name, 40);
     if (value === undefined) return undefined;
-    if (!rfc3339.test(value) || Number.isNaN(Date.parse(value)) || Number(value.slice(0, 4)) < 1) {
-      this.problems.push({ parameter: name, reason: 'must be an RFC 3339 date-time' });
+    const checked = checkTimestamp(value);
+    if ('reason' in checked) {
+      this.problems.push({ parameter: name, reason: checked.reason });
       return undefined;
     }
-    return value;
+    return { text: value, millis: checked.millis };
   }
 
   /** integer returns a whole number within bounds. */

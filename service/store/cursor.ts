@@ -3,6 +3,7 @@
  * The timestamp keeps PostgreSQL's microseconds as text so no event is skipped by rounding.
  */
 import { HttpError } from '../errors.ts';
+import { checkTimestamp } from '../timestamp.ts';
 
 /** PagePosition is the key of the last event returned. */
 export interface PagePosition {
@@ -10,6 +11,7 @@ export interface PagePosition {
   id: string;
 }
 
+const maxBigint = 2n ** 63n - 1n;
 const timestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
 /** encodeCursor turns a position into the opaque string clients pass back. */
@@ -30,6 +32,8 @@ export function decodeCursor(cursor: string): PagePosition {
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalid();
   const [timestamp, id] = decoded as unknown[];
   if (typeof timestamp !== 'string' || !timestampPattern.test(timestamp)) throw invalid();
-  if (typeof id !== 'string' || !/^\d{1,19}$/.test(id)) throw invalid();
+  if ('reason' in checkTimestamp(timestamp)) throw invalid();
+  // ids are bigint: a larger one would fail in SQL
+  if (typeof id !== 'string' || !/^\d{1,19}$/.test(id) || BigInt(id) > maxBigint) throw invalid();
   return { timestamp, id };
 }
