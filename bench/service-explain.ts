@@ -1,15 +1,15 @@
 /**
  * Query plans of the service on 1M events (node --import tsx bench/service-explain.ts): seeds
  * log_event in database log_explain with a million rows over 30 days, then prints EXPLAIN
- * (ANALYZE, BUFFERS) of every query the API runs and times one retention pass that removes a
- * day of events in batches. DATABASE_URL picks the server, otherwise an embedded one is used.
+ * (ANALYZE, BUFFERS) of every query the API runs and times one retention pass that drops a
+ * day's partition. DATABASE_URL picks the server, otherwise an embedded one is used.
  */
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../service/config.ts';
 import { openDatabase } from '../service/db.ts';
 import { startEmbeddedPostgres } from '../service/embedded-db.ts';
-import { deleteExpired } from '../service/store/delete-expired.ts';
+import { dropExpired, ensurePartitions } from '../service/store/partitions.ts';
 import { freePort } from '../test/helpers/moto.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -37,6 +37,11 @@ async function main(): Promise<void> {
   await db.migrate();
   const end = Date.parse('2026-11-28T00:00:00Z');
   let started = performance.now();
+  await ensurePartitions(
+    db,
+    Array.from({ length: 31 }, (_, n) => end - n * 86_400_000),
+    'day',
+  );
   const seeder = new pg.Client({ connectionString: url.toString() });
   await seeder.connect();
   await seeder.query(
@@ -85,25 +90,18 @@ async function main(): Promise<void> {
       `select date_trunc('hour', ts at time zone 'UTC') as bucket, level, count(*) from log_event where ts >= $1::timestamptz and ts < $2::timestamptz group by 1, 2`,
       [day(1), day(0)],
     ],
-    [
-      'retention batch of 5000',
-      'delete from log_event where id in (select id from log_event where ts < $1::timestamptz order by ts limit 5000)',
-      [day(29)],
-    ],
   ];
   for (const [name, sql, params] of plans) {
-    await db.query('begin');
     const plan = await db.query<{ 'QUERY PLAN': string }>(
       `explain (analyze, buffers, costs off) ${sql}`,
       params,
     );
-    await db.query('rollback');
     console.log(`\n-- ${name}\n${plan.map((row) => row['QUERY PLAN']).join('\n')}`);
   }
   started = performance.now();
-  const result = await deleteExpired(db, new Date(day(29)), { batchSize: 5000 });
+  const result = await dropExpired(db, new Date(day(29)));
   console.log(
-    `\nretention: removed ${result.deleted} rows (one day) in ${result.batches} batches, ${Math.round(performance.now() - started)} ms total, longest batch ${Math.round(result.longestBatchMs)} ms`,
+    `\nretention: dropped ${result.dropped.join(', ')} in ${Math.round(performance.now() - started)} ms total, longest ${Math.round(result.longestDropMs)} ms`,
   );
   await db.close();
   await stopServer();

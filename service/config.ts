@@ -24,6 +24,13 @@ export interface DatabaseConfig {
   sslCaFile?: string;
   poolSize: number;
   region?: string;
+  /**
+   * read is the read replica: queries that only read events go there. What it does not name
+   * (database, user, password) is the writer's, as on an RDS read replica.
+   */
+  read?: { host: string; port: number; name?: string; user?: string; password?: string };
+  /** partitionInterval is the width of the log_event partitions made from now on. */
+  partitionInterval: 'day' | 'hour';
 }
 
 /** ServiceConfig is everything the service reads from the environment. */
@@ -98,6 +105,31 @@ function ssl(env: Env, problems: string[]): DatabaseSsl {
   return 'off';
 }
 
+/** readReplica reads DATABASE_READ_URL, or DB_READ_HOST and DB_READ_PORT. */
+function readReplica(env: Env, problems: string[]): DatabaseConfig['read'] {
+  const url = env.DATABASE_READ_URL?.trim();
+  if (url) {
+    try {
+      const parsed = new URL(url);
+      if (!parsed.hostname) throw new Error('no host');
+      const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+      return {
+        host: parsed.hostname,
+        port: parsed.port ? Number(parsed.port) : 5432,
+        ...(name ? { name } : {}),
+        ...(parsed.username ? { user: decodeURIComponent(parsed.username) } : {}),
+        ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+      };
+    } catch {
+      problems.push('DATABASE_READ_URL is not a valid URL');
+      return undefined;
+    }
+  }
+  const host = env.DB_READ_HOST?.trim();
+  if (!host) return undefined;
+  return { host, port: integer(env, 'DB_READ_PORT', 5432, 1, 65535, problems) };
+}
+
 function database(env: Env, problems: string[]): DatabaseConfig | undefined {
   const url = env.DATABASE_URL?.trim();
   const hasParts = Boolean(env.DB_HOST?.trim());
@@ -106,7 +138,14 @@ function database(env: Env, problems: string[]): DatabaseConfig | undefined {
   if (auth !== 'password' && auth !== 'iam') {
     problems.push(`DB_AUTH must be password or iam, got '${env.DB_AUTH}'`);
   }
+  const interval = (env.PARTITION_INTERVAL?.trim() || 'day').toLowerCase();
+  if (interval !== 'day' && interval !== 'hour') {
+    problems.push(`PARTITION_INTERVAL must be day or hour, got '${env.PARTITION_INTERVAL}'`);
+  }
+  const read = readReplica(env, problems);
   const common = {
+    partitionInterval: interval === 'hour' ? ('hour' as const) : ('day' as const),
+    ...(read ? { read } : {}),
     auth: auth === 'iam' ? ('iam' as const) : ('password' as const),
     ssl: ssl(env, problems),
     poolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200, problems),

@@ -1,20 +1,25 @@
 /**
- * The database: MikroORM owns the schema (migrations), the metadata and the per-request unit of
- * work; hot paths (bulk insert, keyset pages, stats) run parameterised SQL on a connection
- * borrowed from the ORM's own knex pool, so there is one pool and one set of credentials.
+ * The database. Hot paths (bulk insert, keyset pages, stats) run parameterised, mostly prepared
+ * SQL on pg pools this module owns: one towards the writer and, when a read replica is
+ * configured, one towards the reader, which takes every query that only reads events. MikroORM
+ * runs on a small pool of its own for what it is good at: the migrations, the entities and
+ * their metadata, and the bookkeeping off the hot path (log_partition through the entity
+ * manager and its unit of work).
  */
 import { readFileSync } from 'node:fs';
 import { Signer } from '@aws-sdk/rds-signer';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import type { QueryResultRow } from 'pg';
+import pg, { type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from './config.ts';
 import { LogEventEntity } from './entities/log-event.ts';
+import { LogPartitionEntity } from './entities/log-partition.ts';
 import { LogSourceEntity } from './entities/log-source.ts';
 import { migrationsList } from './migrations/index.ts';
+import type { PartitionInterval } from './store/partitions.ts';
 
-/** PoolStats are the connection pool's gauges, exported on /metrics. */
+/** PoolStats are the writer pool's gauges, exported on /metrics. */
 export interface PoolStats {
   max: number;
   used: number;
@@ -31,21 +36,35 @@ export interface QueryOptions {
   rowMode?: 'array';
 }
 
-/** Database is what routes and jobs need: the ORM, raw queries on its pool, pool gauges. */
+/** Query runs SQL on one of the pools (see Database.query). */
+export type Query = <Row extends QueryResultRow>(
+  sql: string,
+  params?: unknown[],
+  options?: QueryOptions,
+) => Promise<Row[]>;
+
+/** Database is what routes and jobs need: the ORM, raw queries on the pools, pool gauges. */
 export interface Database {
   orm: MikroORM;
   /** poolSize is how many connections request handlers may use at once (the in-flight cap). */
   poolSize: number;
+  /** partitionInterval is the width of the log_event partitions made from now on. */
+  partitionInterval: PartitionInterval;
   /**
-   * query runs SQL on a pooled connection. With `prepare`, the statement is a named prepared
-   * statement, parsed (and its plan cached) once per connection instead of on every call: for
-   * fixed, frequent statements whose best plan does not depend on the parameter values.
+   * query runs SQL on a connection to the writer. With `prepare`, the statement is a named
+   * prepared statement, parsed (and its plan cached) once per connection instead of on every
+   * call: for fixed, frequent statements whose best plan does not depend on the parameter values.
    */
-  query<Row extends QueryResultRow>(
-    sql: string,
-    params?: unknown[],
-    options?: QueryOptions,
-  ): Promise<Row[]>;
+  query: Query;
+  /**
+   * read runs a statement that only reads events on the read replica when one is configured
+   * (on the writer otherwise). It sees the writer's commits after the replica's lag.
+   */
+  read: Query;
+  /** readerHost is the read replica's host, undefined when reads go to the writer. */
+  readerHost?: string;
+  /** withLock runs work holding a session advisory lock on one writer connection. */
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** pendingMigrations names the migrations not yet applied. */
   pendingMigrations(): Promise<string[]>;
   migrate(): Promise<string[]>;
@@ -53,30 +72,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-interface RawClient {
-  query<Row extends QueryResultRow>(
-    sql: string | { name?: string; text: string; values?: unknown[]; rowMode?: 'array' },
-    params?: unknown[],
-  ): Promise<{ rows: Row[]; rowCount: number | null }>;
-}
-
-interface TarnPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-}
-
-interface KnexClient {
-  pool?: TarnPool;
-  acquireConnection(): Promise<RawClient>;
-  releaseConnection(connection: RawClient): Promise<void>;
-}
-
 /** maxPreparedStatements bounds the distinct statements prepared on each connection. */
 const maxPreparedStatements = 200;
 
-/** reservedConnections serve readiness probes, migrations and retention beside requests. */
+/** reservedConnections serve readiness probes and retention beside requests. */
 const reservedConnections = 2;
+
+/** ormConnections serve the migrations and the partition bookkeeping. */
+const ormConnections = 2;
 
 function sslOptions(config: DatabaseConfig): false | { rejectUnauthorized: boolean; ca?: string } {
   if (config.ssl === 'off') return false;
@@ -104,7 +107,7 @@ export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
   const driverLog = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
     logger?.[level]({ component: 'knex', detail: String(message) }, 'database driver message');
   return {
-    entities: [LogEventEntity, LogSourceEntity],
+    entities: [LogEventEntity, LogSourceEntity, LogPartitionEntity],
     host: config.host,
     port: config.port,
     dbName: config.name,
@@ -112,7 +115,7 @@ export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
     ...(typeof password === 'string' ? { password } : {}),
     pool: {
       min: 0,
-      max: config.poolSize + reservedConnections,
+      max: ormConnections,
       acquireTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
     },
@@ -146,7 +149,34 @@ export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
   };
 }
 
-/** openDatabase connects the ORM; it does not migrate (see Database.migrate). */
+/** poolOptions configures one of the hot-path pools, to the database config names. */
+export function poolOptions(config: DatabaseConfig, max: number, logger?: Logger): pg.PoolConfig {
+  const password = passwordOption(config);
+  return {
+    host: config.host,
+    port: config.port,
+    database: config.name,
+    user: config.user,
+    ...(password === undefined ? {} : { password }),
+    ssl: sslOptions(config),
+    max,
+    idleTimeoutMillis: 30000,
+    connectionTimeoutMillis: 5000,
+    statement_timeout: 30000,
+    application_name: 'log-service',
+    log: (...messages: unknown[]) =>
+      logger?.debug({ component: 'pg', detail: messages.join(' ') }, 'database driver message'),
+  };
+}
+
+/** readerConfig is the writer's config pointed at the read replica, if one is configured. */
+export function readerConfig(config: DatabaseConfig): DatabaseConfig | undefined {
+  if (!config.read) return undefined;
+  const { read, ...writer } = config;
+  return { ...writer, ...read };
+}
+
+/** openDatabase connects the ORM and the pools; it does not migrate (see Database.migrate). */
 export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
   let orm: MikroORM;
   try {
@@ -156,7 +186,13 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
       cause: err,
     });
   }
-  const knexClient = orm.em.getConnection().getKnex().client as unknown as KnexClient;
+  const writer = new pg.Pool(poolOptions(config, config.poolSize + reservedConnections, logger));
+  const reader = readerConfig(config);
+  const readerPool = reader ? new pg.Pool(poolOptions(reader, config.poolSize, logger)) : undefined;
+  for (const pool of [writer, readerPool]) {
+    // an idle client's error (a restarted server) would otherwise crash the process
+    pool?.on('error', (err) => logger?.warn({ err }, 'idle database connection failed'));
+  }
 
   const statementNames = new Map<string, string>();
   const statementName = (sql: string): string | undefined => {
@@ -168,51 +204,52 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
     return name;
   };
 
-  async function query<Row extends QueryResultRow>(
-    sql: string,
-    params: unknown[] = [],
-    options: QueryOptions = {},
-  ) {
-    const name = options.prepare ? statementName(sql) : undefined;
-    const config = {
-      text: sql,
-      values: params,
-      ...(name === undefined ? {} : { name }),
-      ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode }),
-    };
-    const connection = await knexClient.acquireConnection();
-    try {
-      const result = await connection.query<Row>(config);
+  const queryOn =
+    (pool: pg.Pool): Query =>
+    async <Row extends QueryResultRow>(
+      sql: string,
+      params: unknown[] = [],
+      options: QueryOptions = {},
+    ) => {
+      const name = options.prepare ? statementName(sql) : undefined;
+      const result = await pool.query<Row>({
+        text: sql,
+        values: params,
+        ...(name === undefined ? {} : { name }),
+        ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode }),
+      } as pg.QueryConfig);
       return result.rows;
-    } finally {
-      await knexClient.releaseConnection(connection);
-    }
-  }
+    };
 
-  async function withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
-    const connection = await knexClient.acquireConnection();
+  async function withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const connection = await writer.connect();
     try {
-      await connection.query("select pg_advisory_lock(hashtext('log-service:migrations'))");
+      await connection.query('select pg_advisory_lock(hashtext($1))', [name]);
       try {
         return await work();
       } finally {
-        await connection.query("select pg_advisory_unlock(hashtext('log-service:migrations'))");
+        await connection.query('select pg_advisory_unlock(hashtext($1))', [name]);
       }
     } finally {
-      await knexClient.releaseConnection(connection);
+      connection.release();
     }
   }
 
+  const query = queryOn(writer);
   return {
     orm,
     poolSize: config.poolSize,
+    partitionInterval: config.partitionInterval,
     query,
+    read: readerPool ? queryOn(readerPool) : query,
+    ...(reader ? { readerHost: reader.host } : {}),
+    withLock,
     async pendingMigrations() {
       const pending = await orm.getMigrator().getPendingMigrations();
       return pending.map((migration) => migration.name);
     },
     migrate() {
-      return withMigrationLock(async () => {
+      return withLock('log-service:migrations', async () => {
         try {
           const applied = await orm.getMigrator().up();
           return applied.map((migration) => migration.name);
@@ -222,14 +259,15 @@ export async function openDatabase(config: DatabaseConfig, logger?: Logger): Pro
       });
     },
     poolStats() {
-      const pool = knexClient.pool;
       return {
         max: config.poolSize + reservedConnections,
-        used: pool?.numUsed() ?? 0,
-        free: pool?.numFree() ?? 0,
-        pendingAcquires: pool?.numPendingAcquires() ?? 0,
+        used: writer.totalCount - writer.idleCount,
+        free: writer.idleCount,
+        pendingAcquires: writer.waitingCount,
       };
     },
-    close: () => orm.close(true),
+    async close() {
+      await Promise.all([writer.end(), readerPool?.end(), orm.close(true)]);
+    },
   };
 }

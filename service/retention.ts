@@ -1,19 +1,46 @@
 /**
- * The periodic retention job: every interval it deletes events older than RETENTION_DAYS in
- * small batches (see store/delete-expired.ts). stop() cancels between batches and waits.
+ * The periodic partition job: every interval it makes the partitions of the coming periods
+ * (so ingestion rarely has to) and drops the partitions that ended RETENTION_DAYS ago or
+ * earlier (see store/partitions.ts), whole, without deleting rows. One service instance runs a
+ * pass at a time (an advisory lock); stop() waits for a running pass.
  */
 import type { Logger } from 'pino';
 import type { Database } from './db.ts';
-import { type DeleteResult, deleteExpired } from './store/delete-expired.ts';
+import { pruneClientIds } from './store/client-ids.ts';
+import { type DropResult, dropExpired, ensureAhead } from './store/partitions.ts';
+
+/** aheadPeriods is how many periods after the current one always have a partition. */
+export const aheadPeriods = 3;
+
+/** RetentionResult reports one pass. */
+export interface RetentionResult extends DropResult {
+  created: string[];
+  clientIdsPruned: number;
+}
 
 /** RetentionJob is a running job. */
 export interface RetentionJob {
   /** runNow runs one pass immediately (also used by tests and operators). */
-  runNow(): Promise<DeleteResult>;
+  runNow(): Promise<RetentionResult>;
   stop(): Promise<void>;
 }
 
-/** startRetention schedules the job; the first run happens one minute after start. */
+/** runRetention is one pass: partitions ahead of now made, expired ones dropped. */
+export function runRetention(
+  db: Database,
+  options: { retentionDays: number; now?: number; signal?: AbortSignal },
+): Promise<RetentionResult> {
+  const now = options.now ?? Date.now();
+  const cutoff = new Date(now - options.retentionDays * 86_400_000);
+  return db.withLock('log-service:retention', async () => {
+    const created = await ensureAhead(db, now, db.partitionInterval, aheadPeriods);
+    const dropped = await dropExpired(db, cutoff);
+    const clientIdsPruned = await pruneClientIds(db, cutoff, { signal: options.signal });
+    return { created, ...dropped, clientIdsPruned };
+  });
+}
+
+/** startRetention runs a pass at once (partitions ahead) and then every interval. */
 export function startRetention(options: {
   db: Database;
   logger: Logger;
@@ -22,28 +49,23 @@ export function startRetention(options: {
   firstRunDelayMs?: number;
 }): RetentionJob {
   const abort = new AbortController();
-  let running: Promise<DeleteResult> | undefined;
+  let running: Promise<RetentionResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const runNow = (): Promise<DeleteResult> => {
-    running ??= (async () => {
-      const cutoff = new Date(Date.now() - options.retentionDays * 86_400_000);
-      try {
-        const result = await deleteExpired(options.db, cutoff, {
-          pauseMs: 10,
-          signal: abort.signal,
-        });
-        if (result.deleted > 0) {
-          options.logger.info(
-            { ...result, cutoff: cutoff.toISOString() },
-            'retention removed expired events',
-          );
+  const runNow = (): Promise<RetentionResult> => {
+    running ??= runRetention(options.db, {
+      retentionDays: options.retentionDays,
+      signal: abort.signal,
+    })
+      .then((result) => {
+        if (result.created.length > 0 || result.dropped.length > 0) {
+          options.logger.info(result, 'retention pass changed partitions');
         }
         return result;
-      } finally {
+      })
+      .finally(() => {
         running = undefined;
-      }
-    })();
+      });
     return running;
   };
 
@@ -57,7 +79,7 @@ export function startRetention(options: {
     }, delayMs);
     timer.unref();
   };
-  schedule(options.firstRunDelayMs ?? 60_000);
+  schedule(options.firstRunDelayMs ?? 0);
 
   return {
     runNow,

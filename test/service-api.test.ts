@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import type { Database } from '../service/db.ts';
 import { Limiter } from '../service/limiter.ts';
-import { deleteExpired } from '../service/store/delete-expired.ts';
+import { runRetention } from '../service/retention.ts';
 import {
   countRows,
   createTestDatabase,
@@ -406,7 +406,7 @@ describe('documents and probes', () => {
 });
 
 describe('retention', () => {
-  test('events older than the cutoff are deleted in batches, newer ones kept', async () => {
+  test("an expired day's partition is dropped whole, newer events kept", async () => {
     const old = Array.from({ length: 25 }, (_, n) => ({
       service: 'retention',
       level: 'info',
@@ -418,8 +418,11 @@ describe('retention', () => {
       { service: 'retention', level: 'info', message: 'new' },
     ]);
     const before = await countRows(db);
-    const result = await deleteExpired(db, new Date('2001-01-01T00:00:00Z'), { batchSize: 10 });
-    assert.deepStrictEqual([result.deleted, result.batches], [25, 3]);
+    const result = await runRetention(db, {
+      retentionDays: 1,
+      now: Date.parse('2001-01-02T00:00:00Z'),
+    });
+    assert.deepStrictEqual(result.dropped, ['log_event_p20000101']);
     assert.equal(await countRows(db), before - 25);
     const { body } = await getJson<Page>('/v1/logs?service=retention');
     assert.deepStrictEqual(

@@ -51,7 +51,7 @@ export async function countEvents(
   };
   const { bucket: _bucket, ...filter } = query;
   const conditions = eventConditions(filter, param);
-  const rows = await db.query<CountRow>(
+  const rows = await db.read<CountRow>(
     `select to_char(date_trunc($1, ts at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as bucket,
        level, count(*)::int as count
      from log_event

@@ -1,31 +1,48 @@
 /**
  * Bulk insert of validated events in one statement: the batch travels as one JSON array
  * parameter that json_to_recordset() turns back into rows, so a batch of 1000 is one round trip
- * and one implicit transaction (all or nothing). ON CONFLICT on the client id makes retries
- * idempotent. The JSON text is built directly: the attributes are already JSON text from
+ * and one implicit transaction (all or nothing). A claim of the client id in log_client_id
+ * (ON CONFLICT DO NOTHING) makes retries idempotent. The JSON text is built directly: the attributes are already JSON text from
  * validation and are copied in as they are, which costs far less than the driver's escaping of
  * six array parameters element by element. OTLP events also name their source (resource and
  * scope): the sources go in the same statement, as a second parameter, written only when their
  * content-derived id is new.
  */
 import type { Database } from '../db.ts';
+import { checkTimestamp } from '../timestamp.ts';
 import type { EventSource, NewEvent } from '../validate-events.ts';
+import { ensurePartitions } from './partitions.ts';
 
-const eventColumns = `insert into log_event (client_id, ts, service, level, message, attributes, trace_id, span_id, source_id)
-select * from json_to_recordset($1::json)
-  as batch(c varchar, t timestamptz, s varchar, l smallint, m text, a jsonb, tr bytea, sp bytea, so uuid)
-on conflict (client_id) where client_id is not null do nothing
+// The batch is read once; each client id is claimed in the log_client_id ledger by the first
+// event carrying it, and only events with no client id or a claim just made are inserted
+// (a unique index on log_event could not hold the client id alone: it must contain ts).
+const batchAndClaims = `batch as (
+  select * from rows from (json_to_recordset($1::json)
+    as (c varchar, t timestamptz, s varchar, l smallint, m text, a jsonb, tr bytea, sp bytea, so uuid))
+    with ordinality as b(c, t, s, l, m, a, tr, sp, so, n)
+), firsts as (
+  select distinct on (c) c, t, n from batch where c is not null order by c, n
+), claimed as (
+  insert into log_client_id (client_id, ts) select c, t from firsts
+  on conflict (client_id) do nothing
+  returning client_id
+)`;
+
+const insertEventsSql = `insert into log_event (client_id, ts, service, level, message, attributes, trace_id, span_id, source_id)
+select c, t, s, l, m, a, tr, sp, so from batch
+where c is null or n in (select n from firsts join claimed on claimed.client_id = firsts.c)
 returning 1`;
 
-const insertSql = eventColumns;
+const insertSql = `with ${batchAndClaims}
+${insertEventsSql}`;
 
 // a data-modifying WITH runs whether or not the main statement reads it
 const insertWithSourcesSql = `with sources as (
   insert into log_source (id, resource, scope)
   select * from json_to_recordset($2::json) as source(i uuid, r jsonb, o jsonb)
   on conflict (id) do nothing
-)
-${eventColumns}`;
+), ${batchAndClaims}
+${insertEventsSql}`;
 
 /**
  * batchJson is the JSON array of the events in the shape insertSql reads. The trace and source
@@ -66,11 +83,32 @@ export async function insertEvents(
   events: NewEvent[],
   sources: EventSource[] = [],
 ): Promise<number> {
-  const rows =
+  const run = () =>
     sources.length === 0
-      ? await db.query(insertSql, [batchJson(events)], { prepare: true })
-      : await db.query(insertWithSourcesSql, [batchJson(events), sourcesJson(sources)], {
+      ? db.query(insertSql, [batchJson(events)], { prepare: true })
+      : db.query(insertWithSourcesSql, [batchJson(events), sourcesJson(sources)], {
           prepare: true,
         });
-  return rows.length;
+  try {
+    return (await run()).length;
+  } catch (err) {
+    if (!isNoPartition(err)) throw err;
+    // the statement changed nothing: make the missing partitions and run it once more
+    await ensurePartitions(db, instantsOf(events), db.partitionInterval);
+    return (await run()).length;
+  }
+}
+
+/** isNoPartition is PostgreSQL's refusal of a row no partition of log_event holds. */
+function isNoPartition(err: unknown): boolean {
+  const { code, message } = err as { code?: string; message?: string };
+  return code === '23514' && /no partition of relation/.test(message ?? '');
+}
+
+/** instantsOf is each event's instant in milliseconds (timestamps are validated already). */
+function instantsOf(events: NewEvent[]): number[] {
+  return events.map((event) => {
+    const checked = checkTimestamp(event.timestamp);
+    return 'millis' in checked ? checked.millis : Date.now();
+  });
 }

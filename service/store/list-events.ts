@@ -73,7 +73,7 @@ async function pageSources(db: Database, rows: EventRow[], count: number) {
   }
   const sources = new Map<string, SourceRow>();
   if (ids.size === 0) return sources;
-  const found = await db.query<SourceRow>(sourcesSql, [[...ids]], {
+  const found = await db.read<SourceRow>(sourcesSql, [[...ids]], {
     prepare: true,
     rowMode: 'array',
   });
@@ -139,7 +139,7 @@ limit ${param(filter.limit + 1)}`;
   // prepared, except with full-text search: the best plan for q depends on how common its
   // words are (the GIN index for rare ones, the (ts, id) index for common ones), which a
   // cached generic plan cannot follow
-  const rows = await db.query<EventRow>(sql, params, {
+  const rows = await db.read<EventRow>(sql, params, {
     prepare: filter.q === undefined,
     rowMode: 'array',
   });

@@ -17,6 +17,6 @@ select service from names where service is not null limit ${maxServices}`;
 
 /** listServices returns the service names in order. */
 export async function listServices(db: Database): Promise<string[]> {
-  const rows = await db.query<[string]>(servicesSql, [], { prepare: true, rowMode: 'array' });
+  const rows = await db.read<[string]>(servicesSql, [], { prepare: true, rowMode: 'array' });
   return rows.map((row) => row[0]);
 }
