@@ -5,6 +5,7 @@
 import {
   type Document,
   isAlias,
+  isCollection,
   isMap,
   isPair,
   isScalar,
@@ -50,6 +51,57 @@ function flowNestingOffset(source: string, limit: number): number {
     } else if ((char === ']' || char === '}') && depth > 0) depth -= 1;
   }
   return -1;
+}
+
+/** MAX_BLOCK_NESTING bounds indentation and `- ` nesting, which the parser also handles by recursion. */
+export const MAX_BLOCK_NESTING = 64;
+
+const blockScalarHeader = /(?:^|[\s:])[|>][-+0-9]*\s*(?:#.*)?$/;
+
+/**
+ * blockNestingOffset returns the offset where block collections first nest deeper than the
+ * limit, or -1. Each line opens a level at its indentation (closing the levels at or right of
+ * it) and one more for each `- ` or `? ` that follows; lines of a block scalar are text and
+ * skipped. Rough like flowNestingOffset, and as far from any real spec.
+ */
+function blockNestingOffset(source: string, limit: number): number {
+  const columns: number[] = [];
+  let scalarIndent = -1;
+  let lineStart = 0;
+  while (lineStart < source.length) {
+    const lineEnd =
+      source.indexOf('\n', lineStart) < 0 ? source.length : source.indexOf('\n', lineStart);
+    const line = source.slice(lineStart, lineEnd);
+    const indent = line.length - line.trimStart().length;
+    const blank = line.trim() === '' || line.trimStart().startsWith('#');
+    if (!blank && !(scalarIndent >= 0 && indent > scalarIndent)) {
+      scalarIndent = -1;
+      while (columns.length > 0 && columns.at(-1)! >= indent) columns.pop();
+      columns.push(indent);
+      if (columns.length > limit) return lineStart + indent;
+      let column = indent;
+      while (/^[-?](?:\s|$)/.test(line.slice(column))) {
+        column += 1;
+        while (line[column] === ' ') column += 1;
+        columns.push(column);
+        if (columns.length > limit) return lineStart + column;
+      }
+      if (blockScalarHeader.test(line)) scalarIndent = indent;
+    }
+    lineStart = lineEnd + 1;
+  }
+  return -1;
+}
+
+/** tooDeepIssue is the one issue for nesting beyond a limit, at the offset where it starts. */
+function tooDeepIssue(source: string, offset: number, message: string): LocatedIssue {
+  const before = source.slice(0, offset);
+  return {
+    line: before.split('\n').length,
+    column: offset - before.lastIndexOf('\n'),
+    path: [],
+    message,
+  };
 }
 
 /** Position is a 1-based line and column. */
@@ -108,21 +160,15 @@ export function parseSpecSource(source: string): ParseResult {
       ],
     };
   }
-  const tooDeep = flowNestingOffset(source, MAX_FLOW_NESTING);
-  if (tooDeep >= 0) {
-    const before = source.slice(0, tooDeep);
-    const line = before.split('\n').length;
-    return {
-      ok: false,
-      issues: [
-        {
-          line,
-          column: tooDeep - before.lastIndexOf('\n'),
-          path: [],
-          message: `brackets nest deeper than ${MAX_FLOW_NESTING} levels; a spec never needs that`,
-        },
-      ],
-    };
+  const flowTooDeep = flowNestingOffset(source, MAX_FLOW_NESTING);
+  if (flowTooDeep >= 0) {
+    const message = `brackets nest deeper than ${MAX_FLOW_NESTING} levels; a spec never needs that`;
+    return { ok: false, issues: [tooDeepIssue(source, flowTooDeep, message)] };
+  }
+  const blockTooDeep = blockNestingOffset(source, MAX_BLOCK_NESTING);
+  if (blockTooDeep >= 0) {
+    const message = `indentation and '- ' nest deeper than ${MAX_BLOCK_NESTING} levels; a spec never needs that`;
+    return { ok: false, issues: [tooDeepIssue(source, blockTooDeep, message)] };
   }
   const lineCounter = new LineCounter();
   const position = (offset: number): Position => {
@@ -191,6 +237,19 @@ export function parseSpecSource(source: string): ParseResult {
       });
     }
     return { ok: false, issues };
+  }
+  const complexKey = collectionKey(document);
+  if (complexKey) {
+    return {
+      ok: false,
+      issues: [
+        {
+          ...position(complexKey.offset),
+          path: complexKey.path,
+          message: 'a key must be a plain value, not a list or a map',
+        },
+      ],
+    };
   }
   let value: unknown;
   try {
@@ -342,6 +401,34 @@ export function pathAtOffset(document: Document.Parsed, offset: number): PathSeg
     node = next;
   }
   return path;
+}
+
+/**
+ * collectionKey finds the first map key that is a list or a map (directly or through an alias),
+ * which toJS would stringify with a process warning; its offset and the path of its map.
+ */
+function collectionKey(
+  document: Document.Parsed,
+): { offset: number; path: PathSegment[] } | undefined {
+  const pending: Array<{ node: unknown; path: PathSegment[] }> = [
+    { node: document.contents, path: [] },
+  ];
+  while (pending.length > 0) {
+    const { node, path } = pending.pop()!;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isCollection(resolve(document, pair.key))) {
+          return { offset: startOf(pair.key) ?? startOf(node) ?? 0, path };
+        }
+        pending.push({ node: pair.value, path: [...path, String(keyValue(pair.key))] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, index) => {
+        pending.push({ node: item, path: [...path, index] });
+      });
+    }
+  }
+  return undefined;
 }
 
 /** isPlainObject reports whether a parsed value is a YAML map (not a sequence or scalar). */

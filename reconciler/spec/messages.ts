@@ -38,7 +38,9 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') {
-    const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
+    // control characters shown escaped, so the message stays on one line
+    const escaped = JSON.stringify(value).slice(1, -1);
+    const shown = escaped.length > 40 ? `${escaped.slice(0, 37)}...` : escaped;
     return `string '${shown}'`;
   }
   if (typeof value === 'number')
