@@ -2,16 +2,26 @@
  * `reconciler apply`: plan, show, confirm, then carry out exactly that plan. Shared with
  * `reconciler destroy`, which plans the deletion of everything the stacks own.
  */
+import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { type AwsClients, CallStats, createClients } from '../aws/clients.ts';
+import { renderOutputs } from '../engine/outputs.ts';
 import { formatProgress } from '../engine/progress.ts';
 import { prepareReconcile, type ReconcileResult, silentLogger } from '../engine/reconcile.ts';
 import { type AppliedState, waitForRollout } from '../engine/rollout.ts';
 import { type WaitResult, waitForStable } from '../engine/wait.ts';
 import { renderHuman } from '../plan/render-human.ts';
+import {
+  fingerprints,
+  parseSavedPlan,
+  SAVED_PLAN_KIND,
+  type SavedPlan,
+  specHashes,
+  staleReason,
+} from '../plan/saved.ts';
 import { hasChangesIn } from '../plan/summary.ts';
 import type { Stack } from '../spec/types.generated.ts';
+import { outputViews } from './output.ts';
 import {
   CommandError,
   formatCallStats,
@@ -20,44 +30,6 @@ import {
   parallelismOf,
   useColor,
 } from './plan.ts';
-
-const APPLY_HELP = `usage: reconciler apply [paths...] [options]
-
-Plans like \`reconciler plan\`, shows the plan, asks for confirmation, then applies exactly that
-plan: independent operations in parallel, each printed when it starts and when it finishes.
-A failed operation stops only what depends on it; run apply again to resume. Default path: specs/
-
-options:
-      --stack NAME            apply only this stack (repeatable)
-      --auto-approve          do not ask for confirmation (required without a terminal)
-      --parallelism N         at most N operations at once (default 8)
-      --allow-replace ADDRESS allow the guarded replacement of ADDRESS, e.g. db-instance.main (repeatable)
-      --wait                  after applying, wait until nothing is pending in AWS and the stacks are
-                              stable: ECS deployments completed, targets healthy, databases available
-      --wait-timeout DURATION give up waiting after this long: 900, 90s, 15m, 1h (default 15m)
-      --wait-interval DURATION time between polls while waiting (default 10s)
-      --stats                 print the AWS calls made, by service and operation, to stderr
-      --no-color              no ANSI colours
-  -h, --help                  show this help
-
-exit status: 0 applied (or nothing to do), 1 error, refused confirmation, failed operations, or
-(with --wait) a rollout that failed, rolled back or did not settle in time`;
-
-const DESTROY_HELP = `usage: reconciler destroy [paths...] [options]
-
-Deletes every AWS resource the stacks own (found by their reconciler:stack tag), dependents
-first. Resources with deletionPolicy retain are untagged and left in AWS; a database with
-deletionPolicy snapshot gets a final snapshot. Nothing untagged is ever touched. Default path: specs/
-
-options:
-      --stack NAME            destroy only this stack (repeatable)
-      --auto-approve          do not ask for confirmation (required without a terminal)
-      --parallelism N         at most N operations at once (default 8)
-      --stats                 print the AWS calls made, by service and operation, to stderr
-      --no-color              no ANSI colours
-  -h, --help                  show this help
-
-exit status: 0 destroyed (or nothing to do), 1 error, refused confirmation, or failed operations`;
 
 type Mode = 'apply' | 'destroy';
 
@@ -204,45 +176,52 @@ async function waitForStacks(
   }
 }
 
+/** ChangeOptions are the flags of `reconciler apply` and `reconciler destroy` (see reconciler/cli.ts). */
+export interface ChangeOptions {
+  stack?: string[];
+  autoApprove?: boolean;
+  parallelism?: string;
+  stats?: boolean;
+  color?: boolean;
+  allowReplace?: string[];
+  wait?: boolean;
+  waitTimeout?: string;
+  waitInterval?: string;
+}
+
+/** savedPlanAt reads `path` when it is a saved plan (`plan --out`), else undefined (a spec path). */
+async function savedPlanAt(path: string): Promise<SavedPlan | undefined> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  const text = await readFile(path, 'utf8');
+  if (!text.includes(SAVED_PLAN_KIND)) return undefined;
+  return parseSavedPlan(text, path);
+}
+
 /** runChange is `reconciler apply` and `reconciler destroy`: plan, show, confirm, apply. */
-export async function runChange(mode: Mode, argv: string[]): Promise<number> {
+export async function runChange(
+  mode: Mode,
+  positionals: string[],
+  values: ChangeOptions = {},
+): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        stack: { type: 'string', multiple: true, default: [] },
-        'auto-approve': { type: 'boolean', default: false },
-        parallelism: { type: 'string' },
-        stats: { type: 'boolean', default: false },
-        'no-color': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        ...(mode === 'apply'
-          ? {
-              'allow-replace': { type: 'string', multiple: true, default: [] },
-              wait: { type: 'boolean', default: false },
-              'wait-timeout': { type: 'string' },
-              'wait-interval': { type: 'string' },
-            }
-          : {}),
-      },
-    });
-    if (values.help) {
-      console.log(mode === 'apply' ? APPLY_HELP : DESTROY_HELP);
-      return 0;
-    }
-    const parallelism = parallelismOf(values.parallelism as string | undefined);
+    const parallelism = parallelismOf(values.parallelism);
     const waitTimeoutMs = durationOption(
       'wait-timeout',
-      values['wait-timeout'] as string | undefined,
+      values.waitTimeout,
       DEFAULT_WAIT_TIMEOUT_MS,
     );
-    const waitIntervalMs = durationOption(
-      'wait-interval',
-      values['wait-interval'] as string | undefined,
-      10_000,
-    );
-    const stacks = await loadSelectedStacks(positionals, (values.stack as string[]) ?? []);
+    const waitIntervalMs = durationOption('wait-interval', values.waitInterval, 10_000);
+    const saved =
+      mode === 'apply' && positionals.length === 1
+        ? await savedPlanAt(positionals[0] ?? '')
+        : undefined;
+    if (saved && (values.stack?.length ?? 0) > 0) {
+      throw new CommandError('a saved plan applies the stacks it was made for: drop --stack');
+    }
+    const stacks = saved
+      ? await loadSelectedStacks(saved.paths, saved.stacks)
+      : await loadSelectedStacks(positionals, values.stack ?? []);
     if (!stacks) return 1;
     const stats = new CallStats();
     const withStack = stacks.length > 1;
@@ -260,7 +239,7 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
       mode,
       stats,
       parallelism,
-      allowReplace: (values['allow-replace'] as string[] | undefined) ?? [],
+      allowReplace: values.allowReplace ?? [],
       onProgress: (event) => console.log(formatProgress(event, { withStack })),
     });
     const printStats = () => {
@@ -268,14 +247,25 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
     };
     process.on('SIGINT', onInterrupt);
     try {
-      process.stdout.write(
-        renderHuman(prepared.plan, { color: useColor(values['no-color'] as boolean) }),
-      );
+      if (saved) {
+        const stale = staleReason(saved, {
+          specs: specHashes(stacks),
+          observed: fingerprints(prepared.observed),
+          plan: prepared.plan,
+        });
+        if (stale) {
+          throw new CommandError(
+            `the saved plan ${positionals[0]} is stale: ${stale}; nothing was changed. Plan again: reconciler plan --out ${positionals[0]}`,
+          );
+        }
+      }
+      process.stdout.write(renderHuman(prepared.plan, { color: useColor(values.color) }));
       let result: ReconcileResult | undefined;
       if (!hasChangesIn(prepared.plan)) {
         console.log(mode === 'apply' ? '\nNothing to do.' : '\nNothing to destroy.');
       } else {
-        if (!values['auto-approve']) {
+        // a saved plan was reviewed when it was made
+        if (!values.autoApprove && !saved) {
           if (!process.stdin.isTTY) {
             throw new CommandError(
               `${mode} needs confirmation: run it in a terminal, or pass --auto-approve`,
@@ -315,6 +305,11 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
           `Still pending in AWS: ${listed.join(', ')} (apply --wait waits; the daemon requeues)`,
         );
       }
+      if (mode === 'apply' && (result?.observed ?? prepared.observed).length > 0) {
+        console.log(
+          `\n${renderOutputs(outputViews(stacks, result?.observed ?? prepared.observed)).trimEnd()}`,
+        );
+      }
       printStats();
       return failed || !waited ? 1 : 0;
     } finally {
@@ -328,6 +323,6 @@ export async function runChange(mode: Mode, argv: string[]): Promise<number> {
 }
 
 /** run is the `reconciler apply` command. */
-export function run(argv: string[]): Promise<number> {
-  return runChange('apply', argv);
+export function run(positionals: string[], values: ChangeOptions = {}): Promise<number> {
+  return runChange('apply', positionals, values);
 }

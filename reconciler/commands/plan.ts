@@ -3,33 +3,25 @@
  * The helpers exported here (loading and selecting stacks, colour, the call table) are shared by
  * `apply` and `destroy`.
  */
-import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import pc from 'picocolors';
 import { CallStats } from '../aws/clients.ts';
-import { prepareReconcile } from '../engine/reconcile.ts';
+import { type PreparedReconcile, prepareReconcile } from '../engine/reconcile.ts';
 import { renderHuman } from '../plan/render-human.ts';
 import { renderJson } from '../plan/render-json.ts';
 import { renderMarkdown } from '../plan/render-markdown.ts';
+import {
+  fingerprints,
+  SAVED_PLAN_KIND,
+  SAVED_PLAN_VERSION,
+  type SavedPlan,
+  specHashes,
+} from '../plan/saved.ts';
 import { hasChangesIn } from '../plan/summary.ts';
 import { formatSpecError, loadStacks } from '../spec/load-stacks.ts';
 import type { Stack } from '../spec/types.generated.ts';
-
-const HELP = `usage: reconciler plan [paths...] [options]
-
-Observes AWS (one batched, tag-filtered read per resource kind and region), compares it with the
-stack specs and prints what \`reconciler apply\` would do. Changes nothing. A path is a spec file
-or a folder of *.yaml / *.yml files. Default path: specs/
-
-options:
-      --stack NAME            plan only this stack (repeatable)
-  -o, --output FORMAT         human (default), json or markdown (a pull-request comment)
-      --detailed-exitcode     exit 2 when there are changes (0: none, 1: error)
-      --stats                 print the AWS calls made, by service and operation, to stderr
-      --no-color              no ANSI colours (also when NO_COLOR is set or stdout is not a terminal)
-      --parallelism N         concurrent AWS reads (default 8)
-  -h, --help                  show this help
-
-exit status: 0 success (with --detailed-exitcode: no changes), 2 changes (only with
---detailed-exitcode), 1 error (invalid specs are reported as file:line:col and AWS is not touched)`;
+import { checkAwsAccess } from './preflight.ts';
 
 /** CommandError is a user-facing failure of a command: printed as `reconciler <cmd>: message`, exit 1. */
 export class CommandError extends Error {
@@ -37,14 +29,15 @@ export class CommandError extends Error {
 }
 
 /**
- * loadSelectedStacks loads and validates specs (default `specs/`) and keeps the `--stack` ones.
- * Invalid specs are printed to stderr as `file:line:col: path: message` and reported as undefined.
+ * loadSelectedStacks loads and validates specs (default `specs/`) and keeps the `--stack` ones,
+ * then checks that AWS can be reached (checkAwsAccess). Invalid specs are printed to stderr as
+ * `file:line:col: path: message` and reported as undefined.
  */
 export async function loadSelectedStacks(
   paths: string[],
   names: string[],
 ): Promise<Stack[] | undefined> {
-  const { stacks, errors } = await loadStacks(paths.length > 0 ? paths : ['specs/']);
+  const { stacks, errors } = await loadStacks(specPaths(paths));
   if (errors.length > 0) {
     const files = new Set(errors.map((error) => error.file)).size;
     process.stderr.write(
@@ -56,7 +49,6 @@ export async function loadSelectedStacks(
     throw new CommandError(`no stack specs found in ${paths.join(', ') || 'specs/'}`);
   }
   const specs = stacks.map((loaded) => loaded.spec);
-  if (names.length === 0) return specs;
   const known = new Set(specs.map((spec) => spec.name));
   const unknown = names.filter((name) => !known.has(name));
   if (unknown.length > 0) {
@@ -64,12 +56,22 @@ export async function loadSelectedStacks(
       `no stack named ${unknown.join(', ')} (stacks: ${[...known].sort().join(', ')})`,
     );
   }
-  return specs.filter((spec) => names.includes(spec.name));
+  // every caller talks to AWS next: fail now, naming the fix, rather than after the SDK's retries
+  await checkAwsAccess();
+  return names.length === 0 ? specs : specs.filter((spec) => names.includes(spec.name));
 }
 
-/** useColor: ANSI only on a terminal, never with NO_COLOR or --no-color. */
-export function useColor(noColorFlag: boolean | undefined): boolean {
-  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !noColorFlag;
+/**
+ * useColor: ANSI colours on a terminal; `--no-color` and NO_COLOR turn them off, FORCE_COLOR
+ * (other than 0) turns them on without a terminal (CI logs). `color` is commander's value of
+ * `--no-color` (false when given).
+ */
+export function useColor(color: boolean | undefined, env = process.env): boolean {
+  if (color === false) return false;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return Boolean(process.stdout.isTTY) && pc.isColorSupported;
 }
 
 /** parallelismOf reads `--parallelism` (a positive integer). */
@@ -106,34 +108,48 @@ export function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-type Output = 'human' | 'json' | 'markdown';
+/** PlanOptions are the flags of `reconciler plan` (see reconciler/cli.ts). */
+export interface PlanOptions {
+  stack?: string[];
+  output?: 'human' | 'json' | 'markdown';
+  out?: string;
+  detailedExitcode?: boolean;
+  stats?: boolean;
+  color?: boolean;
+  parallelism?: string;
+}
 
-/** run is the `reconciler plan` command; see HELP for the exit codes. */
-export async function run(argv: string[]): Promise<number> {
+/** specPaths are the paths a command reads: the given ones, or `specs/`. */
+export function specPaths(paths: readonly string[]): string[] {
+  return paths.length > 0 ? [...paths] : ['specs/'];
+}
+
+/** savedPlanOf is what `plan --out` writes: the plan and what it was computed from. */
+export function savedPlanOf(
+  prepared: PreparedReconcile,
+  stacks: readonly Stack[],
+  paths: readonly string[],
+  names: readonly string[],
+): SavedPlan {
+  return {
+    kind: SAVED_PLAN_KIND,
+    version: SAVED_PLAN_VERSION,
+    createdAt: new Date().toISOString(),
+    paths: specPaths(paths).map((path) => resolve(path)),
+    stacks: [...names],
+    specs: specHashes(stacks),
+    observed: fingerprints(prepared.observed),
+    plan: prepared.plan,
+  };
+}
+
+/** run is the `reconciler plan` command; see its help for the exit codes. */
+export async function run(positionals: string[], values: PlanOptions = {}): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        stack: { type: 'string', multiple: true, default: [] },
-        output: { type: 'string', short: 'o', default: 'human' },
-        'detailed-exitcode': { type: 'boolean', default: false },
-        stats: { type: 'boolean', default: false },
-        'no-color': { type: 'boolean', default: false },
-        parallelism: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    const output = values.output as Output;
-    if (!['human', 'json', 'markdown'].includes(output)) {
-      throw new CommandError(`--output must be human, json or markdown, got '${output}'`);
-    }
+    const output = values.output ?? 'human';
     const parallelism = parallelismOf(values.parallelism);
-    const stacks = await loadSelectedStacks(positionals, values.stack ?? []);
+    const names = values.stack ?? [];
+    const stacks = await loadSelectedStacks(positionals, names);
     if (!stacks) return 1;
     const stats = new CallStats();
     const prepared = await prepareReconcile({ stacks, mode: 'plan', stats, parallelism });
@@ -141,9 +157,16 @@ export async function run(argv: string[]): Promise<number> {
     const { plan } = prepared;
     if (output === 'json') process.stdout.write(renderJson(plan));
     else if (output === 'markdown') process.stdout.write(renderMarkdown(plan));
-    else process.stdout.write(renderHuman(plan, { color: useColor(values['no-color']) }));
+    else process.stdout.write(renderHuman(plan, { color: useColor(values.color) }));
+    if (values.out) {
+      const saved = savedPlanOf(prepared, stacks, positionals, names);
+      await writeFile(values.out, `${JSON.stringify(saved, null, 2)}\n`);
+      const note = `\nSaved the plan to ${values.out}. To carry out exactly this plan, run: reconciler apply ${values.out}\n`;
+      if (output === 'human') process.stdout.write(note);
+      else process.stderr.write(note);
+    }
     if (values.stats) process.stderr.write(`${formatCallStats(stats)}\n`);
-    return values['detailed-exitcode'] && hasChangesIn(plan) ? 2 : 0;
+    return values.detailedExitcode && hasChangesIn(plan) ? 2 : 0;
   } catch (err) {
     console.error(`reconciler plan: ${messageOf(err)}`);
     return 1;

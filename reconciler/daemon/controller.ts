@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { AwsClients, CallStats, RequestLimiter } from '../aws/clients.ts';
+import { type ResourceOutputs, resourceOutputs } from '../engine/outputs.ts';
 import type { ReconcileOptions, ReconcileResult } from '../engine/reconcile.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import type { Logger } from '../resources/types.ts';
@@ -129,8 +130,11 @@ export interface StackStatus {
   resources: ResourceView[];
   /** observedAt is when those resources were observed. */
   observedAt: string | undefined;
-  /** outputs are the load balancer URL and database endpoint, once AWS reports them. */
-  outputs: StackOutputs;
+  /**
+   * outputs are the load balancer URL and database endpoint, once AWS reports them, and each
+   * resource's outputs by address (`reconciler output` prints the same).
+   */
+  outputs: StackOutputs & { resources?: ResourceOutputs };
   /** drift lists what the last run found changed out of band; empty when it found none. */
   drift: DriftItem[];
   /** plan is the plan still to carry out (paused, observe-only, failed); absent when in sync. */
@@ -530,7 +534,13 @@ export class Controller {
       drift,
     });
     entry.status.observedAt = at;
-    if (entry.spec) entry.status.outputs = stackOutputs(entry.spec, result.observed ?? []);
+    if (entry.spec) {
+      const observed = result.observed ?? [];
+      entry.status.outputs = {
+        ...stackOutputs(entry.spec, observed),
+        resources: resourceOutputs(entry.spec, observed),
+      };
+    }
     entry.status.drift = drift;
     entry.status.plan = inSync ? undefined : currentPlan(result, entry.key);
   }

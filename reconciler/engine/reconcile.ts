@@ -79,18 +79,28 @@ export type ObservedEntry = Pick<
   'stack' | 'address' | 'kind' | 'id' | 'status' | 'attributes'
 >;
 
-/** observedEntries flattens an observation to one entry per address, preferring a resource not being deleted. */
-function observedEntries(index: ObservedIndex): ObservedEntry[] {
-  const entries: ObservedEntry[] = [];
+/** observedResources flattens an observation to one resource per address, preferring one not being deleted. */
+function observedResources(index: ObservedIndex): ObservedResource[] {
+  const chosen: ObservedResource[] = [];
   for (const byAddress of index.values()) {
     for (const found of byAddress.values()) {
-      const chosen = found.find((entry) => entry.status !== 'deleting') ?? found[0];
-      if (!chosen) continue;
-      const { stack, address, kind, id, status, attributes } = chosen;
-      entries.push({ stack, address, kind, id, status, attributes });
+      const entry = found.find((candidate) => candidate.status !== 'deleting') ?? found[0];
+      if (entry) chosen.push(entry);
     }
   }
-  return entries;
+  return chosen;
+}
+
+/** observedEntries is observedResources without the live settings. */
+function observedEntries(index: ObservedIndex): ObservedEntry[] {
+  return observedResources(index).map(({ stack, address, kind, id, status, attributes }) => ({
+    stack,
+    address,
+    kind,
+    id,
+    status,
+    attributes,
+  }));
 }
 
 /** silentLogger discards everything (the default when no logger is given). */
@@ -135,6 +145,8 @@ export interface PreparedReconcile {
   /**
    * adopt takes over the resource at `address` of `stack` that holds its name without our tags:
    * it must be the one this pass found, with physical id `id`. Throws a clear error otherwise.
+  /** observed is every owned resource the plan saw, one per address (saved plans fingerprint it). */
+  observed: ObservedResource[];
    */
   adopt(stack: string, address: string, id: string): Promise<{ kind: string }>;
   /** apply carries out the plan (apply or destroy mode); a plan-mode pass applies nothing. */
@@ -233,6 +245,7 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
           const known = (desired.get(stackName) ?? []).map((entry) => entry.address).sort();
           throw new Error(
             `stack ${stackName} has no resource ${address}${known.length ? ` (addresses: ${known.join(', ')})` : ''}`,
+      observed: observedResources(observed),
           );
         }
         const handler = handlers.find((candidate) => candidate.kind === resource.kind);

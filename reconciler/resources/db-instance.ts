@@ -16,6 +16,7 @@ import { compact, sortedValues, sortingSets } from './kit/json.ts';
 import { keyedDelta } from './kit/keyed-delta.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
+import { pick } from './kit/outputs.ts';
 import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
 import { rdsTagging } from './kit/tagging/rds.ts';
@@ -310,6 +311,7 @@ function allInstances(ctx: ResourceContext): Promise<DBInstance[]> {
  */
 export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
   kind: 'db-instance',
+  outputs: (instance) => pick(instance.attributes, ['endpoint', 'port']),
   fields: DB_INSTANCE_FIELDS,
   after: ['db-subnet-group', 'security-group', 'log-group'],
   protected: true,

@@ -16,6 +16,7 @@ import { defineKind, type Live } from './kit/define-kind.ts';
 import { ResourceError } from './kit/errors.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
+import { pick } from './kit/outputs.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { ecrTagging } from './kit/tagging/ecr.ts';
@@ -138,6 +139,7 @@ async function putPolicy(ctx: ResourceContext, repositoryName: string, policy: L
  */
 export const ecrRepositoryHandler = defineKind<EcrRepositoryProperties, ReadRepository>({
   kind: 'ecr-repository',
+  outputs: (repository) => pick(repository.attributes, ['uri']),
   fields: ECR_REPOSITORY_FIELDS,
   protected: true,
   after: [],

@@ -8,6 +8,7 @@ import { tagListToMap } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { clusterServices, readClusters } from './kit/ecs-clusters.ts';
 import { failure } from './kit/errors.ts';
+import { pick } from './kit/outputs.ts';
 import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
 import type { FieldRule } from './types.ts';
 
@@ -49,6 +50,7 @@ export function observedCluster(cluster: Cluster): Live<EcsClusterProperties> {
  */
 export const ecsClusterHandler = defineKind<EcsClusterProperties, Cluster>({
   kind: 'ecs-cluster',
+  outputs: (cluster) => pick(cluster.attributes, ['name']),
   fields: ECS_CLUSTER_FIELDS,
   after: [],
   tagging: ecsTagging,

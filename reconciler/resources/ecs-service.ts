@@ -13,6 +13,7 @@ import { defineKind, type Live } from './kit/define-kind.ts';
 import { clusterServices, describeServices, ownedClusters } from './kit/ecs-clusters.ts';
 import { sortedValues } from './kit/json.ts';
 import { resolved } from './kit/refs.ts';
+import { pick } from './kit/outputs.ts';
 import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
 import type {
   FieldRule,
@@ -156,6 +157,7 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
     'listener',
     'security-group',
     'subnet',
+  outputs: (service) => pick(service.attributes, ['name']),
     'capacity-provider',
   ],
   tagging: ecsTagging,

@@ -14,6 +14,7 @@ import { LOAD_BALANCER_READS, taggedLoadBalancers } from './kit/elbv2-listings.t
 import { required } from './kit/errors.ts';
 import { sortedValues, sortingSets } from './kit/json.ts';
 import { foundByName } from './kit/names.ts';
+import { pick } from './kit/outputs.ts';
 import { readEach } from './kit/read-each.ts';
 import { confirmOwned, elbv2Tagging, inStacks, type Tagged } from './kit/tagging/elbv2.ts';
 import type { FieldRule, ResourceContext, ResourceStatus } from './types.ts';
@@ -79,6 +80,7 @@ type LiveLoadBalancer = Tagged<LoadBalancer> & { attributes: LoadBalancerAttribu
 /** loadBalancerHandler manages Application Load Balancers, identified by ARN (`id`). */
 export const loadBalancerHandler = defineKind<LoadBalancerProperties, LiveLoadBalancer>({
   kind: 'load-balancer',
+  outputs: (balancer) => pick(balancer.attributes, ['dnsName']),
   fields: LOAD_BALANCER_FIELDS,
   after: ['subnet', 'security-group'],
   tagging: elbv2Tagging,

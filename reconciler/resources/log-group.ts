@@ -72,6 +72,7 @@ function allLogGroups(ctx: ResourceContext): Promise<LogGroup[]> {
  */
 export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
   kind: 'log-group',
+  outputs: (group) => ({ name: group.id }),
   fields: LOG_GROUP_FIELDS,
   tagging: logsTagging,
   tagTarget: (group) => group.attributes.arn ?? '',

@@ -170,6 +170,11 @@ export interface ResourceHandler<P = Record<string, unknown>> {
   /** Has each observed resource settled (`apply --wait`)? */
   stability?(
     ctx: ResourceContext,
+  /** Pure: the values a person needs from the resource (DNS name, endpoint, URI), by name. */
+  outputs?(
+    resource: Pick<ObservedResource<P>, 'id' | 'attributes'>,
+    region: string,
+  ): Record<string, string>;
     observed: readonly ObservedResource<P>[],
   ): Promise<StabilityVerdict[]>;
   /**

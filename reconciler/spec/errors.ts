@@ -7,9 +7,9 @@
 export interface SpecError {
   /** file is the path of the spec as the user gave it (relative paths stay relative). */
   file: string;
-  /** line is 1-based. */
+  /** line is 1-based; 0 when the problem is the path itself (missing, unreadable), not a place in it. */
   line: number;
-  /** column is 1-based. */
+  /** column is 1-based (0 with line 0). */
   column: number;
   /** path is the field path starting at `spec`, with `.key` and `[index]` (e.g. `spec.network.publicSubnets[1]`). */
   path: string;
@@ -36,8 +36,12 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return rendered;
 }
 
-/** formatSpecError renders an error as `file:line:col: path: message`, the format editors and CI annotate. */
+/**
+ * formatSpecError renders an error as `file:line:col: path: message`, the format editors and CI
+ * annotate; a problem of the path itself (line 0) as `file: message`, with no invented position.
+ */
 export function formatSpecError(error: SpecError): string {
+  if (error.line === 0) return `${error.file}: ${error.message}`;
   return `${error.file}:${error.line}:${error.column}: ${error.path}: ${error.message}`;
 }
 

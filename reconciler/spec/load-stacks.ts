@@ -90,7 +90,7 @@ function isSpecFileName(name: string): boolean {
 
 function fileError(file: string, message: string, cause?: unknown): SpecError {
   const detail = cause instanceof Error && 'code' in cause ? ` (${String(cause.code)})` : '';
-  return { file, line: 1, column: 1, path: 'spec', message: `${message}${detail}` };
+  return { file, line: 0, column: 0, path: 'spec', message: `${message}${detail}` };
 }
 
 /**

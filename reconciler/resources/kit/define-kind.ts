@@ -139,6 +139,11 @@ export interface KindDescriptor<P, L> {
   ): Promise<DesiredResource<P>[]>;
 }
 
+  /**
+   * Pure: what a person needs from this resource once it exists (a DNS name, an endpoint, a
+   * URI), from its observed id and attributes: `reconciler output`, the end of apply, /status.
+   */
+  outputs?: ResourceHandler<P>['outputs'];
 function statusVerdict(resource: ObservedResource<unknown>): StabilityVerdict {
   const base = { stack: resource.stack, address: resource.address };
   if (resource.status === 'failed') return { ...base, state: 'failed', detail: 'failed in AWS' };
@@ -305,6 +310,8 @@ export function defineKind<P extends object, L>(
     snapshot: descriptor.snapshot ?? false,
     iamActions: {
       read: descriptor.iamActions.read,
+    ...(descriptor.notes ? { notes: descriptor.notes } : {}),
+    ...(descriptor.outputs ? { outputs: descriptor.outputs } : {}),
       write: [...descriptor.iamActions.write, ...tagging.iamActions],
       ...(descriptor.iamActions.secret ? { secret: descriptor.iamActions.secret } : {}),
     },
