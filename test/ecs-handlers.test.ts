@@ -197,7 +197,6 @@ test('create, then a batched observe finds exactly one of each and the diff is e
   assert.deepEqual(calls, [
     ['DescribeClusters', 1],
     ['DescribeServices', 1],
-    ['ListClusters', 1],
     ['ListServices', 1],
   ]);
 

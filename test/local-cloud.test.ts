@@ -8,6 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
+  CloudWatchClient,
+  DeleteDashboardsCommand,
+  ListDashboardsCommand,
+  ListTagsForResourceCommand,
+  PutDashboardCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
   AllocateAddressCommand,
   CreateNatGatewayCommand,
   CreateSubnetCommand,
@@ -39,6 +47,10 @@ import {
   ModifyDBSubnetGroupCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import {
   findMotoPython,
   LAUNCHER,
@@ -349,6 +361,103 @@ describe('ModifyDBSubnetGroup keeps the group', () => {
       ),
       'DBSubnetGroupNotFoundFault',
     );
+  });
+});
+
+describe('the tagging API lists tagged DB subnet groups', () => {
+  async function taggedGroupArns(cloud: Cloud, cidr: string) {
+    const { subnetId } = await network(cloud, cidr);
+    const name = `tagged-${cidr.split('.')[1]}`;
+    const created = await cloud.rds.send(
+      new CreateDBSubnetGroupCommand({
+        DBSubnetGroupName: name,
+        DBSubnetGroupDescription: 'tagged',
+        SubnetIds: [subnetId],
+        Tags: [{ Key: 'reconciler:stack', Value: name }],
+      }),
+    );
+    const tagging = new ResourceGroupsTaggingAPIClient({
+      region,
+      endpoint: cloud.server.endpoint,
+      credentials,
+    });
+    try {
+      const found = await tagging.send(
+        new GetResourcesCommand({
+          TagFilters: [{ Key: 'reconciler:stack', Values: [name] }],
+          ResourceTypeFilters: ['rds:subgrp'],
+        }),
+      );
+      return {
+        arn: created.DBSubnetGroup?.DBSubnetGroupArn,
+        found: (found.ResourceTagMappingList ?? []).map((mapping) => mapping.ResourceARN),
+      };
+    } finally {
+      tagging.destroy();
+    }
+  }
+
+  test('plain moto answers none', async () => {
+    const { found } = await taggedGroupArns(plain, '10.4.0.0/16');
+    assert.deepStrictEqual(found, []);
+  });
+
+  test('the local cloud answers the group', async () => {
+    const { arn, found } = await taggedGroupArns(fixed, '10.5.0.0/16');
+    assert.ok(arn);
+    assert.deepStrictEqual(found, [arn]);
+  });
+});
+
+describe('CloudWatch dashboards take tags', () => {
+  const body = JSON.stringify({ widgets: [{ type: 'text', properties: { markdown: '# ops' } }] });
+  const tags = [{ Key: 'reconciler:stack', Value: 'shop' }];
+
+  /** tagged puts a dashboard with tags, adds one, and reads them back, with the error of each step. */
+  async function tagged(cloud: Cloud, name: string) {
+    const cloudwatch = new CloudWatchClient({
+      region,
+      endpoint: cloud.server.endpoint,
+      credentials,
+    });
+    try {
+      await cloudwatch.send(
+        new PutDashboardCommand({ DashboardName: name, DashboardBody: body, Tags: tags }),
+      );
+      const listed = await cloudwatch.send(
+        new ListDashboardsCommand({ DashboardNamePrefix: name }),
+      );
+      const arn = listed.DashboardEntries?.[0]?.DashboardArn ?? '';
+      const read = async () =>
+        (await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags ?? [];
+      const atCreate = await read();
+      const tagError = await errorCode(
+        cloudwatch.send(
+          new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'team', Value: 'ops' }] }),
+        ),
+      );
+      const afterTag = await read();
+      await cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [name] }));
+      await cloudwatch.send(new PutDashboardCommand({ DashboardName: name, DashboardBody: body }));
+      const afterDeleteAndPut = await read();
+      return { atCreate, tagError, afterTag, afterDeleteAndPut };
+    } finally {
+      cloudwatch.destroy();
+    }
+  }
+
+  test('plain moto drops the tags of PutDashboard and refuses TagResource on a dashboard', async () => {
+    const result = await tagged(plain, 'plain-dashboard');
+    assert.deepStrictEqual(result.atCreate, []);
+    assert.equal(result.tagError, 'ResourceNotFoundException');
+  });
+
+  test('the local cloud tags at creation, tags later, and drops the tags with the dashboard', async () => {
+    const result = await tagged(fixed, 'fixed-dashboard');
+    assert.deepStrictEqual(result.atCreate, tags);
+    assert.equal(result.tagError, 'no error');
+    assert.deepStrictEqual(result.afterTag, [...tags, { Key: 'team', Value: 'ops' }]);
+    assert.deepStrictEqual(result.afterDeleteAndPut, []);
   });
 });
 

@@ -1,4 +1,6 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -9,9 +11,11 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
-import { errorCode } from './errors.ts';
+import { processServiceLimits, type ServiceLimits } from './concurrency.ts';
+import { errorCode, isThrottling } from './errors.ts';
 
 /** CallKey identifies one counted call: service (`ec2`), operation (`DescribeVpcs`), outcome (`ok` or the error code). */
 export interface CallKey {
@@ -77,6 +81,8 @@ export interface ClientOptions {
   endpoint?: string;
   stats?: CallStats;
   limiter?: RequestLimiter;
+  /** The per-service bound on requests in flight; by default the one the whole process shares. */
+  concurrency?: ServiceLimits;
   maxAttempts?: number;
 }
 
@@ -104,8 +110,11 @@ const CLIENT_CLASSES = {
   tagging: ResourceGroupsTaggingAPIClient,
   secretsmanager: SecretsManagerClient,
   autoscaling: AutoScalingClient,
+  applicationAutoScaling: ApplicationAutoScalingClient,
   ecr: ECRClient,
   ssm: SSMClient,
+  cloudwatch: CloudWatchClient,
+  sns: SNSClient,
 } as const;
 
 type ClientName = keyof typeof CLIENT_CLASSES;
@@ -151,6 +160,19 @@ function instrument(
       }
     },
     { step: 'initialize', name: 'reconcilerCallStats' },
+  );
+  // finalizeRequest runs once per HTTP attempt, after the retry middleware: each attempt takes a
+  // slot of its service, and a throttled one pauses the service for every kind
+  const concurrency = options.concurrency ?? processServiceLimits();
+  client.middlewareStack.add(
+    (next, context) => (args) =>
+      concurrency.run(
+        options.region,
+        serviceLabel(context.clientName, name),
+        () => next(args),
+        isThrottling,
+      ),
+    { step: 'finalizeRequest', name: 'reconcilerServiceConcurrency', priority: 'low' },
   );
   const limiter = options.limiter;
   if (limiter) {

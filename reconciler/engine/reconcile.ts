@@ -1,4 +1,5 @@
 import { type AwsClients, CallStats, createClients, type RequestLimiter } from '../aws/clients.ts';
+import type { ServiceLimits } from '../aws/concurrency.ts';
 import { expandStack } from '../graph/expand.ts';
 import type { Action, Plan, ResourceChange } from '../plan/types.ts';
 import { createMemo } from '../resources/kit/memo.ts';
@@ -30,6 +31,8 @@ export interface ReconcileOptions {
   clientsFor?: (region: string) => AwsClients;
   stats?: CallStats;
   limiter?: RequestLimiter;
+  /** The per-service bound on requests in flight (default: the process's). */
+  concurrency?: ServiceLimits;
   /** Addresses whose guarded replace (a database) may go ahead: `db-instance.main` or `stack/db-instance.main`. */
   allowReplace?: string[];
   parallelism?: number;
@@ -142,11 +145,11 @@ export interface PreparedReconcile {
   plan: Plan;
   /** pending lists resources AWS reported as pending when observed. */
   pending: string[];
+  /** observed is every owned resource the plan saw, one per address (saved plans fingerprint it). */
+  observed: ObservedResource[];
   /**
    * adopt takes over the resource at `address` of `stack` that holds its name without our tags:
    * it must be the one this pass found, with physical id `id`. Throws a clear error otherwise.
-  /** observed is every owned resource the plan saw, one per address (saved plans fingerprint it). */
-  observed: ObservedResource[];
    */
   adopt(stack: string, address: string, id: string): Promise<{ kind: string }>;
   /** apply carries out the plan (apply or destroy mode); a plan-mode pass applies nothing. */
@@ -171,7 +174,12 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
   const clientsFor =
     options.clientsFor ??
     ((region: string) => {
-      const clients = createClients({ region, stats, limiter: options.limiter });
+      const clients = createClients({
+        region,
+        stats,
+        limiter: options.limiter,
+        concurrency: options.concurrency,
+      });
       created.push(clients);
       return clients;
     });
@@ -237,6 +245,7 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
     const prepared: PreparedReconcile = {
       plan,
       pending,
+      observed: observedResources(observed),
       close,
       async adopt(stackName, address, id) {
         const stack = options.stacks.find((candidate) => candidate.name === stackName);
@@ -245,7 +254,6 @@ export async function prepareReconcile(options: ReconcileOptions): Promise<Prepa
           const known = (desired.get(stackName) ?? []).map((entry) => entry.address).sort();
           throw new Error(
             `stack ${stackName} has no resource ${address}${known.length ? ` (addresses: ${known.join(', ')})` : ''}`,
-      observed: observedResources(observed),
           );
         }
         const handler = handlers.find((candidate) => candidate.kind === resource.kind);

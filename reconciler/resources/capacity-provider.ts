@@ -149,13 +149,17 @@ export const capacityProviderHandler = defineKind<CapacityProviderProperties, Pr
   tagTarget: (resource) => resource.attributes.arn ?? resource.id,
   notFound: ['ClusterNotFoundException'],
   iamActions: {
-    read: ['ecs:DescribeCapacityProviders', 'ecs:ListClusters', 'ecs:DescribeClusters'],
+    read: ['ecs:DescribeCapacityProviders', 'ecs:DescribeClusters'],
     write: [
       'ecs:CreateCapacityProvider',
       'ecs:UpdateCapacityProvider',
       'ecs:PutClusterCapacityProviders',
       'ecs:DeleteCapacityProvider',
     ],
+    scope: {
+      arn: 'arn:aws:ecs:*:{account}:capacity-provider/*',
+      create: ['ecs:CreateCapacityProvider'],
+    },
   },
 
   async list(ctx) {

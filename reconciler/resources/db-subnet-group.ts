@@ -12,8 +12,8 @@ import { sortedValues, sortingSets } from './kit/json.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
-import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
+import { readTaggedArns } from './kit/tagging/logs.ts';
 import { rdsTagging, rdsTags } from './kit/tagging/rds.ts';
 import type { FieldRule, Ref, ResourceContext } from './types.ts';
 
@@ -55,9 +55,8 @@ function subnetIds(properties: DbSubnetGroupProperties): string[] {
 
 /**
  * dbSubnetGroupHandler manages the database's subnet group (`db-subnet-group.main`, `<stack>-db`).
- * RDS has no batch tag read for subnet groups and the tagging API misses them in the local cloud,
- * so observe is one paginated DescribeDBSubnetGroups plus one ListTagsForResource per group named
- * `<stack>-...` of a stack in scope (one per stack in practice).
+ * Observe is one paginated DescribeDBSubnetGroups, with the tags of every group of the stacks in
+ * scope from the pass's one tagging API read (RDS itself has no batch tag read for subnet groups).
  */
 export const dbSubnetGroupHandler = defineKind<DbSubnetGroupProperties, TaggedGroup>({
   kind: 'db-subnet-group',
@@ -68,15 +67,23 @@ export const dbSubnetGroupHandler = defineKind<DbSubnetGroupProperties, TaggedGr
   notFound: NOT_FOUND,
   alreadyExists: ['DBSubnetGroupAlreadyExists', 'DBSubnetGroupAlreadyExistsFault'],
   iamActions: {
-    read: ['rds:DescribeDBSubnetGroups', 'rds:ListTagsForResource'],
+    read: ['rds:DescribeDBSubnetGroups', 'tag:GetResources', 'rds:ListTagsForResource'],
     write: ['rds:CreateDBSubnetGroup', 'rds:ModifyDBSubnetGroup', 'rds:DeleteDBSubnetGroup'],
+    scope: {
+      arn: 'arn:aws:rds:*:{account}:subgrp:{stack}-*',
+      create: ['rds:CreateDBSubnetGroup'],
+    },
   },
 
   async list(ctx) {
-    const candidates = (await allGroups(ctx)).filter((group) =>
-      ctx.stacks.some((stack) => (group.DBSubnetGroupName ?? '').startsWith(`${stack}-`)),
-    );
-    return readEach(candidates, NOT_FOUND, (group) => withTags(ctx, group));
+    const [groups, tagsByArn] = await Promise.all([
+      allGroups(ctx),
+      readTaggedArns(ctx, 'rds:subgrp'),
+    ]);
+    return groups.flatMap((group) => {
+      const tags = tagsByArn.get(group.DBSubnetGroupArn ?? '');
+      return tags ? [{ group, tags }] : [];
+    });
   },
 
   toObserved: liveGroup,

@@ -56,8 +56,12 @@ export const ecsClusterHandler = defineKind<EcsClusterProperties, Cluster>({
   tagging: ecsTagging,
   notFound: ['ClusterNotFoundException'],
   iamActions: {
-    read: ['ecs:ListClusters', 'ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices'],
+    read: ['ecs:DescribeClusters', 'ecs:ListServices', 'ecs:DescribeServices'],
     write: ['ecs:CreateCluster', 'ecs:UpdateClusterSettings', 'ecs:DeleteCluster'],
+    scope: {
+      arn: 'arn:aws:ecs:*:{account}:cluster/*',
+      create: ['ecs:CreateCluster'],
+    },
   },
 
   list: readClusters,

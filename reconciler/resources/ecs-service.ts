@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
@@ -12,8 +13,8 @@ import type { FieldChange } from '../plan/types.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { clusterServices, describeServices, ownedClusters } from './kit/ecs-clusters.ts';
 import { sortedValues } from './kit/json.ts';
-import { resolved } from './kit/refs.ts';
 import { pick } from './kit/outputs.ts';
+import { resolved } from './kit/refs.ts';
 import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
 import type {
   FieldRule,
@@ -50,7 +51,13 @@ export interface EcsServiceProperties extends Record<string, unknown> {
   capacityProviderStrategy?: CapacityProviderStrategyItem[];
   /** ARN (with revision) of the task definition to run. */
   taskDefinition: string | Ref;
+  /** With autoScaled, only the count CreateService starts with. */
   desiredCount: number;
+  /**
+   * Set when Application Auto Scaling owns the task count: desiredCount is then never diffed
+   * nor sent by an update, and the plan notes the live count instead. Not an AWS property.
+   */
+  autoScaled?: boolean;
   networkConfiguration?: {
     subnets: (string | Ref)[];
     securityGroups: (string | Ref)[];
@@ -81,6 +88,7 @@ export const ECS_SERVICE_FIELDS: Record<keyof EcsServiceProperties, FieldRule> =
   capacityProviderStrategy: 'update',
   taskDefinition: 'update',
   desiredCount: 'update',
+  autoScaled: 'ignore',
   networkConfiguration: 'update',
   loadBalancers: 'update',
   deploymentConfiguration: 'update',
@@ -149,6 +157,7 @@ export function normalizeService(service: Service): EcsServiceProperties {
  */
 export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInCluster>({
   kind: 'ecs-service',
+  outputs: (service) => pick(service.attributes, ['name']),
   fields: ECS_SERVICE_FIELDS,
   after: [
     'ecs-cluster',
@@ -157,7 +166,6 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
     'listener',
     'security-group',
     'subnet',
-  outputs: (service) => pick(service.attributes, ['name']),
     'capacity-provider',
   ],
   tagging: ecsTagging,
@@ -165,13 +173,16 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
   notFound: ['ServiceNotFoundException', 'ServiceNotActiveException', 'ClusterNotFoundException'],
   iamActions: {
     read: [
-      'ecs:ListClusters',
       'ecs:DescribeClusters',
       'ecs:ListServices',
       'ecs:DescribeServices',
       'elasticloadbalancing:DescribeTargetHealth',
     ],
     write: ['ecs:CreateService', 'ecs:UpdateService', 'ecs:DeleteService'],
+    scope: {
+      arn: 'arn:aws:ecs:*:{account}:service/*',
+      create: ['ecs:CreateService'],
+    },
   },
 
   async list(ctx) {
@@ -217,16 +228,27 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
     return [...changes, launchType];
   },
 
-  /** The set-like lists (subnets, security groups, load balancers) in one order on both sides. */
-  normalize: (properties) => ({
-    ...properties,
-    networkConfiguration: properties.networkConfiguration && {
-      ...properties.networkConfiguration,
-      subnets: sortedValues(properties.networkConfiguration.subnets),
-      securityGroups: sortedValues(properties.networkConfiguration.securityGroups),
-    },
-    loadBalancers: sortedValues(properties.loadBalancers),
-  }),
+  /**
+   * The set-like lists (subnets, security groups, load balancers) in one order on both sides; an
+   * auto scaled service's desired side has no desiredCount (absent means whatever AWS has).
+   */
+  normalize: ({ autoScaled, desiredCount, ...rest }) =>
+    ({
+      ...rest,
+      ...(autoScaled ? {} : { desiredCount }),
+      networkConfiguration: rest.networkConfiguration && {
+        ...rest.networkConfiguration,
+        subnets: sortedValues(rest.networkConfiguration.subnets),
+        securityGroups: sortedValues(rest.networkConfiguration.securityGroups),
+      },
+      loadBalancers: sortedValues(rest.loadBalancers),
+    }) as EcsServiceProperties,
+
+  /** The live count of an auto scaled service is the scaler's: shown, never a change. */
+  notes: (desired, observed) =>
+    desired.autoScaled
+      ? [`desiredCount: managed by auto scaling (now ${observed.desiredCount})`]
+      : [],
 
   async create(ctx, desired) {
     const properties = desired.properties;
@@ -237,6 +259,9 @@ export const ecsServiceHandler = defineKind<EcsServiceProperties, ServiceInClust
         ...(properties.launchType ? { launchType: properties.launchType as 'FARGATE' } : {}),
         ...settingsInput(properties, Object.keys(SETTINGS)),
         tags: ecsTagList(desired.tags),
+        // the SDK leaves it empty: one per create, sent again on each of the SDK's retries, so
+        // a retry whose first answer was lost gets the same service back
+        clientToken: randomUUID(),
       }),
     );
     if (!output.service) throw new Error('CreateService returned no service');

@@ -2,7 +2,6 @@ import {
   type Cluster,
   DescribeClustersCommand,
   DescribeServicesCommand,
-  paginateListClusters,
   paginateListServices,
   type Service,
 } from '@aws-sdk/client-ecs';
@@ -17,18 +16,17 @@ const DESCRIBE_CLUSTERS_BATCH = 100;
 const DESCRIBE_SERVICES_BATCH = 10;
 
 /**
- * readClusters is every ACTIVE or PROVISIONING ECS cluster of the region with its tags and
- * settings (ListClusters, then DescribeClusters by 100), read once per pass: the clusters are the
- * parent of the ECS services, so ecs-cluster and ecs-service share this read through the memo.
+ * readClusters is the ECS cluster of every stack in scope that is ACTIVE or PROVISIONING, with
+ * its tags and settings, read once per pass (the clusters are the parent of the ECS services and
+ * capacity providers, which share this read through the memo). A stack's cluster carries the
+ * stack's name, so the names come from the stacks and one DescribeClusters (100 names a call)
+ * reads them without listing the region's clusters first; a name with no cluster comes back as a
+ * failure, which is not an error.
  */
 export function readClusters(ctx: ResourceContext): Promise<Cluster[]> {
   return memoized(ctx, 'ecs:clusters', async () => {
-    const arns = await collect(
-      paginateListClusters({ client: ctx.clients.ecs }, {}),
-      (page) => page.clusterArns,
-    );
     const clusters: Cluster[] = [];
-    for (const batch of chunk(arns, DESCRIBE_CLUSTERS_BATCH)) {
+    for (const batch of chunk(ctx.stacks, DESCRIBE_CLUSTERS_BATCH)) {
       const described = await ctx.clients.ecs.send(
         new DescribeClustersCommand({ clusters: batch, include: ['TAGS', 'SETTINGS'] }),
       );

@@ -8,9 +8,11 @@ silently serving unfixed behaviour. The table of fixes is in docs/local.md.
 
 from . import (
     acm_certificates,
+    application_autoscaling_tags,
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     autoscaling_zones,
+    cloudwatch_dashboard_tags,
     ec2_launch_template_versions,
     ecs_capacity_providers,
     ecs_create_service,
@@ -18,6 +20,7 @@ from . import (
     rds_resource_id,
     rds_subnet_group,
     response_state,
+    tagging_rds_subnet_groups,
 )
 from ._patch import FixError
 
@@ -33,6 +36,9 @@ FIXES = [
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     ec2_launch_template_versions,
+    cloudwatch_dashboard_tags,
+    application_autoscaling_tags,
+    tagging_rds_subnet_groups,
 ]
 
 MOTO_VERSION = "5.2.1"
