@@ -8,11 +8,9 @@ silently serving unfixed behaviour. The table of fixes is in docs/local.md.
 
 from . import (
     acm_certificates,
-    application_autoscaling_tags,
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     autoscaling_zones,
-    cloudwatch_dashboard_tags,
     ec2_launch_template_versions,
     ecs_capacity_providers,
     ecs_create_service,
@@ -36,8 +34,6 @@ FIXES = [
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     ec2_launch_template_versions,
-    cloudwatch_dashboard_tags,
-    application_autoscaling_tags,
     tagging_rds_subnet_groups,
 ]
 
