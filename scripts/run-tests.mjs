@@ -1,5 +1,5 @@
 // Runs every node:test suite: unit tests beside the code (*.test.ts under
-// reconciler/ and service/) and the suites in test/ that need moto or
+// reconciler/, service/ and scripts/) and the suites in test/ that need moto or
 // PostgreSQL. TypeScript is loaded through tsx, so no build step is needed.
 //   --unit    only the unit tests beside the code
 //   --stress  only the heavier *.stress.ts suites (kept out of `npm test`)
@@ -29,7 +29,9 @@ function findTests(dir) {
   return found;
 }
 
-const roots = unitOnly ? ['reconciler', 'service'] : ['reconciler', 'service', 'test', 'bench'];
+const roots = unitOnly
+  ? ['reconciler', 'service', 'scripts']
+  : ['reconciler', 'service', 'scripts', 'test', 'bench'];
 const files = roots
   .flatMap((dir) => {
     try {
