@@ -6,6 +6,38 @@
  */
 import type { Daemon } from '../daemon/daemon.ts';
 import { parseRunArgs, RUN_USAGE } from '../daemon/options.ts';
+import { formatSpecError } from '../spec/errors.ts';
+import { loadStacks } from '../spec/load-stacks.ts';
+import { messageOf, useColor } from './plan.ts';
+
+/**
+ * missingSpecs says why the local spec paths cannot feed a daemon (a path that does not exist,
+ * no spec file at all), or undefined. Invalid specs are no reason: /status reports them.
+ */
+export async function missingSpecs(paths: readonly string[]): Promise<string | undefined> {
+  if (paths.length === 0) return undefined;
+  const { stacks, errors } = await loadStacks([...paths]);
+  const unreadable = errors.filter((error) => error.line === 0);
+  if (unreadable.length > 0) return unreadable.map(formatSpecError).join('; ');
+  if (stacks.length === 0 && errors.length === 0) {
+    return `no spec files in ${paths.join(', ')} (a folder contributes its *.yaml and *.yml files)`;
+  }
+  return undefined;
+}
+
+/** startFailure is one line on why the daemon did not start: a busy --listen port names it. */
+export function startFailure(err: unknown, listen: { host: string; port: number }): string {
+  const failure = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = failure.code ?? failure.cause?.code;
+  const address = `${listen.host}:${listen.port}`;
+  if (code === 'EADDRINUSE') {
+    return `--listen ${address} is already in use: stop what listens there, or pick another address (port 0 picks a free one)`;
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return `--listen ${address} cannot be used (${code}): pick another address`;
+  }
+  return `cannot start the daemon: ${messageOf(err)}`;
+}
 
 /** run is the `reconciler run` command; it resolves with the exit code once the daemon stopped. */
 export async function run(argv: string[]): Promise<number> {
@@ -13,12 +45,17 @@ export async function run(argv: string[]): Promise<number> {
   try {
     options = parseRunArgs(argv);
   } catch (err) {
-    console.error(`reconciler run: ${(err as Error).message}\n\n${RUN_USAGE}`);
+    console.error(`reconciler run: ${(err as Error).message} (see reconciler run --help)`);
     return 1;
   }
   if (options === 'help') {
     console.log(RUN_USAGE);
     return 0;
+  }
+  const noSpecs = await missingSpecs(options.specPaths);
+  if (noSpecs) {
+    console.error(`reconciler run: ${noSpecs}`);
+    return 1;
   }
   // loaded only now, so `run --help` and flag errors do not load the AWS SDK
   const [{ default: pino }, { systemClock }, { startDaemon }, { reconcile }] = await Promise.all([
@@ -27,16 +64,23 @@ export async function run(argv: string[]): Promise<number> {
     import('../daemon/daemon.ts'),
     import('../engine/reconcile.ts'),
   ]);
-  const log = pino({
-    level: options.logLevel,
-    base: { replica: options.replicaId },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  // JSON lines for log collectors; readable lines when a person watches a terminal
+  const pretty = process.stdout.isTTY
+    ? (await import('pino-pretty')).default({ colorize: useColor(undefined) })
+    : undefined;
+  const log = pino(
+    {
+      level: options.logLevel,
+      base: { replica: options.replicaId },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    pretty,
+  );
   let daemon: Daemon;
   try {
     daemon = await startDaemon(options, { clock: systemClock(), log, reconcile });
   } catch (err) {
-    log.error({ err }, 'cannot start the daemon');
+    console.error(`reconciler run: ${startFailure(err, options.listen)}`);
     return 1;
   }
   return new Promise<number>((resolve) => {

@@ -110,15 +110,44 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: match[1] ?? (match[2] || '0.0.0.0'), port };
 }
 
+const DURATION_FLAGS = new Set([
+  'git-poll',
+  'watch-poll',
+  'resync',
+  'pending-requeue',
+  'backoff-base',
+  'backoff-cap',
+  'lease-ttl',
+  'shutdown-timeout',
+]);
+const UNIT_WORD = /^(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hours?)$/i;
+
+/**
+ * rejectSpacedUnits refuses `--resync 5 minutes`: the unit would otherwise be taken as a spec
+ * path and the number as seconds.
+ */
+function rejectSpacedUnits(tokens: ReturnType<typeof parseArgs>['tokens'] = []): void {
+  tokens.forEach((token, index) => {
+    if (token.kind !== 'option' || !DURATION_FLAGS.has(token.name) || token.inlineValue) return;
+    const next = tokens[index + 1];
+    if (next?.kind === 'positional' && UNIT_WORD.test(next.value)) {
+      throw new Error(
+        `--${token.name}: cannot read duration '${token.value} ${next.value}' (write it without a space: 500ms, 30s, 5m, 1h)`,
+      );
+    }
+  });
+}
+
 /** parseRunArgs parses `reconciler run` flags; it throws on a bad value with the flag's name. */
 export function parseRunArgs(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
 ): DaemonOptions | 'help' {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
+    tokens: true,
     options: {
       help: { type: 'boolean', short: 'h' },
       'git-url': { type: 'string' },
@@ -147,6 +176,7 @@ export function parseRunArgs(
     },
   });
   if (values.help) return 'help';
+  rejectSpacedUnits(tokens);
   const gitUrl = values['git-url'];
   if (gitUrl !== undefined && positionals.length > 0) {
     throw new Error('give either spec paths or --git-url, not both');

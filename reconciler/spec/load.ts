@@ -140,6 +140,29 @@ function lowerFirst(text: string): string {
   return text.length > 0 ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
 
+/** LAYOUT_CODES are the YAML errors a tab used as indentation brings on in the lines after it. */
+const LAYOUT_CODES = new Set([
+  'BAD_INDENT',
+  'BLOCK_AS_IMPLICIT_KEY',
+  'MULTILINE_IMPLICIT_KEY',
+  'TAB_AS_INDENT',
+]);
+
+/**
+ * withoutKnockOns keeps a tab-indentation error and drops the layout errors after it: they follow
+ * from the tab (the lines below no longer line up) and go away with it.
+ */
+export function withoutKnockOns<T extends { code: string; pos: [number, number] }>(
+  problems: readonly T[],
+): T[] {
+  const sorted = [...problems].sort((a, b) => a.pos[0] - b.pos[0]);
+  const tab = sorted.find((problem) => problem.code === 'TAB_AS_INDENT');
+  if (!tab) return [...problems];
+  return sorted.filter(
+    (problem) => problem === tab || problem.pos[0] < tab.pos[0] || !LAYOUT_CODES.has(problem.code),
+  );
+}
+
 /**
  * parseSpecSource parses one YAML document with positions. Refused: more than MAX_SPEC_BYTES,
  * an empty file, more than one document, duplicate keys, any YAML error or warning, and alias
@@ -217,7 +240,7 @@ export function parseSpecSource(source: string): ParseResult {
     };
   }
   const document = documents[0]!;
-  const yamlProblems = [...document.errors, ...document.warnings];
+  const yamlProblems = withoutKnockOns([...document.errors, ...document.warnings]);
   if (yamlProblems.length > 0) {
     const seen = new Set<number>();
     const issues: LocatedIssue[] = [];
