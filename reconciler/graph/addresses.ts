@@ -41,6 +41,10 @@ export const addresses = {
   ecsService: (service: string) => `ecs-service.${service}`,
   dbSubnetGroup: () => 'db-subnet-group.main',
   dbInstance: () => 'db-instance.main',
+  alarmTopic: () => 'sns-topic.alarms',
+  /** metricAlarm: the address's name is the alarm's name without the stack prefix. */
+  metricAlarm: (name: string) => `metric-alarm.${name}`,
+  dashboard: () => 'dashboard.main',
 } as const;
 
 /** kindOf returns the kind part of an address (`subnet.private-a` -> `subnet`). */

@@ -7,6 +7,7 @@ import { expandEcs } from './expand-ecs.ts';
 import { expandIamRoles } from './expand-iam.ts';
 import { expandLoadBalancer } from './expand-load-balancer.ts';
 import { expandLogGroups } from './expand-log-groups.ts';
+import { expandMonitoring } from './expand-monitoring.ts';
 import { expandNetwork } from './expand-network.ts';
 import { expandRegistry } from './expand-registry.ts';
 
@@ -27,5 +28,6 @@ export function expandStack(stack: Stack): DesiredResource[] {
     ...expandEcs(resolved),
     ...expandCapacity(resolved),
     ...expandDatabase(resolved),
+    ...expandMonitoring(resolved),
   ];
 }

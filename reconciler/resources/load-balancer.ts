@@ -174,10 +174,15 @@ function toObserved(live: LiveLoadBalancer): Live<LoadBalancerProperties> {
   };
 }
 
-/** attributesOf is what other resources refer to: listeners the ARN, DNS records the name and zone. */
+/**
+ * attributesOf is what other resources refer to: listeners the ARN, DNS records the name and
+ * zone, alarms and dashboards the `LoadBalancer` metric dimension (the ARN after `loadbalancer/`).
+ */
 function attributesOf(balancer: LoadBalancer): Record<string, string> {
+  const arn = balancer.LoadBalancerArn ?? '';
   return {
-    arn: balancer.LoadBalancerArn ?? '',
+    arn,
+    metricDimension: arn.replace(/^.*?:loadbalancer\//, ''),
     name: balancer.LoadBalancerName ?? '',
     dnsName: balancer.DNSName ?? '',
     canonicalHostedZoneId: balancer.CanonicalHostedZoneId ?? '',

@@ -1,5 +1,6 @@
 import { autoScalingGroupHandler } from './auto-scaling-group.ts';
 import { capacityProviderHandler } from './capacity-provider.ts';
+import { dashboardHandler } from './dashboard.ts';
 import { dbInstanceHandler } from './db-instance.ts';
 import { dbSubnetGroupHandler } from './db-subnet-group.ts';
 import { ecrRepositoryHandler } from './ecr-repository.ts';
@@ -13,9 +14,12 @@ import { launchTemplateHandler } from './launch-template.ts';
 import { listenerHandler } from './listener.ts';
 import { loadBalancerHandler } from './load-balancer.ts';
 import { logGroupHandler } from './log-group.ts';
+import { metricAlarmHandler } from './metric-alarm.ts';
 import { natGatewayHandler } from './nat-gateway.ts';
 import { routeTableHandler } from './route-table.ts';
 import { securityGroupHandler } from './security-group.ts';
+import { snsSubscriptionHandler } from './sns-subscription.ts';
+import { snsTopicHandler } from './sns-topic.ts';
 import { subnetHandler } from './subnet.ts';
 import { targetGroupHandler } from './target-group.ts';
 import { taskDefinitionHandler } from './task-definition.ts';
@@ -49,6 +53,10 @@ const REGISTERED: readonly ResourceHandler[] = [
   ecsServiceHandler,
   dbSubnetGroupHandler,
   dbInstanceHandler,
+  snsTopicHandler,
+  snsSubscriptionHandler,
+  metricAlarmHandler,
+  dashboardHandler,
 ];
 
 /**

@@ -132,7 +132,7 @@ export const targetGroupHandler = defineKind<TargetGroupProperties, LiveTargetGr
       id: arn,
       properties: { ...properties },
       tags: { ...desired.tags },
-      attributes: { arn, name: properties.name },
+      attributes: { arn, name: properties.name, metricDimension: targetGroupDimension(arn) },
     };
   },
 
@@ -166,13 +166,22 @@ export const targetGroupHandler = defineKind<TargetGroupProperties, LiveTargetGr
     }),
 });
 
+/** targetGroupDimension is the `TargetGroup` metric dimension: the ARN from `targetgroup/` on. */
+export function targetGroupDimension(arn: string): string {
+  return arn.replace(/^.*?:(?=targetgroup\/)/, '');
+}
+
 function toObserved(live: LiveTargetGroup): Live<TargetGroupProperties> {
   const properties = observedTargetGroupProperties(live.resource, live.attributes);
   return {
     id: live.arn,
     properties,
     tags: live.tags,
-    attributes: { arn: live.arn, name: properties.name },
+    attributes: {
+      arn: live.arn,
+      name: properties.name,
+      metricDimension: targetGroupDimension(live.arn),
+    },
   };
 }
 

@@ -537,6 +537,55 @@ const cases: RuleCase[] = [
     ],
   },
   {
+    reason: 'subscription endpoints that do not fit their protocol, and one subscribed twice',
+    change: (stack) => {
+      stack.monitoring = {
+        notifications: {
+          subscriptions: [
+            { protocol: 'email', endpoint: 'oncall' },
+            { protocol: 'https', endpoint: 'http://hooks.example.com/alarms' },
+            { protocol: 'email', endpoint: 'ops@example.com' },
+            { protocol: 'email', endpoint: 'ops@example.com' },
+          ],
+        },
+      };
+    },
+    expected: [
+      { path: 'spec.monitoring.notifications.subscriptions[0].endpoint', says: 'not an email' },
+      { path: 'spec.monitoring.notifications.subscriptions[1].endpoint', says: 'https:// URL' },
+      { path: 'spec.monitoring.notifications.subscriptions[3].endpoint', says: 'subscriptions[2]' },
+    ],
+  },
+  {
+    reason: 'alarm periods CloudWatch refuses',
+    change: (stack) => {
+      stack.monitoring = {
+        alarms: {
+          databaseCpu: { period: 90, evaluationPeriods: 2 },
+          targetErrorRate: { period: 3600, evaluationPeriods: 25 },
+        },
+      };
+    },
+    expected: [
+      { path: 'spec.monitoring.alarms.databaseCpu.period', says: 'multiple of 60' },
+      { path: 'spec.monitoring.alarms.targetErrorRate.evaluationPeriods', says: 'one day' },
+    ],
+  },
+  {
+    reason: 'a free storage alarm that would always fire, a widget past the last column',
+    change: (stack) => {
+      stack.database = { ...stack.database, allocatedStorageGiB: 20 };
+      stack.monitoring = {
+        alarms: { databaseFreeStorage: { threshold: 20 } },
+        widgets: [{ type: 'text', x: 18, width: 12, properties: {} }],
+      };
+    },
+    expected: [
+      { path: 'spec.monitoring.alarms.databaseFreeStorage.threshold', says: 'always fire' },
+      { path: 'spec.monitoring.widgets[0].width', says: '24 columns' },
+    ],
+  },
+  {
     reason: 'garbage where the network should be is skipped, not thrown',
     change: (stack) => {
       stack.network = 'nope' as unknown as Record<string, unknown>;

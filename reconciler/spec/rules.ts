@@ -698,6 +698,92 @@ const capacityRules: Rule[] = [
   },
 ];
 
+/** EMAIL is the shape SNS takes for an email endpoint: one @, a dot in the domain, no spaces. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** DAY_SECONDS: CloudWatch refuses an alarm whose period x evaluationPeriods is longer than a day. */
+const DAY_SECONDS = 86_400;
+
+/** DASHBOARD_COLUMNS: a CloudWatch dashboard is 24 columns wide. */
+const DASHBOARD_COLUMNS = 24;
+
+const monitoringRules: Rule[] = [
+  function subscriptionEndpoints(stack) {
+    const subscriptions = list(map(map(stack.monitoring)?.notifications)?.subscriptions);
+    const issues: SpecIssue[] = [];
+    const seen = new Map<string, number>();
+    subscriptions.forEach((entry, index) => {
+      const subscription = map(entry);
+      const protocol = text(subscription?.protocol);
+      const endpoint = text(subscription?.endpoint);
+      if (!protocol || endpoint === undefined) return;
+      const path = ['monitoring', 'notifications', 'subscriptions', index, 'endpoint'];
+      if (protocol === 'email' && !EMAIL.test(endpoint)) {
+        issues.push(issue(path, `'${endpoint}' is not an email address (name@example.com)`));
+      }
+      if (protocol === 'https' && !/^https:\/\/[^\s/?#]+[^\s]*$/i.test(endpoint)) {
+        issues.push(issue(path, `'${endpoint}' is not an https:// URL`));
+      }
+      const key = `${protocol} ${endpoint}`;
+      const earlier = seen.get(key);
+      if (earlier !== undefined) {
+        issues.push(
+          issue(path, `${protocol} ${endpoint} is already subscribed at subscriptions[${earlier}]`),
+        );
+      } else {
+        seen.set(key, index);
+      }
+    });
+    return issues;
+  },
+  function alarmPeriods(stack) {
+    const alarms = map(map(stack.monitoring)?.alarms) ?? {};
+    return Object.entries(alarms).flatMap(([name, value]) => {
+      const alarm = map(value);
+      const { period, evaluationPeriods } = alarm ?? {};
+      if (typeof period !== 'number') return [];
+      const path = ['monitoring', 'alarms', name, 'period'];
+      if (period !== 10 && period !== 30 && period % 60 !== 0) {
+        return [issue(path, `a period must be 10, 30 or a multiple of 60 seconds, got ${period}`)];
+      }
+      if (typeof evaluationPeriods === 'number' && period * evaluationPeriods > DAY_SECONDS) {
+        return [
+          issue(
+            ['monitoring', 'alarms', name, 'evaluationPeriods'],
+            `period x evaluationPeriods is ${period * evaluationPeriods} seconds; CloudWatch evaluates at most one day (86400)`,
+          ),
+        ];
+      }
+      return [];
+    });
+  },
+  function freeStorageBelowAllocated(stack) {
+    const threshold = map(map(map(stack.monitoring)?.alarms)?.databaseFreeStorage)?.threshold;
+    const allocated = map(stack.database)?.allocatedStorageGiB;
+    if (typeof threshold !== 'number' || typeof allocated !== 'number' || threshold < allocated)
+      return [];
+    return [
+      issue(
+        ['monitoring', 'alarms', 'databaseFreeStorage', 'threshold'],
+        `${threshold} GiB is not below the database's ${allocated} GiB: the alarm would always fire`,
+      ),
+    ];
+  },
+  function widgetsInsideDashboard(stack) {
+    return list(map(stack.monitoring)?.widgets).flatMap((entry, index) => {
+      const { x, width } = map(entry) ?? {};
+      if (typeof x !== 'number' || typeof width !== 'number' || x + width <= DASHBOARD_COLUMNS)
+        return [];
+      return [
+        issue(
+          ['monitoring', 'widgets', index, 'width'],
+          `x ${x} + width ${width} is past the dashboard's ${DASHBOARD_COLUMNS} columns`,
+        ),
+      ];
+    });
+  },
+];
+
 /** RULES is every code-level rule, in the order their issues are reported. */
 export const RULES: readonly Rule[] = [
   ...networkRules,
@@ -707,6 +793,7 @@ export const RULES: readonly Rule[] = [
   ...databaseRules,
   ...logGroupRules,
   ...registryRules,
+  ...monitoringRules,
 ];
 
 /**

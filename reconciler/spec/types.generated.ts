@@ -263,6 +263,7 @@ export interface Stack {
   logGroups?: LogGroup[];
   registry?: Registry;
   capacity?: Capacity;
+  monitoring?: Monitoring;
 }
 /**
  * Tags added to every resource of the stack. Keys starting with aws: or reconciler: are reserved.
@@ -807,6 +808,433 @@ export interface Capacity {
    */
   refreshMinHealthyPercent?: number;
 }
+/**
+ * CloudWatch alarms on the stack's load balancer, services and database, the SNS topic they notify, and one dashboard. Every alarm is on by default with the thresholds below; override a field or set enabled: false.
+ */
+export interface Monitoring {
+  /**
+   * The SNS topic every alarm notifies (on ALARM and on OK).
+   */
+  notifications?: {
+    /**
+     * SNS topic name. Default: <stack>-alarms. Changing it replaces the topic. Format: letters, digits, hyphens and underscores, at most 256.
+     */
+    topicName?: string;
+    /**
+     * Email addresses and HTTPS endpoints notified, each at most once.
+     *
+     * @maxItems 20
+     */
+    subscriptions?:
+      | []
+      | [Subscription]
+      | [Subscription, Subscription]
+      | [Subscription, Subscription, Subscription]
+      | [Subscription, Subscription, Subscription, Subscription]
+      | [Subscription, Subscription, Subscription, Subscription, Subscription]
+      | [Subscription, Subscription, Subscription, Subscription, Subscription, Subscription]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ];
+  };
+  /**
+   * The stack's alarms. Load balancer alarms exist per load-balanced service, the task alarm per service, database alarms when the stack has a database.
+   */
+  alarms?: {
+    /**
+     * Share of requests the service's targets answer with a 5xx status (metric math: 100 * HTTPCode_Target_5XX_Count / RequestCount; no requests is 0).
+     */
+    targetErrorRate?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * Percent of requests (0-100) above which the alarm fires.
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * p99 of TargetResponseTime of the service's target group.
+     */
+    targetResponseTime?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * Seconds of p99 latency above which the alarm fires.
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * UnHealthyHostCount (maximum) of the service's target group.
+     */
+    unhealthyHosts?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * Unhealthy targets above which the alarm fires (0: any unhealthy target).
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * Running tasks below desired (metric math over Container Insights: DesiredTaskCount - RunningTaskCount).
+     */
+    runningTasks?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * Missing tasks above which the alarm fires (0: any task missing).
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * CPUUtilization (average) of the database.
+     */
+    databaseCpu?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * Percent CPU above which the alarm fires.
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * FreeStorageSpace (minimum) of the database.
+     */
+    databaseFreeStorage?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * GiB of free storage below which the alarm fires.
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+    /**
+     * DatabaseConnections (maximum) of the database.
+     */
+    databaseConnections?: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled?: boolean;
+      /**
+       * Open connections above which the alarm fires.
+       */
+      threshold?: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period?: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods?: number;
+    };
+  };
+  /**
+   * One CloudWatch dashboard for the stack, <stack>-<region>: request rate, latency (p50, p99), 5xx errors, running and desired tasks, the desired count over time (scaling activity), database CPU, connections and free storage.
+   */
+  dashboard?: boolean;
+  /**
+   * Widgets added after the stack's own, in CloudWatch's dashboard body syntax (type, properties, and x, y, width, height). When every widget has x, y, width and height their order does not matter; otherwise CloudWatch lays them out in order, so order is part of the dashboard.
+   *
+   * @maxItems 100
+   */
+  widgets?: {
+    type: 'metric' | 'text' | 'log' | 'alarm' | 'explorer';
+    x?: number;
+    y?: number;
+    width?: number;
+    height?: number;
+    properties: {};
+    [k: string]: unknown;
+  }[];
+}
+/**
+ * Where the topic's notifications go. An email subscription stays pending until someone follows the link AWS mails; an HTTPS endpoint must answer AWS's confirmation request.
+ */
+export interface Subscription {
+  /**
+   * email or https.
+   */
+  protocol: 'email' | 'https';
+  /**
+   * The email address (protocol email) or the https:// URL (protocol https) to notify.
+   */
+  endpoint: string;
+}
 
 /**
  * A whole application stack on AWS, written at the level a person thinks in: a network, a load balancer, container services, a PostgreSQL database and log groups. The reconciler expands it into AWS resources and keeps them converged. Every field with a schema default is present (ajv useDefaults).
@@ -1088,6 +1516,7 @@ export interface ResolvedStack {
   logGroups?: ResolvedLogGroup[];
   registry?: ResolvedRegistry;
   capacity?: ResolvedCapacity;
+  monitoring?: ResolvedMonitoring;
 }
 /**
  * The VPC: public subnets (internet gateway) for the load balancer and NAT gateways, private subnets for services and the database, one of each per availability zone.
@@ -1656,4 +2085,418 @@ export interface ResolvedCapacity {
    * Share of the instances that stay in service while an instance refresh replaces the others (AWS default 90).
    */
   refreshMinHealthyPercent: number;
+}
+/**
+ * CloudWatch alarms on the stack's load balancer, services and database, the SNS topic they notify, and one dashboard. Every alarm is on by default with the thresholds below; override a field or set enabled: false.
+ */
+export interface ResolvedMonitoring {
+  /**
+   * The SNS topic every alarm notifies (on ALARM and on OK).
+   */
+  notifications: {
+    /**
+     * SNS topic name. Default: <stack>-alarms. Changing it replaces the topic. Format: letters, digits, hyphens and underscores, at most 256.
+     */
+    topicName?: string;
+    /**
+     * Email addresses and HTTPS endpoints notified, each at most once.
+     *
+     * @maxItems 20
+     */
+    subscriptions:
+      | []
+      | [Subscription]
+      | [Subscription, Subscription]
+      | [Subscription, Subscription, Subscription]
+      | [Subscription, Subscription, Subscription, Subscription]
+      | [Subscription, Subscription, Subscription, Subscription, Subscription]
+      | [Subscription, Subscription, Subscription, Subscription, Subscription, Subscription]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ]
+      | [
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+          Subscription,
+        ];
+  };
+  /**
+   * The stack's alarms. Load balancer alarms exist per load-balanced service, the task alarm per service, database alarms when the stack has a database.
+   */
+  alarms: {
+    /**
+     * Share of requests the service's targets answer with a 5xx status (metric math: 100 * HTTPCode_Target_5XX_Count / RequestCount; no requests is 0).
+     */
+    targetErrorRate: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * Percent of requests (0-100) above which the alarm fires.
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+    /**
+     * p99 of TargetResponseTime of the service's target group.
+     */
+    targetResponseTime: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * Seconds of p99 latency above which the alarm fires.
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+    /**
+     * UnHealthyHostCount (maximum) of the service's target group.
+     */
+    unhealthyHosts: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * Unhealthy targets above which the alarm fires (0: any unhealthy target).
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+    /**
+     * Running tasks below desired (metric math over Container Insights: DesiredTaskCount - RunningTaskCount).
+     */
+    runningTasks: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * Missing tasks above which the alarm fires (0: any task missing).
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+    /**
+     * CPUUtilization (average) of the database.
+     */
+    databaseCpu: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * Percent CPU above which the alarm fires.
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+    /**
+     * FreeStorageSpace (minimum) of the database.
+     */
+    databaseFreeStorage: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * GiB of free storage below which the alarm fires.
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+    /**
+     * DatabaseConnections (maximum) of the database.
+     */
+    databaseConnections: {
+      /**
+       * false leaves the alarm out (an existing one is deleted).
+       */
+      enabled: boolean;
+      /**
+       * Open connections above which the alarm fires.
+       */
+      threshold: number;
+      /**
+       * Seconds over which the metric is aggregated into one data point: 10, 30 or a multiple of 60, and period x evaluationPeriods at most one day.
+       */
+      period: number;
+      /**
+       * How many consecutive periods must breach the threshold before the alarm fires.
+       */
+      evaluationPeriods: number;
+    };
+  };
+  /**
+   * One CloudWatch dashboard for the stack, <stack>-<region>: request rate, latency (p50, p99), 5xx errors, running and desired tasks, the desired count over time (scaling activity), database CPU, connections and free storage.
+   */
+  dashboard: boolean;
+  /**
+   * Widgets added after the stack's own, in CloudWatch's dashboard body syntax (type, properties, and x, y, width, height). When every widget has x, y, width and height their order does not matter; otherwise CloudWatch lays them out in order, so order is part of the dashboard.
+   *
+   * @maxItems 100
+   */
+  widgets?: {
+    type: 'metric' | 'text' | 'log' | 'alarm' | 'explorer';
+    x?: number;
+    y?: number;
+    width?: number;
+    height?: number;
+    properties: {};
+    [k: string]: unknown;
+  }[];
 }

@@ -11,6 +11,7 @@ from . import (
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     autoscaling_zones,
+    cloudwatch_dashboard_tags,
     ec2_launch_template_versions,
     ecs_capacity_providers,
     ecs_create_service,
@@ -35,6 +36,7 @@ FIXES = [
     autoscaling_instance_refresh,
     ec2_launch_template_versions,
     tagging_rds_subnet_groups,
+    cloudwatch_dashboard_tags,
 ]
 
 MOTO_VERSION = "5.2.1"
