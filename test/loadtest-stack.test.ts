@@ -155,6 +155,7 @@ describe('loadtest --stack on the local cloud', { timeout: 300_000 }, () => {
       summary,
       new RegExp(`^\\| \\d:\\d\\d \\| \`${ALARM}\` \\| \\w+ → ALARM \\| CPU above 80% \\|$`, 'm'),
     );
+    assert.match(summary, new RegExp(`^\\| \`${ALARM}\` \\| \\w+ \\| ALARM \\| 1 \\|$`, 'm'));
     const svg = await readFile(join(out, 'chart.svg'), 'utf8');
     assert.match(svg, /data-series="desired" d="M/);
     assert.match(svg, /class="alarm"><title>[^<]*loadtest-stack-api-cpu-high: ALARM</);

@@ -170,7 +170,8 @@ export function chartSvg(data: ChartData): string {
   const userTicks = niceTicks(Math.max(...data.users, 1));
   const latencies = [...data.p50, ...data.p99].filter(Number.isFinite);
   const latencyTicks = niceTicks(Math.max(...latencies, 1));
-  const taskMax = Math.max(1, ...(data.tasks ?? []).flatMap((t) => [t.desired, t.running]));
+  // one task of headroom, so a count at the top does not hide in the frame
+  const taskMax = 1 + Math.max(0, ...(data.tasks ?? []).flatMap((t) => [t.desired, t.running]));
   const taskTicks = niceTicks(taskMax, Math.min(5, Math.ceil(taskMax)));
   const load = new Panel(tops[0]!, duration, loadTicks.at(-1)!);
   const latency = new Panel(tops[1]!, duration, latencyTicks.at(-1)!);

@@ -32,7 +32,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const { stages } = options;
   await checkReachable(options.url);
-  const command = `npm run loadtest -- ${argv.map(quote).join(' ')}`;
+  // with --stack, where the SDK went is part of the command (credentials never are)
+  const awsEnv = options.stack
+    ? ['AWS_ENDPOINT_URL', ...(argv.includes('--region') ? [] : ['AWS_REGION'])]
+        .filter((name) => process.env[name])
+        .map((name) => `${name}=${quote(process.env[name]!)} `)
+        .join('')
+    : '';
+  const command = `${awsEnv}npm run loadtest -- ${argv.map(quote).join(' ')}`;
   say(
     `load test of ${options.url}: ${stages.length} stages, ${formatDuration(totalDuration(stages))}, up to ${Math.max(...stages.map((s) => s.target))} virtual users`,
   );
@@ -125,10 +132,8 @@ async function main(argv: string[]): Promise<number> {
         `[${clock(event.elapsedMs)}] ${event.service}: ${event.count} ${event.from} -> ${event.to}`,
       );
     }
-    for (const event of report.stack.alarms) {
-      say(
-        `[${clock(event.elapsedMs)}] alarm ${event.alarm}: ${event.from ?? 'first reading'} -> ${event.to}`,
-      );
+    for (const event of report.stack.alarms.filter((e) => e.from !== undefined)) {
+      say(`[${clock(event.elapsedMs)}] alarm ${event.alarm}: ${event.from} -> ${event.to}`);
     }
   }
   const out = resolve(options.out);

@@ -181,7 +181,8 @@ export function chartData(report: Report): ChartData {
     ...report.timeline,
     stages,
     ...(stack && stack.services.length > 0 ? { tasks: stack.tasks } : {}),
-    ...(stack ? { alarms: stack.alarms } : {}),
+    // an alarm's first reading is its state at the start, not a transition
+    ...(stack ? { alarms: stack.alarms.filter((event) => event.from !== undefined) } : {}),
     tasksNote: stack
       ? `stack ${stack.name}: no ECS service found`
       : 'task counts are sampled with --stack NAME',

@@ -106,26 +106,41 @@ function stackSection(report: Report): string[] {
       );
     }
   }
-  lines.push('', '### Alarm transitions', '');
-  if (stack.alarms.length === 0) {
+  lines.push('', '### Alarms', '');
+  const names = [...new Set(stack.alarms.map((event) => event.alarm))];
+  if (names.length === 0) {
     lines.push(
       `No alarms found (none tagged \`reconciler:stack=${stack.name}\`, no target-tracking alarms of its services).`,
     );
   } else {
     lines.push(
-      markdownRow(['time', 'alarm', 'state', 'reason']),
-      markdownRow(['---', '---', '---', '---']),
+      markdownRow(['alarm', 'at the start', 'at the end', 'transitions']),
+      markdownRow(['---', '---', '---', '---:']),
     );
-    for (const event of stack.alarms) {
-      const change = event.from ? `${event.from} → ${event.to}` : `${event.to} (first reading)`;
+    for (const name of names) {
+      const events = stack.alarms.filter((event) => event.alarm === name);
       lines.push(
-        markdownRow([
-          clock(event.elapsedMs),
-          `\`${event.alarm}\``,
-          change,
-          event.reason.replace(/\|/g, '\\|'),
-        ]),
+        markdownRow([`\`${name}\``, events[0]!.to, events.at(-1)!.to, String(events.length - 1)]),
       );
+    }
+    const transitions = stack.alarms.filter((event) => event.from !== undefined);
+    lines.push('', '### Alarm transitions', '');
+    if (transitions.length === 0) lines.push('None: every alarm kept its state during the run.');
+    else {
+      lines.push(
+        markdownRow(['time', 'alarm', 'state', 'reason']),
+        markdownRow(['---', '---', '---', '---']),
+      );
+      for (const event of transitions) {
+        lines.push(
+          markdownRow([
+            clock(event.elapsedMs),
+            `\`${event.alarm}\``,
+            `${event.from} → ${event.to}`,
+            event.reason.replace(/\|/g, '\\|'),
+          ]),
+        );
+      }
     }
   }
   lines.push('');
