@@ -15,21 +15,26 @@ export function copyName(name: string, index: number): string {
   return index === 0 ? name : `${name}${index + 1}`;
 }
 
+/** writeCopies writes `count` copies of a spec into `dir`, one file each, named after the copy. */
+export function writeCopies(dir: string, count: number, spec = REFERENCE_SPEC): void {
+  const text = readFileSync(spec, 'utf8');
+  const name = /^name:\s*(\S+)/m.exec(text)?.[1];
+  if (!name) throw new Error(`${spec}: no top-level name`);
+  for (let index = 0; index < count; index += 1) {
+    const copy = copyName(name, index);
+    writeFileSync(join(dir, `${copy}.yaml`), text.replaceAll(name, copy));
+  }
+}
+
 /**
  * referenceCopies loads `count` copies of a spec (the reference stack by default), each with
  * every occurrence of the stack's name replaced by the copy's, so names the spec spells out (the
  * log group, the image repository) do not collide between copies.
  */
 export async function referenceCopies(count: number, spec = REFERENCE_SPEC): Promise<Stack[]> {
-  const text = readFileSync(spec, 'utf8');
-  const name = /^name:\s*(\S+)/m.exec(text)?.[1];
-  if (!name) throw new Error(`${spec}: no top-level name`);
   const dir = mkdtempSync(join(tmpdir(), 'reference-copies-'));
   try {
-    for (let index = 0; index < count; index += 1) {
-      const copy = copyName(name, index);
-      writeFileSync(join(dir, `${copy}.yaml`), text.replaceAll(name, copy));
-    }
+    writeCopies(dir, count, spec);
     const { stacks, errors } = await loadStacks([dir]);
     if (errors.length > 0) throw new Error(errors.map(formatSpecError).join('\n'));
     return stacks.map((loaded) => loaded.spec);
