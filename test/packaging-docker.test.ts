@@ -70,9 +70,9 @@ function dockerfileProblems(text: string, options: { healthPath: string }): stri
   const stages = parseDockerfile(text);
   if (stages.length < 2) problems.push('not multi-stage: fewer than two FROM instructions');
   for (const stage of stages) {
-    if (!/^node:20\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/.test(stage.image)) {
+    if (!/^node:22\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/.test(stage.image)) {
       problems.push(
-        `base image ${stage.image} is not pinned to an exact node:20.x.y-bookworm-slim`,
+        `base image ${stage.image} is not pinned to an exact node:22.x.y-bookworm-slim`,
       );
     }
   }
@@ -134,10 +134,10 @@ function dockerfileProblems(text: string, options: { healthPath: string }): stri
   return problems;
 }
 
-const good = `FROM node:20.20.2-bookworm-slim AS build
+const good = `FROM node:22.23.5-bookworm-slim AS build
 RUN npm ci --ignore-scripts
 RUN npm run build
-FROM node:20.20.2-bookworm-slim
+FROM node:22.23.5-bookworm-slim
 RUN npm ci --omit=dev --ignore-scripts
 COPY schemas ./schemas
 COPY --from=build /app/dist ./dist
@@ -152,15 +152,15 @@ test('the Dockerfile rules catch each kind of mistake', () => {
     { reason: 'a compliant file passes', text: good, expected: [] },
     {
       reason: 'an unpinned base image',
-      text: good.replaceAll('node:20.20.2-bookworm-slim', 'node:20-bookworm-slim'),
+      text: good.replaceAll('node:22.23.5-bookworm-slim', 'node:22-bookworm-slim'),
       expected: [
-        'base image node:20-bookworm-slim is not pinned to an exact node:20.x.y-bookworm-slim',
-        'base image node:20-bookworm-slim is not pinned to an exact node:20.x.y-bookworm-slim',
+        'base image node:22-bookworm-slim is not pinned to an exact node:22.x.y-bookworm-slim',
+        'base image node:22-bookworm-slim is not pinned to an exact node:22.x.y-bookworm-slim',
       ],
     },
     {
       reason: 'a single stage',
-      text: good.split('FROM node:20.20.2-bookworm-slim\n')[1] ?? '',
+      text: good.split('FROM node:22.23.5-bookworm-slim\n')[1] ?? '',
       expected: ['not multi-stage: fewer than two FROM instructions'],
     },
     {
@@ -250,13 +250,19 @@ function imageFiles(dockerfile: string): Set<string> {
   const runtime = parseDockerfile(readFileSync(join(root, dockerfile), 'utf8')).at(-1);
   for (const copy of runtime?.instructions.filter((i) => i.keyword === 'COPY') ?? []) {
     if (copy.args.startsWith('--from=')) continue;
-    const [source = '', destination = ''] = copy.args.split(/\s+/);
+    // COPY takes several sources before its destination
+    const sources = copy.args.split(/\s+/);
+    const destination = sources.pop() ?? '';
     const walk = (path: string): string[] =>
       statSync(join(root, path)).isDirectory()
         ? readdirSync(join(root, path)).flatMap((name) => walk(join(path, name)))
         : [path];
-    for (const file of walk(source)) {
-      files.add(normalize(join(destination, relative(source, file) || file)).replace(/^\.\//, ''));
+    for (const source of sources) {
+      for (const file of walk(source)) {
+        files.add(
+          normalize(join(destination, relative(source, file) || file)).replace(/^\.\//, ''),
+        );
+      }
     }
   }
   return files;

@@ -192,10 +192,6 @@ function instrument(
  * credentials from the default provider chain, adaptive retries, every call counted.
  */
 export function createClients(options: ClientOptions): AwsClients {
-  // The SDK warns on every process start that its releases after January 2027 need Node 22.
-  // The versions pinned here support Node 20; the warning stays available by setting the
-  // variable to anything but "true".
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const stats = options.stats ?? new CallStats();
   const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
   const created = new Map<ClientName, { destroy(): void }>();
