@@ -115,3 +115,45 @@ test('loadConfig lists every problem at once', () => {
     );
   }
 });
+
+test('loadConfig reads the read replica and the partition interval', () => {
+  const writer = { DATABASE_URL: 'postgres://app:pw@writer.internal:6543/logs' };
+  const cases: Array<{
+    reason: string;
+    env: Record<string, string>;
+    read: unknown;
+    interval: string;
+  }> = [
+    { reason: 'no replica', env: writer, read: undefined, interval: 'day' },
+    {
+      reason: 'one host: the writer port, database and credentials',
+      env: { ...writer, DB_READ_HOST: 'reader.internal', PARTITION_INTERVAL: 'hour' },
+      read: { host: 'reader.internal' },
+      interval: 'hour',
+    },
+    {
+      reason: 'numbered hosts: one of them',
+      env: { ...writer, DB_READ_HOST_1: 'r1.internal', DB_READ_HOST_2: 'r2.internal' },
+      read: { host: ['r1.internal', 'r2.internal'][process.pid % 2] },
+      interval: 'day',
+    },
+    {
+      reason: 'a URL naming its own database',
+      env: { ...writer, DATABASE_READ_URL: 'postgres://reader.internal:5433/logs_copy' },
+      read: { host: 'reader.internal', port: 5433, name: 'logs_copy' },
+      interval: 'day',
+    },
+  ];
+  for (const { reason, env, read, interval } of cases) {
+    const database = loadConfig(env).database!;
+    assert.deepStrictEqual([database.read, database.partitionInterval], [read, interval], reason);
+  }
+  assert.throws(
+    () =>
+      loadConfig({ ...writer, PARTITION_INTERVAL: 'week', DB_READ_HOST: 'r', DB_READ_PORT: 'x' }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.problems.join('\n') ===
+        "PARTITION_INTERVAL must be day or hour, got 'week'\nDB_READ_PORT must be an integer from 1 to 65535, got 'x'",
+  );
+});

@@ -28,7 +28,7 @@ export interface DatabaseConfig {
    * read is the read replica: queries that only read events go there. What it does not name
    * (database, user, password) is the writer's, as on an RDS read replica.
    */
-  read?: { host: string; port: number; name?: string; user?: string; password?: string };
+  read?: { host: string; port?: number; name?: string; user?: string; password?: string };
   /** partitionInterval is the width of the log_event partitions made from now on. */
   partitionInterval: 'day' | 'hour';
 }
@@ -105,7 +105,11 @@ function ssl(env: Env, problems: string[]): DatabaseSsl {
   return 'off';
 }
 
-/** readReplica reads DATABASE_READ_URL, or DB_READ_HOST and DB_READ_PORT. */
+/**
+ * readReplica reads DATABASE_READ_URL, or DB_READ_HOST / DB_READ_HOST_1 ... DB_READ_HOST_<n>
+ * and DB_READ_PORT (default: the writer's port). With several hosts, each process reads from
+ * one, picked by its pid, so a service's tasks spread over the replicas.
+ */
 function readReplica(env: Env, problems: string[]): DatabaseConfig['read'] {
   const url = env.DATABASE_READ_URL?.trim();
   if (url) {
@@ -115,7 +119,7 @@ function readReplica(env: Env, problems: string[]): DatabaseConfig['read'] {
       const name = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
       return {
         host: parsed.hostname,
-        port: parsed.port ? Number(parsed.port) : 5432,
+        ...(parsed.port ? { port: Number(parsed.port) } : {}),
         ...(name ? { name } : {}),
         ...(parsed.username ? { user: decodeURIComponent(parsed.username) } : {}),
         ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
@@ -125,8 +129,13 @@ function readReplica(env: Env, problems: string[]): DatabaseConfig['read'] {
       return undefined;
     }
   }
-  const host = env.DB_READ_HOST?.trim();
-  if (!host) return undefined;
+  const hosts = Object.entries(env)
+    .filter(([name, value]) => /^DB_READ_HOST(_\d+)?$/.test(name) && value?.trim())
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(([, value]) => value!.trim());
+  if (hosts.length === 0) return undefined;
+  const host = hosts[process.pid % hosts.length]!;
+  if (!env.DB_READ_PORT) return { host };
   return { host, port: integer(env, 'DB_READ_PORT', 5432, 1, 65535, problems) };
 }
 

@@ -13,9 +13,8 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg, { type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from './config.ts';
-import { LogEventEntity } from './entities/log-event.ts';
 import { LogPartitionEntity } from './entities/log-partition.ts';
-import { LogSourceEntity } from './entities/log-source.ts';
+import { RetentionPolicyEntity } from './entities/retention-policy.ts';
 import { migrationsList } from './migrations/index.ts';
 import type { PartitionInterval } from './store/partitions.ts';
 
@@ -107,7 +106,8 @@ export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
   const driverLog = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
     logger?.[level]({ component: 'knex', detail: String(message) }, 'database driver message');
   return {
-    entities: [LogEventEntity, LogSourceEntity, LogPartitionEntity],
+    // the entities of the bookkeeping only: the events are read and written with SQL
+    entities: [LogPartitionEntity, RetentionPolicyEntity],
     host: config.host,
     port: config.port,
     dbName: config.name,
@@ -173,7 +173,7 @@ export function poolOptions(config: DatabaseConfig, max: number, logger?: Logger
 export function readerConfig(config: DatabaseConfig): DatabaseConfig | undefined {
   if (!config.read) return undefined;
   const { read, ...writer } = config;
-  return { ...writer, ...read };
+  return { ...writer, ...read, port: read.port ?? writer.port };
 }
 
 /** openDatabase connects the ORM and the pools; it does not migrate (see Database.migrate). */

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Database } from './db.ts';
+import { RetentionPolicyEntity } from './entities/retention-policy.ts';
 import { pruneClientIds } from './store/client-ids.ts';
 import { type DropResult, dropExpired, ensureAhead } from './store/partitions.ts';
 
@@ -36,6 +37,14 @@ export function runRetention(
     const created = await ensureAhead(db, now, db.partitionInterval, aheadPeriods);
     const dropped = await dropExpired(db, cutoff);
     const clientIdsPruned = await pruneClientIds(db, cutoff, { signal: options.signal });
+    await db.orm.em.fork().upsert(RetentionPolicyEntity, {
+      name: 'log_event',
+      retentionDays: options.retentionDays,
+      partitionInterval: db.partitionInterval,
+      aheadPeriods,
+      lastRunAt: new Date(now),
+      lastDropped: dropped.dropped,
+    });
     return { created, ...dropped, clientIdsPruned };
   });
 }

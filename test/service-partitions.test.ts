@@ -220,6 +220,17 @@ describe('partitions and retention', () => {
       `client ids of dropped days forgotten: ${ledger!.oldest}`,
     );
 
+    const [policy] = await db.query<Record<string, unknown>>(
+      `select name, retention_days, partition_interval, ahead_periods, last_dropped from retention_policy`,
+    );
+    assert.deepStrictEqual(policy, {
+      name: 'log_event',
+      retention_days: 4,
+      partition_interval: 'day',
+      ahead_periods: 3,
+      last_dropped: result.dropped,
+    });
+
     const again = await runRetention(db, { retentionDays: 4, now });
     assert.deepStrictEqual([again.dropped, again.created], [[], []]);
   });

@@ -39,8 +39,14 @@ export const addresses = {
   ecrRepository: (name: string) => `ecr-repository.${name}`,
   taskDefinition: (service: string) => `task-definition.${service}`,
   ecsService: (service: string) => `ecs-service.${service}`,
+  scalableTarget: (service: string) => `scalable-target.${service}`,
+  /** scalingPolicy: the address's name is the policy's name, unique in the stack. */
+  scalingPolicy: (service: string, metric: 'cpu' | 'memory' | 'requests') =>
+    `scaling-policy.${service}-${metric}`,
   dbSubnetGroup: () => 'db-subnet-group.main',
   dbInstance: () => 'db-instance.main',
+  /** dbReplica: read replicas are numbered from 1. */
+  dbReplica: (n: number) => `db-replica.${n}`,
   alarmTopic: () => 'sns-topic.alarms',
   /** metricAlarm: the address's name is the alarm's name without the stack prefix. */
   metricAlarm: (name: string) => `metric-alarm.${name}`,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DbInstanceProperties } from '../resources/db-instance.ts';
+import type { DbReplicaProperties } from '../resources/db-replica.ts';
 import { ref } from '../resources/types.ts';
 import { withDefaults } from '../spec/defaults.ts';
 import type { Database, Stack } from '../spec/types.generated.ts';
@@ -56,6 +57,21 @@ test('expandDatabase resources, order and deletion policies', () => {
         ['db-instance.main', 'retain', ['log-group.aws/rds/instance/logs/postgresql']],
       ],
     },
+    {
+      reason: 'read replicas after the instance, retained with it',
+      database: {
+        ...base,
+        logExports: [],
+        readReplicas: 2,
+        deletionPolicy: 'retain' as const,
+      },
+      expected: [
+        ['db-subnet-group.main', 'retain', []],
+        ['db-instance.main', 'retain', []],
+        ['db-replica.1', 'retain', []],
+        ['db-replica.2', 'retain', []],
+      ],
+    },
   ];
   for (const { reason, database, expected } of cases) {
     assert.deepStrictEqual(
@@ -104,6 +120,24 @@ test('expandDatabase properties: managed password, encryption, private, protecti
     iamDatabaseAuthentication: false,
     deletionProtection: true,
     copyTagsToSnapshot: true,
+  });
+  const replicated = expandDatabase(
+    withDefaults(
+      stack({
+        ...base,
+        readReplicas: 1,
+        readReplicaInstanceClass: 'db.r7g.large',
+        iamAuthentication: true,
+      }),
+    ),
+  );
+  assert.deepStrictEqual(replicated.at(-1)?.properties as DbReplicaProperties, {
+    identifier: 'demo-db-replica-1',
+    sourceIdentifier: ref('db-instance.main', 'identifier'),
+    instanceClass: 'db.r7g.large',
+    vpcSecurityGroupIds: [ref('security-group.database')],
+    iamDatabaseAuthentication: true,
+    deletionProtection: false,
   });
   const deletable = expandDatabase(withDefaults(stack({ ...base, deletionPolicy: 'delete' })));
   const deletableInstance = deletable.at(-1);

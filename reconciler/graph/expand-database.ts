@@ -1,4 +1,5 @@
 import type { DbInstanceProperties } from '../resources/db-instance.ts';
+import type { DbReplicaProperties } from '../resources/db-replica.ts';
 import type { DbSubnetGroupProperties } from '../resources/db-subnet-group.ts';
 import type { LogGroupProperties } from '../resources/log-group.ts';
 import { type DeletionPolicy, type DesiredResource, ref } from '../resources/types.ts';
@@ -16,11 +17,17 @@ export function databaseLogGroupName(identifier: string, logType: string): strin
   return `/aws/rds/instance/${identifier}/${logType}`;
 }
 
+/** replicaNumbers are 1 to database.readReplicas. */
+export function replicaNumbers(database: ResolvedDatabase): number[] {
+  return Array.from({ length: database.readReplicas }, (_, index) => index + 1);
+}
+
 /**
  * expandDatabase returns, when the stack has a database: one log group per exported log type
  * (created before the instance, so the reconciler and not RDS owns their retention), the DB subnet
- * group over the private subnets and the PostgreSQL instance. The instance follows
- * database.deletionPolicy; a retained database keeps its subnet group and log groups too.
+ * group over the private subnets, the PostgreSQL instance and its read replicas. The instance
+ * follows database.deletionPolicy; a retained database keeps its subnet group, log groups and
+ * replicas too.
  */
 export function expandDatabase(stack: ResolvedStack): DesiredResource[] {
   const database = stack.database;
@@ -73,6 +80,18 @@ export function expandDatabase(stack: ResolvedStack): DesiredResource[] {
     instance.maxAllocatedStorage = database.maxAllocatedStorageGiB;
   }
 
+  const replicas = replicaNumbers(database).map((n) => {
+    const replica: DbReplicaProperties = {
+      identifier: `${identifier}-replica-${n}`,
+      sourceIdentifier: ref(addresses.dbInstance(), 'identifier'),
+      instanceClass: database.readReplicaInstanceClass ?? database.instanceClass,
+      vpcSecurityGroupIds: [ref(addresses.databaseSecurityGroup())],
+      iamDatabaseAuthentication: database.iamAuthentication,
+      deletionProtection: policy === 'retain',
+    };
+    return desired(stack, addresses.dbReplica(n), replica, companionOptions);
+  });
+
   return [
     ...logGroups,
     desired(stack, addresses.dbSubnetGroup(), subnetGroup, companionOptions),
@@ -80,5 +99,6 @@ export function expandDatabase(stack: ResolvedStack): DesiredResource[] {
       dependsOn: logGroups.map((logGroup) => logGroup.address),
       deletionPolicy: policy,
     }),
+    ...replicas,
   ];
 }

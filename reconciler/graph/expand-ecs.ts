@@ -4,6 +4,7 @@ import { type DesiredResource, type Ref, ref } from '../resources/types.ts';
 import type { ResolvedService, ResolvedStack, SecretRef } from '../spec/types.generated.ts';
 import { addresses } from './addresses.ts';
 import { desired } from './common.ts';
+import { replicaNumbers } from './expand-database.ts';
 import { serviceHealthCheckPath } from './expand-load-balancer.ts';
 import { serviceImage } from './expand-registry.ts';
 
@@ -56,6 +57,9 @@ export function serviceEnvironment(
     variables.set('DB_PORT', ref(addresses.dbInstance(), 'port'));
     variables.set('DB_NAME', stack.database.databaseName);
     variables.set('DB_USER', stack.database.masterUsername);
+    for (const n of replicaNumbers(stack.database)) {
+      variables.set(`DB_READ_HOST_${n}`, ref(addresses.dbReplica(n), 'endpoint'));
+    }
   }
   for (const [name, value] of Object.entries(service.environment ?? {})) variables.set(name, value);
   return [...variables].map(([name, value]) => ({ name, value })).sort(byName);
@@ -128,6 +132,19 @@ function launchOf(service: ResolvedService):
   };
 }
 
+/**
+ * startingCount: the spec's desiredCount, or with autoScaling the count a new service starts
+ * with (desiredCount clamped into minTasks..maxTasks), which the scaler owns from then on.
+ */
+export function startingCount(
+  service: ResolvedService,
+): Pick<EcsServiceProperties, 'desiredCount' | 'autoScaled'> {
+  const scaling = service.autoScaling;
+  if (!scaling) return { desiredCount: service.desiredCount };
+  const clamped = Math.min(Math.max(service.desiredCount, scaling.minTasks), scaling.maxTasks);
+  return { desiredCount: clamped, autoScaled: true };
+}
+
 function ecsService(stack: ResolvedStack, service: ResolvedService): DesiredResource {
   const deployment = service.deployment;
   const properties: EcsServiceProperties = {
@@ -135,7 +152,7 @@ function ecsService(stack: ResolvedStack, service: ResolvedService): DesiredReso
     serviceName: service.name,
     ...launchOf(service),
     taskDefinition: ref(addresses.taskDefinition(service.name), 'arn'),
-    desiredCount: service.desiredCount,
+    ...startingCount(service),
     ...(service.networkMode === 'awsvpc'
       ? {
           networkConfiguration: {

@@ -3,6 +3,7 @@ import {
   type CreateDBInstanceCommandInput,
   type DBInstance,
   DeleteDBInstanceCommand,
+  type DeleteDBInstanceCommandInput,
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
   type ModifyDBInstanceCommandInput,
@@ -21,6 +22,7 @@ import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
 import { rdsTagging } from './kit/tagging/rds.ts';
 import type {
+  DesiredResource,
   FieldRule,
   ObservedResource,
   Ref,
@@ -118,7 +120,7 @@ const FAILED_STATUS =
  * dbInstanceVerdict is `apply --wait`'s judgement of one instance: `available` is stable (a
  * deleting one is not waited for), a failed state fails, any other state waits.
  */
-export function dbInstanceVerdict(instance: ObservedResource<DbInstanceProperties>) {
+export function dbInstanceVerdict(instance: ObservedResource<unknown>) {
   const status = (instance.live as DBInstance | undefined)?.DBInstanceStatus ?? 'unknown';
   const verdict: StabilityVerdict = {
     stack: instance.stack,
@@ -161,7 +163,7 @@ export function normalizeDbInstance(instance: DBInstance): DbInstanceProperties 
 }
 
 /** attributesOf: what other resources refer to (the endpoint, the managed master secret). */
-function attributesOf(instance: DBInstance): Record<string, string> {
+export function attributesOf(instance: DBInstance): Record<string, string> {
   const port = instance.Endpoint?.Port;
   return compact({
     arn: instance.DBInstanceArn ?? '',
@@ -295,13 +297,56 @@ function modifyInput(
 }
 
 /** allInstances is every DB instance of the region with its tags, read once a pass (observe and the name look-up). */
-function allInstances(ctx: ResourceContext): Promise<DBInstance[]> {
+export function allInstances(ctx: ResourceContext): Promise<DBInstance[]> {
   return memoized(ctx, 'rds:DescribeDBInstances', () =>
     collect(
       paginateDescribeDBInstances({ client: ctx.clients.rds }, {}),
       (page) => page.DBInstances,
     ),
   );
+}
+
+/**
+ * byIdentifier finds, for each desired instance or replica, the one holding its identifier
+ * (identifiers are unique per region), whatever its tags.
+ */
+export function byIdentifier<P extends { identifier: string }>(
+  toObserved: (instance: DBInstance) => Live<P>,
+) {
+  return async (ctx: ResourceContext, desired: readonly DesiredResource<P>[]) =>
+    foundByName({
+      desired,
+      listed: await allInstances(ctx),
+      nameOf: (instance) => instance.DBInstanceIdentifier,
+      wanted: (resource) => resource.properties.identifier,
+      toObserved,
+    });
+}
+
+/**
+ * deleteInstance deletes an instance or replica, lifting deletion protection first; one already
+ * deleting (or gone) needs nothing.
+ */
+export async function deleteInstance(
+  ctx: ResourceContext,
+  DBInstanceIdentifier: string,
+  options: Pick<DeleteDBInstanceCommandInput, 'SkipFinalSnapshot' | 'FinalDBSnapshotIdentifier'>,
+): Promise<void> {
+  const described = await ctx.clients.rds.send(
+    new DescribeDBInstancesCommand({ DBInstanceIdentifier }),
+  );
+  const current = described.DBInstances?.[0];
+  if (!current || current.DBInstanceStatus === 'deleting') return;
+  if (current.DeletionProtection) {
+    await ctx.clients.rds.send(
+      new ModifyDBInstanceCommand({
+        DBInstanceIdentifier,
+        DeletionProtection: false,
+        ApplyImmediately: true,
+      }),
+    );
+  }
+  await ctx.clients.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier, ...options }));
 }
 
 /**
@@ -330,7 +375,9 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
     ],
   },
 
-  list: allInstances,
+  // replicas are db-replica's: the instances of the stack are the ones of no source
+  list: async (ctx) =>
+    (await allInstances(ctx)).filter((instance) => !instance.ReadReplicaSourceDBInstanceIdentifier),
 
   toObserved: (instance) => liveInstance(instance, tagListToMap(instance.TagList)),
 
@@ -377,43 +424,13 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
     };
   },
 
-  /** destroy lifts deletion protection first; an instance already deleting needs nothing. */
-  async destroy(ctx, observed, { snapshot }) {
-    const DBInstanceIdentifier = observed.id;
-    const described = await ctx.clients.rds.send(
-      new DescribeDBInstancesCommand({ DBInstanceIdentifier }),
-    );
-    const current = described.DBInstances?.[0];
-    if (!current || current.DBInstanceStatus === 'deleting') return;
-    if (current.DeletionProtection) {
-      await ctx.clients.rds.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier,
-          DeletionProtection: false,
-          ApplyImmediately: true,
-        }),
-      );
-    }
-    await ctx.clients.rds.send(
-      new DeleteDBInstanceCommand({
-        DBInstanceIdentifier,
-        SkipFinalSnapshot: !snapshot,
-        FinalDBSnapshotIdentifier: snapshot
-          ? finalSnapshotIdentifier(DBInstanceIdentifier)
-          : undefined,
-      }),
-    );
-  },
+  destroy: (ctx, observed, { snapshot }) =>
+    deleteInstance(ctx, observed.id, {
+      SkipFinalSnapshot: !snapshot,
+      FinalDBSnapshotIdentifier: snapshot ? finalSnapshotIdentifier(observed.id) : undefined,
+    }),
 
   stability: async (_ctx, observed) => observed.map(dbInstanceVerdict),
 
-  /** Identifiers are unique per region: the instance holding a desired one, whatever its tags. */
-  findByName: async (ctx, desired) =>
-    foundByName({
-      desired,
-      listed: await allInstances(ctx),
-      nameOf: (instance) => instance.DBInstanceIdentifier,
-      wanted: (resource) => resource.properties.identifier,
-      toObserved: (instance: DBInstance) => liveInstance(instance, tagListToMap(instance.TagList)),
-    }),
+  findByName: byIdentifier((instance) => liveInstance(instance, tagListToMap(instance.TagList))),
 });

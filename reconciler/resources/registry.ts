@@ -2,6 +2,7 @@ import { autoScalingGroupHandler } from './auto-scaling-group.ts';
 import { capacityProviderHandler } from './capacity-provider.ts';
 import { dashboardHandler } from './dashboard.ts';
 import { dbInstanceHandler } from './db-instance.ts';
+import { dbReplicaHandler } from './db-replica.ts';
 import { dbSubnetGroupHandler } from './db-subnet-group.ts';
 import { ecrRepositoryHandler } from './ecr-repository.ts';
 import { ecsClusterHandler } from './ecs-cluster.ts';
@@ -53,6 +54,7 @@ const REGISTERED: readonly ResourceHandler[] = [
   ecsServiceHandler,
   dbSubnetGroupHandler,
   dbInstanceHandler,
+  dbReplicaHandler,
   snsTopicHandler,
   snsSubscriptionHandler,
   metricAlarmHandler,

@@ -478,7 +478,7 @@ export interface Service {
    */
   port: number;
   /**
-   * Number of tasks to keep running (AWS default 1).
+   * Number of tasks to keep running (AWS default 1). With autoScaling, only the count a new service starts with, clamped into minTasks..maxTasks.
    */
   desiredCount?: number;
   /**
@@ -568,6 +568,66 @@ export interface Service {
       rollback?: boolean;
     };
   };
+  /**
+   * Application Auto Scaling of the service's task count: a scalable target between minTasks and maxTasks, one target tracking policy per metric given (at least one of cpu, memory, requestsPerTarget) and optional scheduled actions. The scaler then owns the task count: desiredCount only sets the count a new service starts with (clamped into minTasks..maxTasks), a count the scaler changed is never drift, and removing autoScaling deletes the target and its policies and sets the count back to desiredCount.
+   */
+  autoScaling?: {
+    /**
+     * Fewest tasks the scaler keeps running (at most maxTasks).
+     */
+    minTasks: number;
+    /**
+     * Most tasks the scaler may run (at least minTasks and 1).
+     */
+    maxTasks: number;
+    /**
+     * Target average CPU utilization of the service's tasks, in percent (ECSServiceAverageCPUUtilization).
+     */
+    cpu?: number;
+    /**
+     * Target average memory utilization of the service's tasks, in percent (ECSServiceAverageMemoryUtilization).
+     */
+    memory?: number;
+    /**
+     * Target number of load balancer requests per task and minute (ALBRequestCountPerTarget of the service's target group); needs the service's loadBalancer.
+     */
+    requestsPerTarget?: number;
+    /**
+     * Seconds after a scale-out before the next scale-out may start (AWS default for ECS 300).
+     */
+    scaleOutCooldownSeconds?: number;
+    /**
+     * Seconds after a scaling activity before a scale-in may start (AWS default for ECS 300).
+     */
+    scaleInCooldownSeconds?: number;
+    /**
+     * Scheduled actions: at the given times the scaler's minimum and maximum change (e.g. a larger minimum on weekday mornings).
+     *
+     * @maxItems 50
+     */
+    scheduled?: {
+      /**
+       * Name of the scheduled action, unique in the service. Format: letters, digits, hyphens and underscores.
+       */
+      name: string;
+      /**
+       * When the action runs: at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(minutes hours day-of-month month day-of-week year).
+       */
+      schedule: string;
+      /**
+       * The scaler's minimum from this time on.
+       */
+      minTasks: number;
+      /**
+       * The scaler's maximum from this time on (at least minTasks).
+       */
+      maxTasks: number;
+      /**
+       * Time zone of at and cron expressions, an IANA name such as Europe/Berlin (AWS default UTC).
+       */
+      timezone?: string;
+    }[];
+  };
 }
 /**
  * A PostgreSQL instance on RDS in the private subnets, reachable only from the services. Its master password is generated and rotated by RDS in Secrets Manager; no password is ever written anywhere.
@@ -653,6 +713,14 @@ export interface Database {
    * Allow IAM database authentication tokens (AWS default false).
    */
   iamAuthentication?: boolean;
+  /**
+   * RDS read replicas of the instance (AWS default none), named <identifier>-replica-<n>. The services get their endpoints (DB_READ_HOST_1 ... DB_READ_HOST_<n>) and send queries that only read there; writes stay on the instance. Replicas lag the instance by the replication delay (usually under a second).
+   */
+  readReplicas?: number;
+  /**
+   * DB instance class of the read replicas. Default: the instance's instanceClass. Format: db.<family>.<size>, e.g. db.t4g.micro.
+   */
+  readReplicaInstanceClass?: string;
   /**
    * On removal: snapshot (final snapshot, then delete), retain (leave it, remove only the management tags) or delete.
    */
@@ -1756,7 +1824,7 @@ export interface ResolvedService {
    */
   port: number;
   /**
-   * Number of tasks to keep running (AWS default 1).
+   * Number of tasks to keep running (AWS default 1). With autoScaling, only the count a new service starts with, clamped into minTasks..maxTasks.
    */
   desiredCount: number;
   /**
@@ -1846,6 +1914,66 @@ export interface ResolvedService {
       rollback: boolean;
     };
   };
+  /**
+   * Application Auto Scaling of the service's task count: a scalable target between minTasks and maxTasks, one target tracking policy per metric given (at least one of cpu, memory, requestsPerTarget) and optional scheduled actions. The scaler then owns the task count: desiredCount only sets the count a new service starts with (clamped into minTasks..maxTasks), a count the scaler changed is never drift, and removing autoScaling deletes the target and its policies and sets the count back to desiredCount.
+   */
+  autoScaling?: {
+    /**
+     * Fewest tasks the scaler keeps running (at most maxTasks).
+     */
+    minTasks: number;
+    /**
+     * Most tasks the scaler may run (at least minTasks and 1).
+     */
+    maxTasks: number;
+    /**
+     * Target average CPU utilization of the service's tasks, in percent (ECSServiceAverageCPUUtilization).
+     */
+    cpu?: number;
+    /**
+     * Target average memory utilization of the service's tasks, in percent (ECSServiceAverageMemoryUtilization).
+     */
+    memory?: number;
+    /**
+     * Target number of load balancer requests per task and minute (ALBRequestCountPerTarget of the service's target group); needs the service's loadBalancer.
+     */
+    requestsPerTarget?: number;
+    /**
+     * Seconds after a scale-out before the next scale-out may start (AWS default for ECS 300).
+     */
+    scaleOutCooldownSeconds: number;
+    /**
+     * Seconds after a scaling activity before a scale-in may start (AWS default for ECS 300).
+     */
+    scaleInCooldownSeconds: number;
+    /**
+     * Scheduled actions: at the given times the scaler's minimum and maximum change (e.g. a larger minimum on weekday mornings).
+     *
+     * @maxItems 50
+     */
+    scheduled?: {
+      /**
+       * Name of the scheduled action, unique in the service. Format: letters, digits, hyphens and underscores.
+       */
+      name: string;
+      /**
+       * When the action runs: at(yyyy-mm-ddThh:mm:ss), rate(value unit) or cron(minutes hours day-of-month month day-of-week year).
+       */
+      schedule: string;
+      /**
+       * The scaler's minimum from this time on.
+       */
+      minTasks: number;
+      /**
+       * The scaler's maximum from this time on (at least minTasks).
+       */
+      maxTasks: number;
+      /**
+       * Time zone of at and cron expressions, an IANA name such as Europe/Berlin (AWS default UTC).
+       */
+      timezone: string;
+    }[];
+  };
 }
 /**
  * A PostgreSQL instance on RDS in the private subnets, reachable only from the services. Its master password is generated and rotated by RDS in Secrets Manager; no password is ever written anywhere.
@@ -1931,6 +2059,14 @@ export interface ResolvedDatabase {
    * Allow IAM database authentication tokens (AWS default false).
    */
   iamAuthentication: boolean;
+  /**
+   * RDS read replicas of the instance (AWS default none), named <identifier>-replica-<n>. The services get their endpoints (DB_READ_HOST_1 ... DB_READ_HOST_<n>) and send queries that only read there; writes stay on the instance. Replicas lag the instance by the replication delay (usually under a second).
+   */
+  readReplicas: number;
+  /**
+   * DB instance class of the read replicas. Default: the instance's instanceClass. Format: db.<family>.<size>, e.g. db.t4g.micro.
+   */
+  readReplicaInstanceClass?: string;
   /**
    * On removal: snapshot (final snapshot, then delete), retain (leave it, remove only the management tags) or delete.
    */

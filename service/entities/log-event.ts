@@ -1,29 +1,9 @@
 /**
- * The stored log event. The table itself is created by the migrations in ../migrations; this
- * definition is MikroORM's view of it (unit of work, metadata, schema diffing).
+ * The severities of a stored event. log_event itself is made by the migrations in
+ * ../migrations and read and written only with SQL (service/store/), so it has no entity: the
+ * ORM's metadata, identity map and unit of work would cost time on every request and serve no
+ * query.
  */
-import { defineEntity, p } from '@mikro-orm/core';
-
-/** LogEventEntity maps table log_event; `id` is the server's key, `clientId` the client's. */
-export const LogEventEntity = defineEntity({
-  name: 'LogEvent',
-  tableName: 'log_event',
-  properties: {
-    id: p.bigint('string').primary().autoincrement(),
-    clientId: p.string().fieldName('client_id').length(128).nullable(),
-    timestamp: p.datetime(6).fieldName('ts'),
-    receivedAt: p.datetime(6).fieldName('received_at').defaultRaw('now()'),
-    service: p.string().length(128),
-    level: p.smallint(),
-    message: p.text(),
-    attributes: p.json<Record<string, unknown>>().nullable(),
-    /** traceId and spanId are the ids' bytes (the API shows them as hex). */
-    traceId: p.blob().fieldName('trace_id').nullable(),
-    spanId: p.blob().fieldName('span_id').nullable(),
-    /** sourceId names the OTLP resource and scope in log_source (null for native events). */
-    sourceId: p.uuid().fieldName('source_id').nullable(),
-  },
-});
 
 /** levels are the severities in increasing order; the stored level is the index. */
 export const levels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;

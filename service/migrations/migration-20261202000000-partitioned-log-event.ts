@@ -10,7 +10,8 @@ import { partitionDdl, partitionRecordSql, periodOf } from '../store/partitions.
  * - the id comes from a plain sequence (PostgreSQL 15 has no identity on partitioned tables);
  * - a unique index must contain the partition key, so "one event per client id" moves to
  *   log_client_id, a narrow ledger of the client ids taken (insert-events.ts claims there).
- * log_partition records each partition's range (service/store/partitions.ts).
+ * log_partition records each partition's range (service/store/partitions.ts), retention_policy
+ * the policy the retention job applies and its last pass (service/retention.ts).
  */
 export class Migration20261202000000 extends Migration {
   override async up(): Promise<void> {
@@ -71,6 +72,14 @@ export class Migration20261202000000 extends Migration {
       "range_end" timestamptz not null,
       "created_at" timestamptz not null default now(),
       check ("range_start" < "range_end")
+    );`);
+    this.addSql(`create table "retention_policy" (
+      "name" varchar(63) primary key,
+      "retention_days" int not null,
+      "partition_interval" varchar(8) not null,
+      "ahead_periods" int not null,
+      "last_run_at" timestamptz not null,
+      "last_dropped" jsonb not null
     );`);
     this.addSql(`create table "log_client_id" (
       "client_id" varchar(128) primary key,
