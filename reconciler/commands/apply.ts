@@ -5,6 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { type AwsClients, CallStats, createClients } from '../aws/clients.ts';
+import { parseDuration } from '../daemon/options.ts';
 import { renderOutputs } from '../engine/outputs.ts';
 import { formatProgress } from '../engine/progress.ts';
 import { prepareReconcile, type ReconcileResult, silentLogger } from '../engine/reconcile.ts';
@@ -53,11 +54,9 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-const DURATION_UNITS: Record<string, number> = { '': 1000, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
- * durationOption reads a duration flag in milliseconds: a number of seconds (`900`), or with a
- * unit `s`, `m` or `h` (`90s`, `15m`, `1h`).
+ * durationOption reads a duration flag in milliseconds, written as the daemon's flags are:
+ * a number of seconds (`900`), or with units (`90s`, `15m`, `1h`, `1m30s`, `500ms`).
  */
 export function durationOption(
   name: string,
@@ -65,9 +64,13 @@ export function durationOption(
   fallbackMs: number,
 ): number {
   if (value === undefined) return fallbackMs;
-  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(value.trim());
-  const parsed = match ? Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] ?? 1000) : Number.NaN;
-  if (!Number.isFinite(parsed) || parsed <= 0) {
+  let parsed = Number.NaN;
+  try {
+    parsed = parseDuration(value, `--${name}`);
+  } catch {
+    // reported below, with the examples
+  }
+  if (!(parsed > 0)) {
     throw new CommandError(
       `--${name} must be a positive duration such as 900, 90s, 15m or 1h, got '${value}'`,
     );

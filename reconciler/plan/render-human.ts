@@ -1,3 +1,4 @@
+import { createColors } from 'picocolors';
 import {
   ACTION_SYMBOL,
   fieldLines,
@@ -10,18 +11,10 @@ import {
 } from './format.ts';
 import type { Plan, ResourceChange, StackPlan } from './types.ts';
 
-/** HumanOptions: ANSI colour only when asked (the CLI passes `stdout.isTTY && !NO_COLOR`). */
+/** HumanOptions: ANSI colour only when asked (the CLI decides: terminal, NO_COLOR, FORCE_COLOR). */
 export interface HumanOptions {
   color?: boolean;
 }
-
-const ANSI = {
-  reset: '\u001b[0m',
-  bold: '\u001b[1m',
-  red: '\u001b[31m',
-  green: '\u001b[32m',
-  yellow: '\u001b[33m',
-};
 
 interface Paint {
   marker(marker: Marker): string;
@@ -30,19 +23,16 @@ interface Paint {
 }
 
 function painter(color: boolean): Paint {
-  if (!color) {
-    return { marker: (marker) => marker, bold: (text) => text, red: (text) => text };
-  }
-  const wrap = (code: string, text: string) => `${code}${text}${ANSI.reset}`;
+  const pc = createColors(color);
   return {
     marker: (marker) => {
-      if (marker === '+') return wrap(ANSI.green, marker);
-      if (marker === '~') return wrap(ANSI.yellow, marker);
-      if (marker === '-') return wrap(ANSI.red, marker);
-      return `${wrap(ANSI.red, '-')}/${wrap(ANSI.green, '+')}`;
+      if (marker === '+') return pc.green(marker);
+      if (marker === '~') return pc.yellow(marker);
+      if (marker === '-') return pc.red(marker);
+      return `${pc.red('-')}/${pc.green('+')}`;
     },
-    bold: (text) => wrap(ANSI.bold, text),
-    red: (text) => wrap(ANSI.red, text),
+    bold: pc.bold,
+    red: pc.red,
   };
 }
 
@@ -64,6 +54,7 @@ function renderChange(change: ResourceChange, paint: Paint): string[] {
     const forces = field.forcesReplacement ? ` ${paint.red('# forces replacement')}` : '';
     lines.push(`      ${paint.marker(field.symbol)} ${field.text}${forces}`);
   }
+  for (const note of change.notes ?? []) lines.push(`        # ${note}`);
   if (change.unchanged) {
     const noun = change.unchanged === 1 ? 'attribute' : 'attributes';
     lines.push(`        # (${change.unchanged} unchanged ${noun} hidden)`);
@@ -88,6 +79,14 @@ function renderStack(stack: StackPlan, paint: Paint, many: boolean): string[] {
       `Still pending in AWS (${stack.name}): ${pending.map((change) => change.address).join(', ')}`,
       '',
     );
+  }
+  const noted = stack.changes.filter((change) => change.action === 'no-op' && change.notes);
+  if (noted.length > 0) {
+    lines.push(`Unchanged, for your information (${stack.name}):`);
+    for (const change of noted) {
+      for (const note of change.notes ?? []) lines.push(`  # ${change.address}: ${note}`);
+    }
+    lines.push('');
   }
   return lines;
 }
