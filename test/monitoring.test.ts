@@ -17,6 +17,7 @@ import {
   GetDashboardCommand,
   ListTagsForResourceCommand,
   type MetricAlarm,
+  PutDashboardCommand,
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -184,6 +185,26 @@ describe('monitoring on the local cloud', { timeout: 600_000 }, () => {
     const [corrected] = await alarmsNamed('scalable-logging-database-cpu');
     assert.equal(corrected?.Threshold, 80);
     assert.equal((await plan(reference)).code, 0);
+  });
+
+  it("never overwrites a dashboard of the same name that is not the stack's", async () => {
+    const body = JSON.stringify({ widgets: [{ type: 'text', properties: { markdown: 'mine' } }] });
+    await cloudwatch.send(
+      new PutDashboardCommand({ DashboardName: 'handmade-us-west-2', DashboardBody: body }),
+    );
+    const spec = join(folder, 'handmade.yaml');
+    const parsed = parse(readFileSync(reference, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      spec,
+      stringify({ name: 'handmade', region, network: parsed.network, monitoring: {} }),
+    );
+    const result = await runCli(['apply', spec, '--auto-approve']);
+    assert.notEqual(result.code, 0, 'the apply refuses the create');
+    assert.match(`${result.stdout}${result.stderr}`, /dashboard\.main[^\n]*not owned/);
+    const kept = await cloudwatch.send(
+      new GetDashboardCommand({ DashboardName: 'handmade-us-west-2' }),
+    );
+    assert.equal(kept.DashboardBody, body, 'the dashboard is left as it was');
   });
 
   describe('reordering the spec dashboard widgets', () => {

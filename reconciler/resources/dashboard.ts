@@ -8,6 +8,7 @@ import {
 import { TAG_STACK, type Tags, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { canonicalJson } from './kit/json.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { cloudwatchTagging, cloudwatchTags } from './kit/tagging/cloudwatch.ts';
@@ -120,7 +121,7 @@ function liveDashboard({
 export const dashboardHandler = defineKind<DashboardProperties, LiveDashboard>({
   kind: 'dashboard',
   fields: DASHBOARD_FIELDS,
-  after: ['load-balancer', 'target-group', 'ecs-service', 'db-instance', 'metric-alarm'],
+  after: ['load-balancer', 'target-group', 'ecs-service', 'db-instance'],
   tagging: cloudwatchTagging,
   tagTarget: (dashboard) => dashboard.attributes.arn ?? '',
   notFound: DASHBOARD_NOT_FOUND,
@@ -140,11 +141,9 @@ export const dashboardHandler = defineKind<DashboardProperties, LiveDashboard>({
 
   async list(ctx) {
     const names = new Set(ctx.stacks.map((stack) => dashboardName(stack, ctx.region)));
-    const entries = await collect(
-      paginateListDashboards({ client: ctx.clients.cloudwatch }, {}),
-      (page) => page.DashboardEntries,
+    const ours = (await listDashboards(ctx)).filter((entry) =>
+      names.has(entry.DashboardName ?? ''),
     );
-    const ours = entries.filter((entry) => names.has(entry.DashboardName ?? ''));
     return readEach(ours, DASHBOARD_NOT_FOUND, (entry) => readDashboard(ctx, entry));
   },
 
@@ -159,10 +158,7 @@ export const dashboardHandler = defineKind<DashboardProperties, LiveDashboard>({
         Tags: tagMapToList(desired.tags),
       }),
     );
-    const [entry] = await collect(
-      paginateListDashboards({ client: ctx.clients.cloudwatch }, { DashboardNamePrefix: name }),
-      (page) => page.DashboardEntries?.filter((listed) => listed.DashboardName === name),
-    );
+    const entry = (await listDashboards(ctx, name)).find((listed) => listed.DashboardName === name);
     const arn = entry?.DashboardArn ?? '';
     return { id: name, attributes: { arn, name } };
   },
@@ -184,12 +180,39 @@ export const dashboardHandler = defineKind<DashboardProperties, LiveDashboard>({
       new DeleteDashboardsCommand({ DashboardNames: [observed.id] }),
     );
   },
+
+  // PutDashboard overwrites a dashboard of the same name (and keeps its tags): one not ours
+  // must be found first
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await listDashboards(ctx),
+      nameOf: (entry) => entry.DashboardName,
+      notFound: DASHBOARD_NOT_FOUND,
+      read: (entry) => readDashboard(ctx, entry, true),
+      toObserved: liveDashboard,
+    }),
 });
 
-/** readDashboard reads a listed dashboard's tags, and its body when the tags say it is a stack's. */
-async function readDashboard(ctx: ResourceContext, entry: DashboardEntry): Promise<LiveDashboard> {
+/** listDashboards lists the account's dashboards (whose names start with `prefix`). */
+function listDashboards(ctx: ResourceContext, prefix?: string): Promise<DashboardEntry[]> {
+  return collect(
+    paginateListDashboards({ client: ctx.clients.cloudwatch }, { DashboardNamePrefix: prefix }),
+    (page) => page.DashboardEntries,
+  );
+}
+
+/**
+ * readDashboard reads a listed dashboard's tags, and its body when the tags say it is a stack's
+ * (or `always`, for the name look-up).
+ */
+async function readDashboard(
+  ctx: ResourceContext,
+  entry: DashboardEntry,
+  always = false,
+): Promise<LiveDashboard> {
   const tags = await cloudwatchTags(ctx, entry.DashboardArn ?? '');
-  if (!tags[TAG_STACK]) return { entry, tags };
+  if (!always && !tags[TAG_STACK]) return { entry, tags };
   const got = await ctx.clients.cloudwatch.send(
     new GetDashboardCommand({ DashboardName: entry.DashboardName }),
   );

@@ -6,14 +6,17 @@ import {
   PutMetricAlarmCommand,
   paginateDescribeAlarms,
 } from '@aws-sdk/client-cloudwatch';
+import type { AwsClients } from '../aws/clients.ts';
 import { type Tags, tagMapToList } from '../aws/tags.ts';
 import { chunk } from '../lib/chunk.ts';
+import { batcher } from './kit/batch.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { required } from './kit/errors.ts';
 import { compact, sortingSets } from './kit/json.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
-import { cloudwatchTagging } from './kit/tagging/cloudwatch.ts';
+import { cloudwatchTagging, cloudwatchTags } from './kit/tagging/cloudwatch.ts';
 import { readTaggedArns } from './kit/tagging/logs.ts';
 import type { DesiredResource, FieldRule, Ref, ResourceContext } from './types.ts';
 
@@ -85,7 +88,7 @@ export const METRIC_ALARM_FIELDS: Record<string, FieldRule> = {
   metrics: 'update',
 };
 
-/** DESCRIBE_ALARMS_NAMES is the most alarm names one DescribeAlarms takes. */
+/** DESCRIBE_ALARMS_NAMES is the most alarm names one DescribeAlarms (or DeleteAlarms) takes. */
 const DESCRIBE_ALARMS_NAMES = 100;
 
 /** alarmNameOf is the name in an alarm ARN (arn:aws:cloudwatch:<region>:<account>:alarm:<name>). */
@@ -206,6 +209,15 @@ function liveAlarm({ alarm, tags }: TaggedAlarm): Live<MetricAlarmProperties> {
   };
 }
 
+/**
+ * deleteAlarm deletes alarms the way DeleteAlarms takes them: the deletes of one moment (an
+ * apply wave deletes alarms in parallel) go in one call of up to 100 names. DeleteAlarms answers
+ * success for names that do not exist.
+ */
+const deleteAlarm = batcher<AwsClients, string>(DESCRIBE_ALARMS_NAMES, (clients, AlarmNames) =>
+  clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames })),
+);
+
 /** describeAlarms reads metric alarms by name, at most 100 names a call. */
 async function describeAlarms(ctx: ResourceContext, names: string[]): Promise<MetricAlarm[]> {
   const pages = chunk(names, DESCRIBE_ALARMS_NAMES).map((AlarmNames) =>
@@ -233,7 +245,7 @@ export const metricAlarmHandler = defineKind<MetricAlarmProperties, TaggedAlarm>
   tagTarget: (alarm) => alarm.attributes.arn ?? '',
   normalize: sortingSets('alarmActions', 'okActions'),
   iamActions: {
-    read: ['tag:GetResources', 'cloudwatch:DescribeAlarms'],
+    read: ['tag:GetResources', 'cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'],
     write: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
     scope: { arn: 'arn:aws:cloudwatch:*:{account}:alarm:*', create: ['cloudwatch:PutMetricAlarm'] },
   },
@@ -268,7 +280,19 @@ export const metricAlarmHandler = defineKind<MetricAlarmProperties, TaggedAlarm>
   },
 
   async destroy(ctx, observed) {
-    // DeleteAlarms answers success for names that do not exist
-    await ctx.clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [observed.id] }));
+    await deleteAlarm(ctx.clients, observed.id);
   },
+
+  // PutMetricAlarm overwrites an alarm of the same name: one not ours must be found first
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await describeAlarms(
+        ctx,
+        desired.map((resource) => resource.properties.name),
+      ),
+      nameOf: (alarm) => alarm.AlarmName,
+      read: async (alarm) => ({ alarm, tags: await cloudwatchTags(ctx, alarm.AlarmArn ?? '') }),
+      toObserved: liveAlarm,
+    }),
 });
