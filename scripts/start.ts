@@ -454,6 +454,23 @@ async function runLocal(
   say(dim('The daemon keeps converging: edit a spec and watch it here. Ctrl-C stops everything.'));
 }
 
+/** apiUrls are the stacks' load balancer URLs, from the outputs the daemon serves in /status. */
+async function apiUrls(statusUrl: string): Promise<{ stack: string; url: string }[]> {
+  try {
+    const response = await fetch(`${statusUrl}/status`, { signal: AbortSignal.timeout(5_000) });
+    const body = (await response.json()) as {
+      stacks?: { name: string; outputs?: { loadBalancerUrl?: string } }[];
+    };
+    return (body.stacks ?? []).flatMap((stack) =>
+      stack.outputs?.loadBalancerUrl
+        ? [{ stack: stack.name, url: stack.outputs.loadBalancerUrl }]
+        : [],
+    );
+  } catch {
+    return [];
+  }
+}
+
 async function runAws(supervisor: Supervisor, options: Options): Promise<void> {
   say(bold('Target: the real AWS account of the current credentials') + dim(' (--target aws)'));
   say(dim('Only the reconciler daemon runs; no emulator and no local service.'));
@@ -462,6 +479,11 @@ async function runAws(supervisor: Supervisor, options: Options): Promise<void> {
   const { statusUrl, seconds } = await startDaemon(supervisor, options, process.env, []);
   say();
   say(green(bold(`Ready: ${options.specs} converged in ${seconds.toFixed(1)} s.`)));
+  for (const { stack, url } of await apiUrls(statusUrl)) {
+    say(
+      `  API (${stack})${' '.repeat(Math.max(1, 11 - stack.length))}${url}   (the stack's load balancer)`,
+    );
+  }
   say(`  status page      ${statusUrl}/`);
   say(`  reconciler       ${statusUrl}/status`);
   say(
