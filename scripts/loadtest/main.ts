@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     : '';
   const command = `${awsEnv}npm run loadtest -- ${argv.map(quote).join(' ')}`;
   say(
-    `load test of ${options.url}: ${stages.length} stages, ${formatDuration(totalDuration(stages))}, up to ${Math.max(...stages.map((s) => s.target))} virtual users`,
+    `load test of ${options.url}: ${stages.length} stage${stages.length === 1 ? '' : 's'}, ${formatDuration(totalDuration(stages))}, up to ${Math.max(...stages.map((s) => s.target))} virtual users`,
   );
 
   let runStart = performance.now();

@@ -149,7 +149,12 @@ export function buildReport(input: {
     bucketMs: recorder.bucketMs,
     stages,
     rows,
-    total: row('all', `${stages.length} stages`, run.durationMs, recorder.total),
+    total: row(
+      'all',
+      `${stages.length} stage${stages.length === 1 ? '' : 's'}`,
+      run.durationMs,
+      recorder.total,
+    ),
     byKind: [...recorder.byKind].sort((a, b) => b[1] - a[1]),
     ...(input.stack
       ? { stack: stackReport(input.stack.name, input.stack.everyMs, input.stack.samples) }
