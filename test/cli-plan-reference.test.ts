@@ -27,7 +27,7 @@ describe('reconciler apply with the reference stack against the local cloud', {
   it('converges from empty in one apply', async () => {
     const first = await runCli(['apply', spec, '--auto-approve']);
     assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
-    assert.match(first.stdout, /Apply complete! Resources: 34 added, 0 changed, 0 destroyed\./);
+    assert.match(first.stdout, /Apply complete! Resources: 47 added, 0 changed, 0 destroyed\./);
     const order = (address: string) => first.stdout.indexOf(`${address}: created`);
     for (const [dependency, dependent] of [
       ['vpc.main', 'subnet.private-a'],

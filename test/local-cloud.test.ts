@@ -8,6 +8,18 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
+  ApplicationAutoScalingClient,
+  DeregisterScalableTargetCommand,
+  DescribeScalingPoliciesCommand,
+  DescribeScheduledActionsCommand,
+  ListTagsForResourceCommand as ListScalableTargetTagsCommand,
+  PutScalingPolicyCommand,
+  PutScheduledActionCommand,
+  RegisterScalableTargetCommand,
+  TagResourceCommand as TagScalableTargetCommand,
+  UntagResourceCommand as UntagScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import {
   CloudWatchClient,
   DeleteDashboardsCommand,
   ListDashboardsCommand,
@@ -577,4 +589,103 @@ test('the local cloud exits when the process that started it is gone', async () 
   while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
   if (alive()) process.kill(pid, 'SIGKILL');
   assert.equal(alive(), false, 'the orphaned local cloud is still running');
+});
+
+describe('Application Auto Scaling keeps the tags of a scalable target and deregisters it whole', () => {
+  /** scaled registers an ECS service as a scalable target (tagged), with a policy and a schedule. */
+  async function scaled(cloud: Cloud, name: string) {
+    await cloud.ecs.send(new CreateClusterCommand({ clusterName: name }));
+    const task = await cloud.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: name,
+        containerDefinitions: [{ name: 'app', image: 'nginx:1', memory: 128 }],
+      }),
+    );
+    await cloud.ecs.send(
+      new CreateServiceCommand({
+        cluster: name,
+        serviceName: 'api',
+        taskDefinition: task.taskDefinition?.taskDefinitionArn,
+        desiredCount: 1,
+      }),
+    );
+    const scaling = new ApplicationAutoScalingClient({
+      region,
+      endpoint: cloud.server.endpoint,
+      credentials,
+    });
+    const target = {
+      ServiceNamespace: 'ecs',
+      ResourceId: `service/${name}/api`,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    } as const;
+    const { ScalableTargetARN: arn } = await scaling.send(
+      new RegisterScalableTargetCommand({
+        ...target,
+        MinCapacity: 1,
+        MaxCapacity: 4,
+        Tags: { 'reconciler:stack': name },
+      }),
+    );
+    await scaling.send(
+      new PutScalingPolicyCommand({
+        ...target,
+        PolicyName: 'cpu',
+        PolicyType: 'TargetTrackingScaling',
+        TargetTrackingScalingPolicyConfiguration: {
+          TargetValue: 60,
+          PredefinedMetricSpecification: {
+            PredefinedMetricType: 'ECSServiceAverageCPUUtilization',
+          },
+        },
+      }),
+    );
+    await scaling.send(
+      new PutScheduledActionCommand({
+        ...target,
+        ScheduledActionName: 'night',
+        Schedule: 'rate(1 day)',
+        ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 2 },
+      }),
+    );
+    const leftOver = async () => {
+      await scaling.send(new DeregisterScalableTargetCommand(target));
+      const policies = await scaling.send(new DescribeScalingPoliciesCommand(target));
+      const actions = await scaling.send(new DescribeScheduledActionsCommand(target));
+      return [policies.ScalingPolicies?.length, actions.ScheduledActions?.length];
+    };
+    return { scaling, target, arn: arn ?? '', leftOver };
+  }
+
+  test('plain moto drops the tags and leaves the policy and the schedule behind', async () => {
+    const { scaling, arn, leftOver } = await scaled(plain, 'scaled-plain');
+    assert.notEqual(
+      await errorCode(scaling.send(new ListScalableTargetTagsCommand({ ResourceARN: arn }))),
+      'no error',
+    );
+    assert.deepStrictEqual(await leftOver(), [1, 1]);
+    scaling.destroy();
+  });
+
+  test('the local cloud keeps and changes the tags, and a deregistration takes everything', async () => {
+    const { scaling, target, arn, leftOver } = await scaled(fixed, 'scaled-fixed');
+    const tags = async () =>
+      (await scaling.send(new ListScalableTargetTagsCommand({ ResourceARN: arn }))).Tags;
+    assert.deepStrictEqual(await tags(), { 'reconciler:stack': 'scaled-fixed' });
+    await scaling.send(new TagScalableTargetCommand({ ResourceARN: arn, Tags: { team: 'a' } }));
+    await scaling.send(
+      new UntagScalableTargetCommand({ ResourceARN: arn, TagKeys: ['reconciler:stack'] }),
+    );
+    assert.deepStrictEqual(await tags(), { team: 'a' });
+    assert.deepStrictEqual(await leftOver(), [0, 0]);
+    assert.equal(
+      await errorCode(scaling.send(new DeregisterScalableTargetCommand(target))),
+      'ObjectNotFoundException',
+    );
+    assert.equal(
+      await errorCode(scaling.send(new ListScalableTargetTagsCommand({ ResourceARN: arn }))),
+      'ResourceNotFoundException',
+    );
+    scaling.destroy();
+  });
 });

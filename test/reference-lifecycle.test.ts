@@ -29,7 +29,7 @@ import { type MotoServer, startMoto } from './helpers/moto.ts';
 const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const spec = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
 const STACK = 'scalable-logging';
-/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 34). */
+/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 47). */
 const KILL_AFTER = 10;
 
 interface CliResult {
@@ -205,6 +205,8 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
       'log-group': 3,
       'nat-gateway': 1,
       'route-table': 3,
+      'scalable-target': 1,
+      'scaling-policy': 2,
       'security-group': 3,
       subnet: 4,
       'target-group': 1,

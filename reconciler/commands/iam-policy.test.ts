@@ -8,6 +8,7 @@ const reconcilerDir = new URL('..', import.meta.url).pathname;
 
 /** IAM_PREFIX maps an SDK v3 client package to the IAM service prefix of its actions. */
 const IAM_PREFIX: Record<string, string> = {
+  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
   '@aws-sdk/client-auto-scaling': 'autoscaling',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-dynamodb': 'dynamodb',

@@ -120,7 +120,7 @@ const SCOPES: Scope[] = [
   },
   {
     sid: 'ServiceLinkedRoles',
-    why: 'the first ECS cluster, load balancer, RDS instance or Auto Scaling group of an account creates its service-linked role',
+    why: 'the first ECS cluster, load balancer, RDS instance, Auto Scaling group or scalable ECS service of an account creates its service-linked role',
     specific: true,
     claims: oneOf('iam:CreateServiceLinkedRole'),
     implied: { 'iam:CreateServiceLinkedRole': 'write' },
@@ -132,6 +132,7 @@ const SCOPES: Scope[] = [
           'elasticloadbalancing.amazonaws.com',
           'rds.amazonaws.com',
           'autoscaling.amazonaws.com',
+          'ecs.application-autoscaling.amazonaws.com',
         ],
       },
     },
@@ -151,6 +152,18 @@ const SCOPES: Scope[] = [
     resources: ANY,
   },
   { sid: 'ImageRegistry', why: 'ecr-repository', claims: prefixed('ecr'), resources: ANY },
+  {
+    sid: 'ServiceAutoScaling',
+    why: "scalable-target, scaling-policy: the ECS services' task counts and their target tracking policies",
+    claims: prefixed('application-autoscaling'),
+    resources: ANY,
+  },
+  {
+    sid: 'TargetTrackingAlarms',
+    why: "scaling-policy: target tracking makes and removes its CloudWatch alarms (TargetTracking-*) in the caller's name",
+    claims: prefixed('cloudwatch'),
+    resources: (account) => [`arn:aws:cloudwatch:*:${account}:alarm:TargetTracking-*`],
+  },
   {
     sid: 'EcsOptimizedAmi',
     why: 'the ECS-optimized AMI id, from its public SSM parameter',

@@ -248,6 +248,8 @@ function planDesired(step: DesiredStep): {
     unchanged: countUnchanged(properties, handler.fields, fields),
   };
   if (pending) change.pending = true;
+  const notes = action === 'replace' ? [] : (handler.notes?.(properties, primary.properties) ?? []);
+  if (notes.length > 0) change.notes = notes;
   if (action === 'replace' && step.protectedKinds.has(desired.kind)) {
     change.guarded = guardMessage(desired.address);
   }

@@ -1,6 +1,7 @@
 import type { DesiredResource } from '../resources/types.ts';
 import { withDefaults } from '../spec/defaults.ts';
 import type { Stack } from '../spec/types.generated.ts';
+import { expandAutoScaling } from './expand-auto-scaling.ts';
 import { expandCapacity } from './expand-capacity.ts';
 import { expandDatabase } from './expand-database.ts';
 import { expandEcs } from './expand-ecs.ts';
@@ -26,6 +27,7 @@ export function expandStack(stack: Stack): DesiredResource[] {
     ...expandIamRoles(resolved),
     ...expandLoadBalancer(resolved),
     ...expandEcs(resolved),
+    ...expandAutoScaling(resolved),
     ...expandCapacity(resolved),
     ...expandDatabase(resolved),
     ...expandMonitoring(resolved),

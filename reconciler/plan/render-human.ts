@@ -54,6 +54,7 @@ function renderChange(change: ResourceChange, paint: Paint): string[] {
     const forces = field.forcesReplacement ? ` ${paint.red('# forces replacement')}` : '';
     lines.push(`      ${paint.marker(field.symbol)} ${field.text}${forces}`);
   }
+  for (const note of change.notes ?? []) lines.push(`        # ${note}`);
   if (change.unchanged) {
     const noun = change.unchanged === 1 ? 'attribute' : 'attributes';
     lines.push(`        # (${change.unchanged} unchanged ${noun} hidden)`);
@@ -78,6 +79,14 @@ function renderStack(stack: StackPlan, paint: Paint, many: boolean): string[] {
       `Still pending in AWS (${stack.name}): ${pending.map((change) => change.address).join(', ')}`,
       '',
     );
+  }
+  const noted = stack.changes.filter((change) => change.action === 'no-op' && change.notes);
+  if (noted.length > 0) {
+    lines.push(`Unchanged, for your information (${stack.name}):`);
+    for (const change of noted) {
+      for (const note of change.notes ?? []) lines.push(`  # ${change.address}: ${note}`);
+    }
+    lines.push('');
   }
   return lines;
 }

@@ -190,4 +190,43 @@ describe('plan renderers (golden files)', () => {
     ]);
     assert.equal(json.hasChanges, true);
   });
+  it('human shows notes as information, in a block or beside the changes, never as a change', () => {
+    const note = 'desiredCount: managed by auto scaling (now 4)';
+    const service = {
+      address: 'ecs-service.api',
+      kind: 'ecs-service',
+      reason: 'up to date',
+      fields: [],
+      notes: [note],
+    };
+    const quiet = planOf([{ ...quietStack, changes: [{ ...service, action: 'no-op' }] }]);
+    assert.equal(
+      renderHuman(quiet),
+      [
+        'Unchanged, for your information (quiet):',
+        `  # ecs-service.api: ${note}`,
+        '',
+        'No changes. Your infrastructure matches the configuration.',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(toJsonPlan(quiet).hasChanges, false);
+    const updated = planOf([
+      {
+        ...quietStack,
+        changes: [
+          {
+            ...service,
+            action: 'update',
+            reason: 'differs: taskDefinition',
+            fields: [field('taskDefinition', 'arn:td:1', 'arn:td:2')],
+          },
+        ],
+      },
+    ]);
+    assert.match(
+      renderHuman(updated),
+      /~ taskDefinition = "arn:td:1" -> "arn:td:2"\n {8}# desiredCount: managed by auto scaling \(now 4\)\n/,
+    );
+  });
 });

@@ -50,6 +50,8 @@ export interface ResourceChange {
   notOwned?: string;
   /** Set when AWS still reports the resource as being created or modified (requeue, never wait). */
   pending?: boolean;
+  /** Informational lines about the resource that are not changes (`desiredCount: managed by auto scaling (now 3)`). */
+  notes?: string[];
   /** For a delete: what happens to the AWS resource (retain: untagged and kept; snapshot: final snapshot first). */
   deletionPolicy?: 'delete' | 'retain' | 'snapshot';
 }

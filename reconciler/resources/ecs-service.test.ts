@@ -201,6 +201,28 @@ test('ecs-service diff', () => {
   }
 });
 
+test("ecs-service: an auto scaled count is the scaler's, never a change, and noted in the plan", () => {
+  const observed = normalizeService({ ...described(), desiredCount: 5 });
+  const scaled = { ...desiredProperties(), autoScaled: true };
+  assert.deepStrictEqual(ecsServiceHandler.diff(scaled, observed, {}, {}), []);
+  assert.deepStrictEqual(ecsServiceHandler.notes?.(scaled, observed), [
+    'desiredCount: managed by auto scaling (now 5)',
+  ]);
+  const scaledAndChanged = { ...scaled, taskDefinition: `${TASK}0` };
+  assert.deepStrictEqual(
+    ecsServiceHandler.diff(scaledAndChanged, observed, {}, {}).map((change) => change.path),
+    ['taskDefinition'],
+    'an update of another field leaves the count out',
+  );
+  // without autoScaling the spec owns the count again: back to desiredCount
+  const owned = desiredProperties();
+  assert.deepStrictEqual(
+    ecsServiceHandler.diff(owned, observed, {}, {}).map((change) => [change.path, change.after]),
+    [['desiredCount', 2]],
+  );
+  assert.deepStrictEqual(ecsServiceHandler.notes?.(owned, observed), []);
+});
+
 const TG = 'arn:aws:elasticloadbalancing:us-west-2:1:targetgroup/demo-api/abc';
 
 function service(overrides: Partial<ServiceSnapshot> = {}): ServiceSnapshot {

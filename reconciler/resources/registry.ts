@@ -18,6 +18,8 @@ import { logGroupHandler } from './log-group.ts';
 import { metricAlarmHandler } from './metric-alarm.ts';
 import { natGatewayHandler } from './nat-gateway.ts';
 import { routeTableHandler } from './route-table.ts';
+import { scalableTargetHandler } from './scalable-target.ts';
+import { scalingPolicyHandler } from './scaling-policy.ts';
 import { securityGroupHandler } from './security-group.ts';
 import { snsSubscriptionHandler } from './sns-subscription.ts';
 import { snsTopicHandler } from './sns-topic.ts';
@@ -52,6 +54,8 @@ const REGISTERED: readonly ResourceHandler[] = [
   capacityProviderHandler,
   taskDefinitionHandler,
   ecsServiceHandler,
+  scalableTargetHandler,
+  scalingPolicyHandler,
   dbSubnetGroupHandler,
   dbInstanceHandler,
   dbReplicaHandler,

@@ -148,10 +148,20 @@ export interface ResourceHandler<P = Record<string, unknown>> {
   snapshot?: boolean;
   /** The IAM actions the kind calls. */
   iamActions?: IamActions;
+  /** Pure: the values a person needs from the resource (DNS name, endpoint, URI), by name. */
+  outputs?(
+    resource: Pick<ObservedResource<P>, 'id' | 'attributes'>,
+    region: string,
+  ): Record<string, string>;
   /** ONE batched, tag-filtered read of every resource of this kind owned by ctx.stacks. */
   observeAll(ctx: ResourceContext): Promise<ObservedResource<P>[]>;
   /** Pure: differing fields between resolved desired properties and observed ones. */
   diff(desired: P, observed: P, desiredTags: Tags, observedTags: Tags): FieldChange[];
+  /**
+   * Pure: what the plan tells about an existing resource besides its changes, one line each
+   * (`desiredCount: managed by auto scaling (now 3)`): informational, never a change.
+   */
+  notes?(desired: P, observed: P): string[];
   /** Creates the resource with its tags at creation; returns it as observe would see it. */
   create(ctx: ResourceContext, desired: DesiredResource<P>): Promise<ObservedResource<P>>;
   /** Updates in place the fields in `changes`. */
@@ -170,11 +180,6 @@ export interface ResourceHandler<P = Record<string, unknown>> {
   /** Has each observed resource settled (`apply --wait`)? */
   stability?(
     ctx: ResourceContext,
-  /** Pure: the values a person needs from the resource (DNS name, endpoint, URI), by name. */
-  outputs?(
-    resource: Pick<ObservedResource<P>, 'id' | 'attributes'>,
-    region: string,
-  ): Record<string, string>;
     observed: readonly ObservedResource<P>[],
   ): Promise<StabilityVerdict[]>;
   /**

@@ -527,6 +527,76 @@ const cases: RuleCase[] = [
     expected: [{ path: 'spec.capacity.minSize', says: 'minSize 5 is more than maxSize 4' }],
   },
   {
+    reason: 'auto scaling on cpu and requests per target behind the load balancer is valid',
+    change: (stack) => {
+      service(stack).autoScaling = {
+        minTasks: 2,
+        maxTasks: 6,
+        cpu: 60,
+        requestsPerTarget: 500,
+        scheduled: [{ name: 'morning', schedule: 'cron(0 7 * * ? *)', minTasks: 3, maxTasks: 6 }],
+      };
+    },
+    expected: [],
+  },
+  {
+    reason: 'auto scaling bounds out of order, a scheduled action too',
+    change: (stack) => {
+      service(stack).autoScaling = {
+        minTasks: 7,
+        maxTasks: 6,
+        cpu: 60,
+        scheduled: [{ name: 'night', schedule: 'rate(1 day)', minTasks: 4, maxTasks: 2 }],
+      };
+    },
+    expected: [
+      { path: 'spec.services[0].autoScaling.minTasks', says: 'minTasks 7 is more than maxTasks 6' },
+      {
+        path: 'spec.services[0].autoScaling.scheduled[0].minTasks',
+        says: 'minTasks 4 is more than maxTasks 2',
+      },
+    ],
+  },
+  {
+    reason: 'auto scaling without a metric, requests per target without a load balancer',
+    change: (stack) => {
+      service(stack).autoScaling = { minTasks: 1, maxTasks: 2 };
+      stack.services.push({
+        ...service(stack),
+        name: 'worker',
+        loadBalancer: undefined,
+        autoScaling: { minTasks: 1, maxTasks: 2, requestsPerTarget: 100 },
+      });
+    },
+    expected: [
+      { path: 'spec.services[0].autoScaling', says: 'tracks nothing: set at least one of cpu' },
+      {
+        path: 'spec.services[1].autoScaling.requestsPerTarget',
+        says: "service worker is not behind the stack's load balancer",
+      },
+    ],
+  },
+  {
+    reason: 'two scheduled actions of one service with one name',
+    change: (stack) => {
+      service(stack).autoScaling = {
+        minTasks: 1,
+        maxTasks: 4,
+        memory: 70,
+        scheduled: [
+          { name: 'peak', schedule: 'rate(1 day)', minTasks: 2, maxTasks: 4 },
+          { name: 'peak', schedule: 'rate(2 days)', minTasks: 1, maxTasks: 4 },
+        ],
+      };
+    },
+    expected: [
+      {
+        path: 'spec.services[0].autoScaling.scheduled[1].name',
+        says: "scheduled action name 'peak' is already used",
+      },
+    ],
+  },
+  {
     reason: 'a capacity provider name ECS reserves',
     change: (stack) => {
       stack.name = 'ecs-demo';

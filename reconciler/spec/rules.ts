@@ -784,11 +784,100 @@ const monitoringRules: Rule[] = [
   },
 ];
 
+/** autoScalingRules: the scaler's bounds, what it tracks and what it can track. */
+const autoScalingRules: Rule[] = [
+  function autoScalingBounds(stack) {
+    const issues: SpecIssue[] = [];
+    for (const { service, index } of services(stack)) {
+      const scaling = map(service.autoScaling);
+      if (!scaling) continue;
+      const at = ['services', index, 'autoScaling'];
+      if (
+        typeof scaling.minTasks === 'number' &&
+        typeof scaling.maxTasks === 'number' &&
+        scaling.minTasks > scaling.maxTasks
+      ) {
+        issues.push(
+          issue(
+            [...at, 'minTasks'],
+            `minTasks ${scaling.minTasks} is more than maxTasks ${scaling.maxTasks}`,
+          ),
+        );
+      }
+      list(scaling.scheduled).forEach((entry, position) => {
+        const action = map(entry);
+        if (
+          action &&
+          typeof action.minTasks === 'number' &&
+          typeof action.maxTasks === 'number' &&
+          action.minTasks > action.maxTasks
+        ) {
+          issues.push(
+            issue(
+              [...at, 'scheduled', position, 'minTasks'],
+              `minTasks ${action.minTasks} is more than maxTasks ${action.maxTasks}`,
+            ),
+          );
+        }
+      });
+    }
+    return issues;
+  },
+  function autoScalingTracksSomething(stack) {
+    return services(stack)
+      .filter(({ service }) => {
+        const scaling = map(service.autoScaling);
+        return scaling && !['cpu', 'memory', 'requestsPerTarget'].some((key) => key in scaling);
+      })
+      .map(({ service, index }) =>
+        issue(
+          ['services', index, 'autoScaling'],
+          `service ${text(service.name) ?? index} scales automatically but tracks nothing: set at least one of cpu, memory or requestsPerTarget`,
+        ),
+      );
+  },
+  function requestsPerTargetNeedsLoadBalancer(stack) {
+    return services(stack)
+      .filter(
+        ({ service }) =>
+          map(service.autoScaling)?.requestsPerTarget !== undefined &&
+          (!map(service.loadBalancer) || !map(stack.loadBalancer)),
+      )
+      .map(({ service, index }) =>
+        issue(
+          ['services', index, 'autoScaling', 'requestsPerTarget'],
+          `requestsPerTarget counts the load balancer's requests, but service ${text(service.name) ?? index} is not behind the stack's load balancer: add loadBalancer to the service or track cpu or memory`,
+        ),
+      );
+  },
+  function scheduledNamesUnique(stack) {
+    const issues: SpecIssue[] = [];
+    for (const { service, index } of services(stack)) {
+      const seen = new Set<string>();
+      list(map(service.autoScaling)?.scheduled).forEach((entry, position) => {
+        const name = text(map(entry)?.name);
+        if (name === undefined) return;
+        if (seen.has(name)) {
+          issues.push(
+            issue(
+              ['services', index, 'autoScaling', 'scheduled', position, 'name'],
+              `scheduled action name '${name}' is already used in this service`,
+            ),
+          );
+        }
+        seen.add(name);
+      });
+    }
+    return issues;
+  },
+];
+
 /** RULES is every code-level rule, in the order their issues are reported. */
 export const RULES: readonly Rule[] = [
   ...networkRules,
   ...loadBalancerRules,
   ...serviceRules,
+  ...autoScalingRules,
   ...capacityRules,
   ...databaseRules,
   ...logGroupRules,

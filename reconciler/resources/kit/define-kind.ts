@@ -93,6 +93,8 @@ export interface KindDescriptor<P, L> {
   normalize?(properties: P): P;
   /** Pure: adds reasons to, or adjusts, the computed changes (`engine major version forces replacement`). */
   explain?(changes: FieldChange[], desired: P, observed: P): FieldChange[];
+  /** Pure: informational plan lines about an existing resource (a value another owner keeps). */
+  notes?(desired: P, observed: P): string[];
   create(ctx: ResourceContext, desired: DesiredResource<P>): Promise<Created<P>>;
   /**
    * The properties `create` reports are what the create call itself set (CreateRole takes no
@@ -137,13 +139,13 @@ export interface KindDescriptor<P, L> {
     ctx: ResourceContext,
     desired: readonly DesiredResource<P>[],
   ): Promise<DesiredResource<P>[]>;
-}
-
   /**
    * Pure: what a person needs from this resource once it exists (a DNS name, an endpoint, a
    * URI), from its observed id and attributes: `reconciler output`, the end of apply, /status.
    */
   outputs?: ResourceHandler<P>['outputs'];
+}
+
 function statusVerdict(resource: ObservedResource<unknown>): StabilityVerdict {
   const base = { stack: resource.stack, address: resource.address };
   if (resource.status === 'failed') return { ...base, state: 'failed', detail: 'failed in AWS' };
@@ -308,10 +310,10 @@ export function defineKind<P extends object, L>(
     after: descriptor.after ?? [],
     protected: descriptor.protected ?? false,
     snapshot: descriptor.snapshot ?? false,
-    iamActions: {
-      read: descriptor.iamActions.read,
     ...(descriptor.notes ? { notes: descriptor.notes } : {}),
     ...(descriptor.outputs ? { outputs: descriptor.outputs } : {}),
+    iamActions: {
+      read: descriptor.iamActions.read,
       write: [...descriptor.iamActions.write, ...tagging.iamActions],
       ...(descriptor.iamActions.secret ? { secret: descriptor.iamActions.secret } : {}),
     },

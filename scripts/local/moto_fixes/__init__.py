@@ -8,6 +8,7 @@ silently serving unfixed behaviour. The table of fixes is in docs/local.md.
 
 from . import (
     acm_certificates,
+    application_autoscaling_tags,
     autoscaling_force_delete,
     autoscaling_instance_refresh,
     autoscaling_zones,
@@ -37,6 +38,7 @@ FIXES = [
     ec2_launch_template_versions,
     tagging_rds_subnet_groups,
     cloudwatch_dashboard_tags,
+    application_autoscaling_tags,
 ]
 
 MOTO_VERSION = "5.2.1"
