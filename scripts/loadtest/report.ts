@@ -189,7 +189,9 @@ export function chartData(report: Report): ChartData {
     // an alarm's first reading is its state at the start, not a transition
     ...(stack ? { alarms: stack.alarms.filter((event) => event.from !== undefined) } : {}),
     tasksNote: stack
-      ? `stack ${stack.name}: no ECS service found`
+      ? stack.readings === 0
+        ? `stack ${stack.name}: no reading succeeded`
+        : `stack ${stack.name}: no ECS service found`
       : 'task counts are sampled with --stack NAME',
   };
 }

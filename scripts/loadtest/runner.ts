@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import autocannon, { type CustomHistogram, type Instance } from 'autocannon';
-import { Recorder, Tally } from './recorder.ts';
+import { failureOf, Recorder, Tally } from './recorder.ts';
 import { type Stage, stageAt, targetAt, totalDuration } from './stages.ts';
 import { VirtualUser } from './traffic.ts';
 
@@ -108,10 +108,7 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
     const at = elapsed();
     recorder.response(stageAt(stages, at), at, user.last?.kind, outcome);
     if ('status' in outcome) {
-      window.add(
-        outcome.latencyMs,
-        outcome.status >= 200 && outcome.status < 300 ? undefined : String(outcome.status),
-      );
+      window.add(outcome.latencyMs, failureOf(outcome.status));
       lastAnswer = performance.now();
     } else {
       window.add(undefined, outcome.error);
@@ -215,6 +212,10 @@ export async function runLoad(options: RunOptions): Promise<RunResult> {
   const durationMs = elapsed();
   finished = true;
   while (users.length > 0) stopUser();
-  await Promise.race([Promise.all(stopping), new Promise((resolve) => setTimeout(resolve, 5000))]);
+  // a user ends at its next sample; one that does not within 5 s is not waited for
+  await Promise.race([
+    Promise.all(stopping),
+    new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+  ]);
   return { startedAt, durationMs, recorder, ...(aborted ? { aborted } : {}) };
 }

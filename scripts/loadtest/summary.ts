@@ -72,6 +72,10 @@ function stackSection(report: Report): string[] {
     `Read every ${stack.everyMs / 1000} s through the AWS SDK: ${stack.readings} readings${stack.failedReadings > 0 ? `, ${stack.failedReadings} failed (last: ${stack.lastError})` : ''}.`,
     '',
   );
+  if (stack.readings === 0) {
+    lines.push('No reading succeeded: nothing is known of its services and alarms.', '');
+    return lines;
+  }
   if (stack.services.length === 0) {
     lines.push(
       `No ECS service found: no cluster is tagged \`reconciler:stack=${stack.name}\` as an ecs-cluster.`,
