@@ -552,13 +552,42 @@ describe('engine: failures, duplicates, guards, policies', () => {
         ['vpc.main', 'delete', 'vpc-zz-leaked'],
       ],
     );
-    assert.match(
-      changes[1]?.reason ?? '',
-      /^duplicate of vpc-\d+ \(leaked by an interrupted create\)$/,
-    );
+    assert.equal(changes[1]?.reason, 'duplicate of vpc.main, unused');
     assert.deepStrictEqual(
       [...world.cloud.resources.keys()].sort(),
       [original?.id, 'vpc-untagged'].sort(),
+    );
+  });
+
+  it('of two copies of an address keeps the one another resource uses and deletes the unused one', async () => {
+    const world = new World();
+    world.specs.set('demo', [
+      desiredOf('demo', 'vpc.main', { cidrBlock: '10.0.0.0/16' }),
+      desiredOf('demo', 'subnet.a', { vpcId: ref('vpc.main'), cidrBlock: '10.0.0.0/24' }),
+    ]);
+    await applied(world);
+    const [vpc] = world.cloud.byAddress('vpc.main');
+    const [subnet] = world.cloud.byAddress('subnet.a');
+    // a copy whose id sorts first and that nothing uses, as a retried create leaves it
+    world.cloud.add({
+      kind: 'vpc',
+      id: 'vpc-0-retried',
+      properties: { cidrBlock: '10.0.0.0/16' },
+      tags: ownedTags('demo', 'vpc.main'),
+    });
+    const result = await world.run('apply');
+    const changes = result.plan.stacks[0]?.changes ?? [];
+    assert.deepStrictEqual(
+      changes.map((change) => [change.address, change.action, change.id, change.reason]),
+      [
+        ['vpc.main', 'no-op', vpc?.id, 'up to date'],
+        ['subnet.a', 'no-op', subnet?.id, 'up to date'],
+        ['vpc.main', 'delete', 'vpc-0-retried', 'duplicate of vpc.main, unused'],
+      ],
+    );
+    assert.deepStrictEqual(
+      world.cloud.byAddress('vpc.main').map((resource) => resource.id),
+      [vpc?.id],
     );
   });
 

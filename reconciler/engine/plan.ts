@@ -64,12 +64,35 @@ export interface PlanOutput {
 
 const STATUS_RANK: Record<string, number> = { ready: 0, pending: 1, failed: 2, deleting: 3 };
 
-/** pickPrimary chooses which of several resources at one address is the real one: ready first, then by id. */
-function pickPrimary(candidates: readonly ObservedResource[]): ObservedResource | undefined {
+/**
+ * pickPrimary chooses which of several resources at one address is the real one: one another
+ * resource uses (a route to it, a subnet in it) first, then ready first, then by id.
+ */
+function pickPrimary(
+  candidates: readonly ObservedResource[],
+  used: ReadonlySet<string>,
+): ObservedResource | undefined {
+  const unused = (resource: ObservedResource) => (used.has(resource.id) ? 0 : 1);
   return [...candidates].sort(
     (a, b) =>
-      (STATUS_RANK[a.status] ?? 9) - (STATUS_RANK[b.status] ?? 9) || a.id.localeCompare(b.id),
+      unused(a) - unused(b) ||
+      (STATUS_RANK[a.status] ?? 9) - (STATUS_RANK[b.status] ?? 9) ||
+      a.id.localeCompare(b.id),
   )[0];
+}
+
+/** usedIds collects every string in the observed resources' properties: the ids they refer to. */
+function usedIds(observedByAddress: ReadonlyMap<string, readonly ObservedResource[]>): Set<string> {
+  const used = new Set<string>();
+  const pending: unknown[] = [...observedByAddress.values()]
+    .flat()
+    .map((resource) => resource.properties);
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') used.add(value);
+    else if (value && typeof value === 'object') pending.push(...Object.values(value));
+  }
+  return used;
 }
 
 function listPaths(changes: readonly FieldChange[]): string {
@@ -186,6 +209,8 @@ interface DesiredStep {
   protectedKinds: ReadonlySet<string>;
   /** A resource with this address's name that is not ours. */
   unowned?: ObservedResource | undefined;
+  /** The ids other observed resources refer to (see usedIds). */
+  used: ReadonlySet<string>;
 }
 
 /** planDesired decides create / update / replace / no-op for one desired resource. */
@@ -195,7 +220,7 @@ function planDesired(step: DesiredStep): {
 } {
   const { desired, handler } = step;
   const present = step.candidates.filter((resource) => resource.status !== 'deleting');
-  const primary = pickPrimary(present);
+  const primary = pickPrimary(present, step.used);
   const duplicates = present.filter((resource) => resource !== primary);
   const properties = resolveRefs(desired.properties, planLookup(step.live, step.willChange));
   const base = { address: desired.address, kind: desired.kind };
@@ -316,6 +341,7 @@ function planStack(
 
   const changing = new Map<string, ChangingAttributes>();
   const duplicateDeletes: PlannedChange[] = [];
+  const used = usedIds(observedByAddress);
   for (const wave of waves) {
     for (const address of wave) {
       const desired = desiredByAddress.get(address) as DesiredResource;
@@ -335,20 +361,18 @@ function planStack(
         live,
         protectedKinds: options.protectedKinds,
         unowned: options.unowned?.get(stack.name)?.get(address),
+        used,
       });
       if (planned.observed) live.set(address, planned.observed);
       const attributes = changingAttributes(planned.change, handler);
       if (attributes) changing.set(address, attributes);
       changes.push(planned);
       for (const duplicate of duplicates) {
-        duplicateDeletes.push(
-          deleteChange(
-            duplicate,
-            `duplicate of ${planned.observed?.id ?? address} (leaked by an interrupted create)`,
-            'delete',
-            true,
-          ),
-        );
+        // made by a retry whose first answer was lost, or by a create cut short
+        const reason = used.has(duplicate.id)
+          ? `duplicate of ${address} (${planned.observed?.id ?? 'none kept'})`
+          : `duplicate of ${address}, unused`;
+        duplicateDeletes.push(deleteChange(duplicate, reason, 'delete', true));
       }
     }
   }

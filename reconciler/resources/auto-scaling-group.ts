@@ -12,6 +12,7 @@ import { TAG_STACK, type Tags, tagListToMap } from '../aws/tags.ts';
 import { defineKind, type Live, type UpdateResult } from './kit/define-kind.ts';
 import { failure } from './kit/errors.ts';
 import { sortedValues } from './kit/json.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
 import { autoscalingTagging, autoscalingTags } from './kit/tagging/autoscaling.ts';
@@ -170,6 +171,10 @@ export const autoScalingGroupHandler = defineKind<AutoScalingGroupProperties, Au
       // the group launches instances with the launch template's instance profile
       'iam:PassRole',
     ],
+    scope: {
+      arn: 'arn:aws:autoscaling:*:{account}:autoScalingGroup:*:autoScalingGroupName/{stack}-*',
+      create: ['autoscaling:CreateAutoScalingGroup'],
+    },
   },
 
   list: (ctx) =>
@@ -182,6 +187,22 @@ export const autoScalingGroupHandler = defineKind<AutoScalingGroupProperties, Au
     ),
 
   toObserved: observedGroup,
+
+  /** Group names are unique in the region: one DescribeAutoScalingGroups for the wanted names. */
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await collect(
+        paginateDescribeAutoScalingGroups(
+          { client: ctx.clients.autoscaling },
+          { AutoScalingGroupNames: desired.map((resource) => resource.properties.name) },
+        ),
+        (page) => page.AutoScalingGroups,
+      ),
+      nameOf: (group) => group.AutoScalingGroupName,
+      toObserved: observedGroup,
+    }),
+  alreadyExists: ['AlreadyExists', 'AlreadyExistsFault'],
 
   normalize: (properties) => ({ ...properties, subnetIds: sortedValues(properties.subnetIds) }),
 

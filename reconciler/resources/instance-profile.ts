@@ -7,8 +7,10 @@ import {
   paginateListInstanceProfiles,
   RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
+import { errorCode } from '../aws/errors.ts';
 import { tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
+import { required } from './kit/errors.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
@@ -29,6 +31,8 @@ export const INSTANCE_PROFILE_FIELDS: Record<keyof InstanceProfileProperties, Fi
   path: 'replace',
   roleName: 'update',
 };
+
+const PROFILE_GONE = ['NoSuchEntity', 'NoSuchEntityException'];
 
 /** PROFILE_PATH_PREFIX is the path every reconciler profile lives under (`/reconciler/<stack>/`). */
 const PROFILE_PATH_PREFIX = '/reconciler/';
@@ -59,9 +63,18 @@ async function swapRole(ctx: ResourceContext, name: string, from: string, to: st
     );
   }
   if (to) {
-    await ctx.clients.iam.send(
-      new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: to }),
-    );
+    try {
+      await ctx.clients.iam.send(
+        new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: to }),
+      );
+    } catch (err) {
+      // a profile holds one role: a retry of this add whose answer was lost finds it full, with ours
+      if (errorCode(err) !== 'LimitExceeded') throw err;
+      const got = await ctx.clients.iam.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: name }),
+      );
+      if (got.InstanceProfile?.Roles?.[0]?.RoleName !== to) throw err;
+    }
   }
 }
 
@@ -75,7 +88,8 @@ export const instanceProfileHandler = defineKind<InstanceProfileProperties, Inst
   fields: INSTANCE_PROFILE_FIELDS,
   after: ['iam-role'],
   tagging: iamInstanceProfileTagging,
-  notFound: ['NoSuchEntity', 'NoSuchEntityException'],
+  notFound: PROFILE_GONE,
+  alreadyExists: ['EntityAlreadyExists'],
   iamActions: {
     read: ['iam:ListInstanceProfiles', 'iam:GetInstanceProfile'],
     write: [
@@ -84,6 +98,11 @@ export const instanceProfileHandler = defineKind<InstanceProfileProperties, Inst
       'iam:RemoveRoleFromInstanceProfile',
       'iam:DeleteInstanceProfile',
     ],
+    scope: {
+      arn: 'arn:aws:iam::{account}:instance-profile/reconciler/{stack}/*',
+      create: ['iam:CreateInstanceProfile'],
+      scopedReads: ['iam:GetInstanceProfile'],
+    },
   },
 
   async list(ctx) {
@@ -106,6 +125,18 @@ export const instanceProfileHandler = defineKind<InstanceProfileProperties, Inst
   },
 
   toObserved: liveProfile,
+
+  /** Profile names are unique in the account: one GetInstanceProfile per wanted name. */
+  findByName: async (ctx, desired) =>
+    readEach(desired, PROFILE_GONE, async (resource) => {
+      const got = await ctx.clients.iam.send(
+        new GetInstanceProfileCommand({ InstanceProfileName: resource.properties.name }),
+      );
+      return {
+        ...liveProfile(required(got.InstanceProfile, 'GetInstanceProfile returned no profile')),
+        address: resource.address,
+      };
+    }),
 
   async create(ctx, desired) {
     const { name, path } = desired.properties;

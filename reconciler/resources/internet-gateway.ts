@@ -2,9 +2,11 @@ import {
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
   DeleteInternetGatewayCommand,
+  DescribeInternetGatewaysCommand,
   type InternetGateway,
   paginateDescribeInternetGateways,
 } from '@aws-sdk/client-ec2';
+import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { defineKind } from './kit/define-kind.ts';
 import { detachInternetGateway } from './kit/detach-internet-gateway.ts';
@@ -38,6 +40,10 @@ export const internetGatewayHandler = defineKind<InternetGatewayProperties, Inte
       'ec2:DetachInternetGateway',
       'ec2:DeleteInternetGateway',
     ],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:internet-gateway/*',
+      create: ['ec2:CreateInternetGateway'],
+    },
   },
 
   list: (ctx) =>
@@ -90,9 +96,19 @@ export const internetGatewayHandler = defineKind<InternetGatewayProperties, Inte
 });
 
 function attach(ctx: ResourceContext, gatewayId: string, vpcId: string) {
-  return step(`cannot attach internet gateway ${gatewayId} to ${vpcId}`, () =>
-    ctx.clients.ec2.send(
-      new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }),
-    ),
-  );
+  return step(`cannot attach internet gateway ${gatewayId} to ${vpcId}`, async () => {
+    try {
+      await ctx.clients.ec2.send(
+        new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }),
+      );
+    } catch (err) {
+      // a retry of this attach whose answer was lost finds the gateway attached where asked
+      if (errorCode(err) !== 'Resource.AlreadyAssociated') throw err;
+      const described = await ctx.clients.ec2.send(
+        new DescribeInternetGatewaysCommand({ InternetGatewayIds: [gatewayId] }),
+      );
+      const attachments = described.InternetGateways?.[0]?.Attachments ?? [];
+      if (!attachments.some((attachment) => attachment.VpcId === vpcId)) throw err;
+    }
+  });
 }

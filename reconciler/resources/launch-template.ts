@@ -3,6 +3,7 @@ import {
   CreateLaunchTemplateCommand,
   CreateLaunchTemplateVersionCommand,
   DeleteLaunchTemplateCommand,
+  type DescribeLaunchTemplatesCommandInput,
   DescribeLaunchTemplateVersionsCommand,
   type LaunchTemplate,
   type LaunchTemplateVersion,
@@ -16,11 +17,12 @@ import { chunk } from '../lib/chunk.ts';
 import { defineKind } from './kit/define-kind.ts';
 import { failure } from './kit/errors.ts';
 import { sortedValues } from './kit/json.ts';
+import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
 import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
-import type { FieldRule, Ref } from './types.ts';
+import type { FieldRule, Ref, ResourceContext } from './types.ts';
 
 /** ImageParameter names an AMI by the SSM parameter that holds its id (the ECS-optimized AMI's public one). */
 export type ImageParameter = { ssmParameter: string };
@@ -153,23 +155,34 @@ export const launchTemplateHandler = defineKind<LaunchTemplateProperties, Templa
       'ec2:ModifyLaunchTemplate',
       'ec2:DeleteLaunchTemplate',
     ],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:launch-template/*',
+      create: ['ec2:CreateLaunchTemplate'],
+    },
   },
 
-  async list(ctx) {
-    const templates = await collect(
-      paginateDescribeLaunchTemplates({ client: ctx.clients.ec2 }, { Filters: stackFilters(ctx) }),
-      (page) => page.LaunchTemplates,
-    );
-    return readEach(templates, ['InvalidLaunchTemplateId.NotFound'], async (template) => {
-      const described = await ctx.clients.ec2.send(
-        new DescribeLaunchTemplateVersionsCommand({
-          LaunchTemplateId: template.LaunchTemplateId,
-          Versions: ['$Default'],
-        }),
-      );
-      return { template, version: described.LaunchTemplateVersions?.[0] ?? {} };
-    });
-  },
+  list: async (ctx) => withDefaultVersions(ctx, { Filters: stackFilters(ctx) }),
+
+  /**
+   * Names are unique in the region. The SDK fills CreateLaunchTemplate's ClientToken, so AWS
+   * itself answers a retry with the first template; a cloud that ignores the token (the local
+   * one) answers the name taken, resolved here.
+   */
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await withDefaultVersions(ctx, {
+        Filters: [
+          {
+            Name: 'launch-template-name',
+            Values: desired.map((resource) => resource.properties.name),
+          },
+        ],
+      }),
+      nameOf: ({ template }) => template.LaunchTemplateName,
+      toObserved: observedTemplate,
+    }),
+  alreadyExists: ['InvalidLaunchTemplateName.AlreadyExistsException'],
 
   toObserved: observedTemplate,
 
@@ -251,3 +264,23 @@ export const launchTemplateHandler = defineKind<LaunchTemplateProperties, Templa
     await ctx.clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: observed.id }));
   },
 });
+
+/** withDefaultVersions lists the templates a filter selects, each with its default version. */
+async function withDefaultVersions(
+  ctx: ResourceContext,
+  input: DescribeLaunchTemplatesCommandInput,
+): Promise<TemplateLive[]> {
+  const templates = await collect(
+    paginateDescribeLaunchTemplates({ client: ctx.clients.ec2 }, input),
+    (page) => page.LaunchTemplates,
+  );
+  return readEach(templates, ['InvalidLaunchTemplateId.NotFound'], async (template) => {
+    const described = await ctx.clients.ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: template.LaunchTemplateId,
+        Versions: ['$Default'],
+      }),
+    );
+    return { template, version: described.LaunchTemplateVersions?.[0] ?? {} };
+  });
+}

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
-import { defineKind } from './kit/define-kind.ts';
+import { defineKind, type Live } from './kit/define-kind.ts';
 import { ResourceError } from './kit/errors.ts';
 import { collect } from './kit/paginate.ts';
 import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
@@ -44,6 +44,20 @@ export function natGatewayStatus(state: string | undefined): ResourceStatus {
   }
 }
 
+function observedGateway(gateway: NatGateway): Live<NatGatewayProperties> | undefined {
+  if (gateway.State === 'deleted') return undefined;
+  return {
+    id: gateway.NatGatewayId ?? '',
+    properties: {
+      subnetId: gateway.SubnetId ?? '',
+      allocationId: gateway.NatGatewayAddresses?.[0]?.AllocationId ?? '',
+      connectivityType: gateway.ConnectivityType === 'private' ? 'private' : 'public',
+    },
+    tags: tagListToMap(gateway.Tags),
+    status: natGatewayStatus(gateway.State),
+  };
+}
+
 /**
  * natGatewayHandler manages NAT gateways. Create returns at once with status pending while AWS
  * brings the gateway up; delete returns after DeleteNatGateway, the removal finishes in AWS.
@@ -58,6 +72,10 @@ export const natGatewayHandler = defineKind<NatGatewayProperties, NatGateway>({
   iamActions: {
     read: ['ec2:DescribeNatGateways'],
     write: ['ec2:CreateNatGateway', 'ec2:DeleteNatGateway'],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:natgateway/*',
+      create: ['ec2:CreateNatGateway'],
+    },
   },
 
   list: (ctx) =>
@@ -69,19 +87,42 @@ export const natGatewayHandler = defineKind<NatGatewayProperties, NatGateway>({
       (page) => page.NatGateways,
     ),
 
-  toObserved: (gateway) =>
-    gateway.State === 'deleted'
-      ? undefined
-      : {
-          id: gateway.NatGatewayId ?? '',
-          properties: {
-            subnetId: gateway.SubnetId ?? '',
-            allocationId: gateway.NatGatewayAddresses?.[0]?.AllocationId ?? '',
-            connectivityType: gateway.ConnectivityType === 'private' ? 'private' : 'public',
-          },
-          tags: tagListToMap(gateway.Tags),
-          status: natGatewayStatus(gateway.State),
+  toObserved: observedGateway,
+
+  /**
+   * The pending or available gateways holding a desired one's Elastic IP: the SDK's retry of a
+   * create whose answer was lost meets one when the cloud ignores the ClientToken the SDK sends
+   * (AWS itself answers the retry with the first gateway).
+   */
+  async findByName(ctx, desired) {
+    const subnetIds = desired.flatMap(({ properties }) =>
+      typeof properties.subnetId === 'string' ? [properties.subnetId] : [],
+    );
+    if (subnetIds.length === 0) return [];
+    const gateways = await collect(
+      paginateDescribeNatGateways(
+        { client: ctx.clients.ec2 },
+        {
+          Filter: [
+            { Name: 'subnet-id', Values: subnetIds },
+            { Name: 'state', Values: ['pending', 'available'] },
+          ],
         },
+      ),
+      (page) => page.NatGateways,
+    );
+    return gateways.flatMap((gateway) => {
+      const live = observedGateway(gateway);
+      const wanted = desired.find(
+        ({ properties }) =>
+          properties.connectivityType === 'public' &&
+          properties.subnetId === live?.properties.subnetId &&
+          properties.allocationId === live?.properties.allocationId,
+      );
+      return live && wanted ? [{ ...live, address: wanted.address }] : [];
+    });
+  },
+  alreadyExists: ['Resource.AlreadyAssociated'],
 
   async create(ctx, desired) {
     const properties = desired.properties;

@@ -15,7 +15,7 @@ import { errorCode } from '../aws/errors.ts';
 import { tagListToMap } from '../aws/tags.ts';
 import { isUnknown } from '../plan/types.ts';
 import { defineKind } from './kit/define-kind.ts';
-import { required, unlessGone } from './kit/errors.ts';
+import { required, unlessGone, unlessPresent } from './kit/errors.ts';
 import { canonicalJson, compact } from './kit/json.ts';
 import { keyedDelta } from './kit/keyed-delta.ts';
 import { collect } from './kit/paginate.ts';
@@ -69,6 +69,11 @@ export const routeTableHandler = defineKind<RouteTableProperties, RouteTable>({
       'ec2:DisassociateRouteTable',
       'ec2:DeleteRouteTable',
     ],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:route-table/*',
+      create: ['ec2:CreateRouteTable'],
+      byArn: ['ec2:DisassociateRouteTable'],
+    },
   },
 
   list: (ctx) =>
@@ -217,7 +222,10 @@ async function syncRoutes(
     DestinationCidrBlock: destinationCidrBlock,
     ...(natGatewayId ? { NatGatewayId: natGatewayId } : { GatewayId: gatewayId }),
   });
-  for (const route of add) await ctx.clients.ec2.send(new CreateRouteCommand(input(route)));
+  for (const route of add) {
+    const creating = new CreateRouteCommand(input(route));
+    await unlessPresent(['RouteAlreadyExists'], () => ctx.clients.ec2.send(creating));
+  }
   for (const { desired } of change)
     await ctx.clients.ec2.send(new ReplaceRouteCommand(input(desired)));
   for (const { destinationCidrBlock: DestinationCidrBlock } of remove) {
@@ -244,10 +252,15 @@ async function associate(ctx: ResourceContext, routeTableId: string, subnetId: s
       Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }],
     }),
   );
-  const existing = (described.RouteTables ?? [])
-    .flatMap((table) => subnetAssociations(table))
-    .find((association) => association.subnetId === subnetId);
+  const holder = (described.RouteTables ?? []).find((table) =>
+    subnetAssociations(table).some((association) => association.subnetId === subnetId),
+  );
+  const existing = subnetAssociations(holder).find(
+    (association) => association.subnetId === subnetId,
+  );
   if (!existing) throw new Error(`cannot move subnet ${subnetId}: no association of it found`);
+  // a retry of this very association whose response was lost
+  if (holder?.RouteTableId === routeTableId) return;
   await step(`cannot move subnet ${subnetId} to route table ${routeTableId}`, () =>
     ctx.clients.ec2.send(
       new ReplaceRouteTableAssociationCommand({

@@ -15,6 +15,7 @@ import {
 import { tagListToMap } from '../aws/tags.ts';
 import { isUnknown } from '../plan/types.ts';
 import { defineKind, type Live, type Updater } from './kit/define-kind.ts';
+import { unlessPresent } from './kit/errors.ts';
 import { canonicalJson } from './kit/json.ts';
 import { collect } from './kit/paginate.ts';
 import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
@@ -70,6 +71,7 @@ export const securityGroupHandler = defineKind<SecurityGroupProperties, Security
   after: ['vpc'],
   tagging: ec2Tagging,
   notFound: ['InvalidGroup.NotFound'],
+  alreadyExists: ['InvalidGroup.Duplicate'],
   iamActions: {
     read: ['ec2:DescribeSecurityGroups'],
     write: [
@@ -82,6 +84,10 @@ export const securityGroupHandler = defineKind<SecurityGroupProperties, Security
       'ec2:UpdateSecurityGroupRuleDescriptionsEgress',
       'ec2:DeleteSecurityGroup',
     ],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:security-group/*',
+      create: ['ec2:CreateSecurityGroup'],
+    },
   },
 
   list: (ctx) => describeGroups(ctx, stackFilters(ctx)),
@@ -189,8 +195,12 @@ async function applyRulePlan(
   }
   if (plan.authorize.length > 0) {
     const input = { GroupId: groupId, IpPermissions: plan.authorize.map((r) => toPermission(r)) };
-    if (ingress) await ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(input));
-    else await ctx.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand(input));
+    // one call adds them all, so a duplicate is a retry of this call whose answer was lost
+    await unlessPresent(['InvalidPermission.Duplicate'], () =>
+      ingress
+        ? ctx.clients.ec2.send(new AuthorizeSecurityGroupIngressCommand(input))
+        : ctx.clients.ec2.send(new AuthorizeSecurityGroupEgressCommand(input)),
+    );
   }
   if (plan.describe.length > 0) {
     const input = { GroupId: groupId, IpPermissions: plan.describe.map((r) => toPermission(r)) };

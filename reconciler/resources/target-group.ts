@@ -92,6 +92,7 @@ export const targetGroupHandler = defineKind<TargetGroupProperties, LiveTargetGr
   after: ['vpc'],
   tagging: elbv2Tagging,
   notFound: NOT_FOUND,
+  alreadyExists: ['DuplicateTargetGroupName'],
   iamActions: {
     read: [...TARGET_GROUP_READS, 'elasticloadbalancing:DescribeTargetGroupAttributes'],
     write: [
@@ -100,6 +101,10 @@ export const targetGroupHandler = defineKind<TargetGroupProperties, LiveTargetGr
       'elasticloadbalancing:ModifyTargetGroupAttributes',
       'elasticloadbalancing:DeleteTargetGroup',
     ],
+    scope: {
+      arn: 'arn:aws:elasticloadbalancing:*:{account}:targetgroup/*',
+      create: ['elasticloadbalancing:CreateTargetGroup'],
+    },
   },
 
   /** Every target group with its tags, then one attribute read per one of ours. */

@@ -112,6 +112,20 @@ export async function unlessGone(codes: readonly string[], call: () => Promise<u
   }
 }
 
+/**
+ * unlessPresent runs an add to a resource (a route, a rule) that a retry of the same call whose
+ * response was lost may have made already: the codes that say "already there" are success,
+ * and a member that is there but different is what the next diff finds and changes.
+ */
+export async function unlessPresent(codes: readonly string[], call: () => Promise<unknown>) {
+  try {
+    await call();
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === undefined || !codes.includes(code)) throw err;
+  }
+}
+
 /** required returns what an AWS answer must hold, or throws saying it is missing (`CreateVpc returned no VpcId`). */
 export function required<T>(value: T | null | undefined, missing: string): T {
   if (value === undefined || value === null || value === '') throw new Error(missing);
