@@ -647,3 +647,92 @@ test('a stack not in sync shows its plan; a paused stack shows what it would do'
     ['observed'],
   );
 });
+
+/** planOf builds a plan-mode result of several stacks, each with its changes. */
+function planOf(stacks: Record<string, ResourceChange[]>): ReconcileResult {
+  return {
+    plan: {
+      formatVersion: '1.0',
+      stacks: Object.entries(stacks).map(([name, changes]) => ({
+        name,
+        region: 'us-west-2',
+        changes,
+      })),
+      summary: { add: 0, change: 0, destroy: 0, replace: 0, noOp: 0 },
+    },
+    applied: [],
+    failures: [],
+    skipped: [],
+    pending: [],
+  };
+}
+
+test('resyncTogether: stacks in sync are resynced by one plan of all; only a drifted one runs on its own', async () => {
+  const names = ['aa', 'bb', 'cc'];
+  const h = harness(
+    async (options) => {
+      if (options.mode === 'apply') return outcome([change('vpc.main', 'no-op')]);
+      // at the resync, bb's VPC changed out of band
+      return planOf({
+        aa: [change('vpc.main', 'no-op')],
+        bb: [change('vpc.main', 'update')],
+        cc: [change('vpc.main', 'no-op')],
+      });
+    },
+    { resyncTogether: true },
+  );
+  h.controller.setSpecs(
+    snapshot(Object.fromEntries(names.map((name) => [`${name}.yaml`, spec(name)])), 'sha-1'),
+  );
+  await h.controller.idle();
+  assert.equal(h.calls.length, 3);
+  assert.equal(h.stack('cc')?.nextRunAt, new Date(RESYNC).toISOString());
+  await h.clock.advance(RESYNC);
+  await h.controller.idle();
+  assert.deepStrictEqual(
+    h.calls.slice(3).map((call) => [call.mode, call.stacks.map((s) => s.name)]),
+    [
+      ['plan', names],
+      ['apply', ['bb']],
+    ],
+  );
+  for (const name of names) {
+    assert.deepStrictEqual(h.condition('Ready', name), ['True', 'Available'], name);
+  }
+  assert.equal(h.stack('aa')?.lastReconcile?.result, 'success');
+  assert.equal(h.stack('aa')?.lastReconcile?.id, h.stack('cc')?.lastReconcile?.id);
+  // the next round again takes all three together
+  await h.clock.advance(RESYNC);
+  await h.controller.idle();
+  assert.deepStrictEqual(
+    h.calls.slice(5).map((call) => [call.mode, call.stacks.length]),
+    [
+      ['plan', 3],
+      ['apply', 1],
+    ],
+  );
+});
+
+test('resyncTogether: a failed plan of all queues each stack for a run of its own', async () => {
+  const h = harness(
+    async (options) => {
+      if (options.mode === 'plan') throw new Error('throttled');
+      return outcome([]);
+    },
+    { resyncTogether: true },
+  );
+  h.controller.setSpecs(snapshot({ 'a.yaml': spec('aa'), 'b.yaml': spec('bb') }, 'sha-1'));
+  await h.controller.idle();
+  await h.clock.advance(RESYNC);
+  await h.controller.idle();
+  assert.deepStrictEqual(
+    h.calls.map((call) => [call.mode, call.stacks.length]),
+    [
+      ['apply', 1],
+      ['apply', 1],
+      ['plan', 2],
+      ['apply', 1],
+      ['apply', 1],
+    ],
+  );
+});

@@ -8,6 +8,7 @@ import type { Logger } from '../resources/types.ts';
 import { formatSpecError, loadStackSource, type SpecError } from '../spec/load-stacks.ts';
 import type { Stack } from '../spec/types.generated.ts';
 import { type BackoffOptions, withJitter } from './backoff.ts';
+import { stackResult } from './batch.ts';
 import type { Clock, TimerHandle } from './clock.ts';
 import {
   available,
@@ -74,6 +75,12 @@ export interface ControllerOptions {
   backoff?: BackoffOptions;
   /** Spread of the resync interval, as a fraction (default 0.1: ±10 %). */
   jitter?: number;
+  /**
+   * Resync the stacks in sync together: when their resync is due, one plan observes all of them
+   * (the calls of one batched plan, not one observation per stack), each stack's part of it is
+   * recorded as its run, and only a stack that drifted is reconciled on its own.
+   */
+  resyncTogether?: boolean;
   random?: () => number;
   /** Passed to the engine: concurrent AWS operations within one stack. */
   parallelism?: number;
@@ -237,6 +244,9 @@ export class Controller {
   #tick: TimerHandle | undefined;
   #stopping = false;
   readonly #listeners = new Set<() => void>();
+  /** Stacks in sync waiting for the next resync round (resyncTogether), and that round's timer. */
+  readonly #resyncDue = new Set<string>();
+  #round: { at: number; handle: TimerHandle } | undefined;
 
   constructor(options: ControllerOptions) {
     this.#options = options;
@@ -431,7 +441,9 @@ export class Controller {
   stacks(): StackStatus[] {
     return [...this.#entries.values()]
       .map((entry) => {
-        const next = this.#queue.nextRunAt(entry.key);
+        const next =
+          this.#queue.nextRunAt(entry.key) ??
+          (this.#resyncDue.has(entry.key) ? this.#round?.at : undefined);
         return {
           ...entry.status,
           consecutiveFailures: this.#queue.failures(entry.key),
@@ -448,6 +460,7 @@ export class Controller {
   async stop(timeoutMs: number): Promise<boolean> {
     this.#stopping = true;
     if (this.#tick) this.#options.clock.clearTimer(this.#tick);
+    if (this.#round) this.#options.clock.clearTimer(this.#round.handle);
     this.#abort.abort(new Error('shutting down'));
     let timer: TimerHandle | undefined;
     const timedOut = new Promise<boolean>((resolve) => {
@@ -740,7 +753,7 @@ export class Controller {
       entry.status.lastError = undefined;
       log.info({ summary: result.plan.summary, changes: changes.length }, `planned (${why})`);
       this.#record(entry, id, startedAt, 'observed', { result, drift });
-      return { requeueAfterMs: this.#resyncDelay() };
+      return this.#resyncLater(entry.key);
     }
 
     if (result.skipped.length > 0) {
@@ -768,7 +781,95 @@ export class Controller {
     this.#set(entry, available());
     log.info({ summary: result.plan.summary, applied: result.applied.length }, 'reconciled');
     this.#record(entry, id, startedAt, 'success', { result, drift });
-    return { requeueAfterMs: this.#resyncDelay() };
+    return this.#resyncLater(entry.key);
+  }
+
+  /** resyncLater schedules a stack's next resync: its own, or the next round of stacks together. */
+  #resyncLater(key: string): WorkResult {
+    if (!this.#options.resyncTogether) return { requeueAfterMs: this.#resyncDelay() };
+    this.#resyncDue.add(key);
+    if (!this.#round) {
+      const delay = this.#resyncDelay();
+      const handle = this.#options.clock.setTimer(() => {
+        this.#resyncRound().catch((err: unknown) =>
+          this.#options.log.error({ err }, 'resync round failed'),
+        );
+      }, delay);
+      this.#round = { at: this.#options.clock.now() + delay, handle };
+    }
+    return {};
+  }
+
+  /** idleFor tells whether nothing else runs or waits to run a stack (its own run goes first). */
+  #idleFor(key: string): boolean {
+    return !this.#queue.isRunning(key) && this.#queue.nextRunAt(key) === undefined;
+  }
+
+  /**
+   * resyncRound observes every stack due for resync in one plan and records each stack's part
+   * as its run. A stack that drifted, failed or waits for AWS is queued for a run of its own
+   * (which corrects it); a failed plan queues them all.
+   */
+  async #resyncRound(): Promise<void> {
+    this.#round = undefined;
+    const keys = [...this.#resyncDue];
+    this.#resyncDue.clear();
+    if (this.#stopping || !this.#leader) return;
+    const due = keys.flatMap((key) => {
+      const entry = this.#entries.get(key);
+      return entry?.spec && entry.errors.length === 0 && this.#idleFor(key)
+        ? [{ entry, spec: entry.spec, hash: entry.hash, revision: entry.revision }]
+        : [];
+    });
+    if (due.length === 0) return;
+    const id = reconcileId();
+    const startedAt = this.#options.clock.now();
+    const log = this.#options.log.child({ reconcileId: id });
+    log.info({ stacks: due.length }, 'resync: observing the stacks together');
+    let result: ReconcileResult;
+    try {
+      result = await this.#options.reconcile({
+        stacks: due.map(({ spec }) => spec),
+        mode: 'plan',
+        clientsFor: this.#options.clientsFor,
+        stats: this.#options.stats,
+        limiter: this.#options.limiter,
+        parallelism: this.#options.parallelism,
+        log,
+        signal: this.#abort.signal,
+      });
+    } catch (err) {
+      if (this.#stopping || !this.#leader) return;
+      log.warn({ err }, 'resync: observing the stacks together failed; each runs on its own');
+      for (const { entry } of due) this.#queue.add(entry.key);
+      return;
+    }
+    for (const { entry, spec, hash, revision } of due) {
+      if (this.#stopping || !this.#leader) return;
+      // changed, removed or queued since: its own run reports it
+      if (
+        this.#entries.get(entry.key) !== entry ||
+        entry.hash !== hash ||
+        !this.#idleFor(entry.key)
+      ) {
+        continue;
+      }
+      const own = stackResult(result, spec.name);
+      const planOnly = this.#options.observeOnly || spec.paused === true;
+      const settled = own.failures.length === 0 && own.pending.length === 0;
+      if (!settled || (!planOnly && outstandingChanges(own).length > 0)) {
+        this.#queue.add(entry.key);
+        continue;
+      }
+      const stackLog = this.#options.log.child({ reconcileId: id, stack: entry.key });
+      const next = this.#finished(entry, stackLog, id, startedAt, own, {
+        planOnly,
+        hash,
+        revision,
+      });
+      if (next.requeueAfterMs !== undefined) this.#queue.addAfter(entry.key, next.requeueAfterMs);
+    }
+    this.#changed();
   }
 
   #logEvents(log: Logger, result: ReconcileResult): void {

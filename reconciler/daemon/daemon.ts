@@ -101,6 +101,7 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
     concurrency: options.concurrency,
     parallelism: options.parallelism,
     resyncMs: options.resyncMs,
+    resyncTogether: true,
     pendingRequeueMs: options.pendingRequeueMs,
     observeOnly: options.observeOnly,
     backoff: { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs },
