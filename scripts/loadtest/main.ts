@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     `load test of ${options.url}: ${stages.length} stage${stages.length === 1 ? '' : 's'}, ${formatDuration(totalDuration(stages))}, up to ${Math.max(...stages.map((s) => s.target))} virtual users`,
   );
 
-  let runStart = performance.now();
+  let runStart = 0;
   let sampler: Sampler | undefined;
   if (options.stack) {
     const clients = createClients({ region: options.region! });
@@ -72,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
         );
       }
     }
-    sampler.samples.length = 0;
+    // the reading before the load is the run's first: the load starts right after it
+    first.elapsedMs = 0;
   }
 
   const abort = new AbortController();
@@ -81,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   const bucketMs = Math.max(1000, Math.ceil(totalDuration(stages) / 600 / 1000) * 1000);
   runStart = performance.now();
-  sampler?.start();
+  sampler?.start(options.sampleEveryMs);
   const progress = ({ elapsedMs, stage, users, window, windowMs }: Progress) => {
     const latest = sampler?.latest();
     say(

@@ -103,14 +103,14 @@ export class Sampler {
     return sample;
   }
 
-  /** start reads at once, then every everyMs after the previous reading ended. */
-  start(): void {
+  /** start reads after firstAfterMs, then every everyMs after the previous reading ended. */
+  start(firstAfterMs = 0): void {
     const loop = () => {
       this.#inFlight = this.sample().then(() => {
         if (!this.#stopped) this.#timer = setTimeout(loop, this.#everyMs);
       });
     };
-    loop();
+    this.#timer = setTimeout(loop, firstAfterMs);
   }
 
   /** stop ends the loop after the reading in flight, then takes a last one. */
