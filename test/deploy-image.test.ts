@@ -83,7 +83,8 @@ describe('deploying a new image of the reference stack against the local cloud',
   let moto: MotoServer;
   let dir: string;
   let spec: string;
-  const original = readFileSync(reference, 'utf8');
+  // a fixed task count: the spec's desiredCount is what scales the service here
+  const original = readFileSync(reference, 'utf8').replace(/^ {4}autoScaling:\n(?: {6}.*\n)+/m, '');
 
   before(async () => {
     // two running tasks make moto report the api's deployment (2 tasks) COMPLETED
@@ -101,7 +102,7 @@ describe('deploying a new image of the reference stack against the local cloud',
   it('plans and applies exactly the task definition and service updates, then nothing', async () => {
     const applied = await runCli(['apply', spec, '--auto-approve']);
     assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
-    assert.match(applied.stdout, /47 added, 0 changed/);
+    assert.match(applied.stdout, /44 added, 0 changed/);
     const converged = await runCli(['plan', spec, '--detailed-exitcode']);
     assert.equal(converged.code, 0, `${converged.stdout}\n${converged.stderr}`);
 

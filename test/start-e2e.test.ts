@@ -277,7 +277,7 @@ test('npm start from a fresh clone in a private folder: Ready, 202, progress, a 
   );
   assert.match(
     first.output(),
-    /^ {2}scalable-logging: spec added: 34 created \.\.\. done in \d+\.\d s/m,
+    /^ {2}scalable-logging: spec added: 47 created \.\.\. done in \d+\.\d s/m,
   );
 
   // the processes of the whole tree, recorded while it ran: the local cloud, the service,
@@ -295,10 +295,10 @@ test('npm start from a fresh clone in a private folder: Ready, 202, progress, a 
   // a spec edit is applied and shown with what changed
   const specFile = join(clone, 'specs', 'scalable-logging.yaml');
   const spec = readFileSync(specFile, 'utf8');
-  assert.match(spec, /desiredCount: 2\n/);
-  writeFileSync(specFile, spec.replace('desiredCount: 2\n', 'desiredCount: 3\n'));
+  assert.match(spec, / {6}maxTasks: 6 /);
+  writeFileSync(specFile, spec.replace(/( {6}maxTasks:) 6 /, '$1 8 '));
   await first.waitFor(
-    /^ {2}scalable-logging: spec changed: ecs-service\.api desiredCount 2 -> 3 \.\.\. done in \d+\.\d s$/m,
+    /^ {2}scalable-logging: spec changed: scalable-target\.api maxCapacity 6 -> 8 \.\.\. done in \d+\.\d s$/m,
     STEP_TIMEOUT_MS,
   );
 

@@ -4,7 +4,8 @@ import type { EcsServiceProperties } from '../resources/ecs-service.ts';
 import type { TaskDefinitionProperties } from '../resources/task-definition.ts';
 import { ref } from '../resources/types.ts';
 import { withDefaults } from '../spec/defaults.ts';
-import type { Stack } from '../spec/types.generated.ts';
+import type { Service, Stack } from '../spec/types.generated.ts';
+import { expandStack } from './expand.ts';
 import { expandEcs, healthCheckCommand } from './expand-ecs.ts';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:1:secret:api-key-AbCdEf';
@@ -177,4 +178,93 @@ test('healthCheckCommand fetches the path with node, exiting 1 on failure', () =
     'CMD-SHELL',
     `node -e "fetch('http://127.0.0.1:8080/ready').then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"`,
   ]);
+});
+
+/** scaled is the stack with its first service changed (auto scaling), expanded by address. */
+function scaled(service: Partial<Service>) {
+  const spec = stack();
+  const [first, ...rest] = spec.services ?? [];
+  spec.services = [{ ...(first as Service), ...service }, ...rest];
+  return new Map(expandStack(spec).map((resource) => [resource.address, resource]));
+}
+
+test('autoScaling expands to a scalable target after the service and one policy per metric', () => {
+  const resources = scaled({
+    desiredCount: 1,
+    autoScaling: {
+      minTasks: 2,
+      maxTasks: 6,
+      cpu: 60,
+      requestsPerTarget: 500,
+      scaleOutCooldownSeconds: 60,
+      scheduled: [{ name: 'night', schedule: 'cron(0 22 * * ? *)', minTasks: 1, maxTasks: 2 }],
+    },
+  });
+  const target = resources.get('scalable-target.api');
+  assert.deepStrictEqual(target?.properties, {
+    resourceId: 'service/demo/api',
+    minCapacity: 2,
+    maxCapacity: 6,
+    scheduledActions: [
+      {
+        name: 'night',
+        schedule: 'cron(0 22 * * ? *)',
+        timezone: 'UTC',
+        minCapacity: 1,
+        maxCapacity: 2,
+      },
+    ],
+  });
+  assert.deepStrictEqual(target?.dependsOn, ['ecs-service.api']);
+  assert.deepStrictEqual(resources.get('scaling-policy.api-cpu')?.properties, {
+    resourceId: 'service/demo/api',
+    policyName: 'api-cpu',
+    metric: 'ECSServiceAverageCPUUtilization',
+    targetValue: 60,
+    scaleInCooldown: 300,
+    scaleOutCooldown: 60,
+  });
+  const requests = resources.get('scaling-policy.api-requests');
+  assert.equal(requests?.properties.metric, 'ALBRequestCountPerTarget');
+  assert.deepStrictEqual(requests?.properties.loadBalancerArn, ref('load-balancer.main', 'arn'));
+  assert.deepStrictEqual(requests?.properties.targetGroupArn, ref('target-group.api', 'arn'));
+  assert.deepStrictEqual(requests?.dependsOn, ['scalable-target.api']);
+  assert.equal(resources.has('scaling-policy.api-memory'), false, 'memory is not tracked');
+  assert.equal(requests?.tags['reconciler:address'], 'scaling-policy.api-requests');
+});
+
+test('an auto scaled service starts with desiredCount clamped into minTasks..maxTasks', () => {
+  const cases: Array<{ reason: string; service: Partial<Service>; expected: object }> = [
+    {
+      reason: 'no autoScaling: the spec owns the count',
+      service: { desiredCount: 3 },
+      expected: { desiredCount: 3 },
+    },
+    {
+      reason: 'below minTasks: starts at minTasks',
+      service: { desiredCount: 1, autoScaling: { minTasks: 2, maxTasks: 6, cpu: 50 } },
+      expected: { desiredCount: 2, autoScaled: true },
+    },
+    {
+      reason: 'inside the bounds: starts at desiredCount',
+      service: { desiredCount: 4, autoScaling: { minTasks: 2, maxTasks: 6, cpu: 50 } },
+      expected: { desiredCount: 4, autoScaled: true },
+    },
+    {
+      reason: 'above maxTasks: starts at maxTasks',
+      service: { desiredCount: 9, autoScaling: { minTasks: 2, maxTasks: 6, memory: 70 } },
+      expected: { desiredCount: 6, autoScaled: true },
+    },
+  ];
+  for (const { reason, service, expected } of cases) {
+    const resources = scaled(service);
+    const properties = resources.get('ecs-service.api')?.properties as EcsServiceProperties;
+    const { desiredCount, autoScaled } = properties;
+    assert.deepStrictEqual(
+      autoScaled === undefined ? { desiredCount } : { desiredCount, autoScaled },
+      expected,
+      reason,
+    );
+    assert.equal(resources.has('scalable-target.api'), 'autoScaling' in service, reason);
+  }
 });

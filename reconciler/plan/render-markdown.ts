@@ -69,6 +69,7 @@ function diffLines(change: ResourceChange): string[] {
       `${diffMarker(field.symbol)}     ${field.text}${field.forcesReplacement ? ' # forces replacement' : ''}`,
     );
   }
+  for (const note of change.notes ?? []) lines.push(`      # ${note}`);
   if (change.unchanged && change.action !== 'delete') {
     lines.push(
       `      # (${change.unchanged} unchanged ${change.unchanged === 1 ? 'attribute' : 'attributes'} hidden)`,
@@ -122,6 +123,10 @@ function stackHead(stack: StackPlan, changed: readonly ResourceChange[]): string
       `Still pending in AWS: ${pending.map((entry) => `\`${entry.address}\``).join(', ')}`,
       '',
     );
+  }
+  for (const entry of stack.changes) {
+    if (entry.action !== 'no-op') continue;
+    for (const note of entry.notes ?? []) lines.push(`\`${entry.address}\`: ${note}`, '');
   }
   lines.push('| Action | Resource | Reason |', '| --- | --- | --- |');
   for (const entry of changed) {

@@ -228,5 +228,9 @@ describe('plan renderers (golden files)', () => {
       renderHuman(updated),
       /~ taskDefinition = "arn:td:1" -> "arn:td:2"\n {8}# desiredCount: managed by auto scaling \(now 4\)\n/,
     );
+    assert.match(
+      renderMarkdown(updated),
+      /! {5}taskDefinition = "arn:td:1" -> "arn:td:2"\n {6}# desiredCount: managed by auto scaling \(now 4\)\n/,
+    );
   });
 });
