@@ -21,6 +21,7 @@ import {
   CreateVpcCommand,
   DescribeInstancesCommand,
   EC2Client,
+  paginateDescribeLaunchTemplates,
 } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
@@ -290,5 +291,38 @@ describe('a launch template version with user data made by CreateLaunchTemplateV
 
   test('the local cloud launches the new instance from version 2', async () => {
     assert.deepStrictEqual(await scaleOutOnVersion2(fixed), ['t3.medium', 't3.small']);
+  });
+});
+
+describe('DescribeLaunchTemplates pages its answer', () => {
+  /** listed creates 20 tagged templates and lists them: how many came back, in how many pages. */
+  async function listed(cloud: Cloud) {
+    for (let index = 0; index < 20; index += 1) {
+      await cloud.ec2.send(
+        new CreateLaunchTemplateCommand({
+          LaunchTemplateName: `paged-${index}`,
+          LaunchTemplateData: { InstanceType: 't3.micro' },
+          TagSpecifications: [
+            { ResourceType: 'launch-template', Tags: [{ Key: 'probe', Value: 'pages' }] },
+          ],
+        }),
+      );
+    }
+    let templates = 0;
+    let pages = 0;
+    const filter = { Filters: [{ Name: 'tag:probe', Values: ['pages'] }] };
+    for await (const page of paginateDescribeLaunchTemplates({ client: cloud.ec2 }, filter)) {
+      pages += 1;
+      templates += page.LaunchTemplates?.length ?? 0;
+    }
+    return { templates, pages };
+  }
+
+  test('plain moto answers 15 and no NextToken', async () => {
+    assert.deepStrictEqual(await listed(plain), { templates: 15, pages: 1 });
+  });
+
+  test('the local cloud answers all 20 in two pages', async () => {
+    assert.deepStrictEqual(await listed(fixed), { templates: 20, pages: 2 });
   });
 });

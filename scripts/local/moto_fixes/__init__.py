@@ -13,6 +13,7 @@ from . import (
     autoscaling_instance_refresh,
     autoscaling_zones,
     cloudwatch_dashboard_tags,
+    ec2_launch_template_pages,
     ec2_launch_template_versions,
     ecs_capacity_providers,
     ecs_create_service,
@@ -39,6 +40,7 @@ FIXES = [
     tagging_rds_subnet_groups,
     cloudwatch_dashboard_tags,
     application_autoscaling_tags,
+    ec2_launch_template_pages,
 ]
 
 MOTO_VERSION = "5.2.1"
