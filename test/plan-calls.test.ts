@@ -76,6 +76,8 @@ export const FLOOR: Record<string, Record<string, Floor>> = {
   },
   'db-subnet-group': { 'rds DescribeDBSubnetGroups': once },
   'db-instance': { 'rds DescribeDBInstances': once },
+  // a read replica is a DB instance: read by db-instance's DescribeDBInstances
+  'db-replica': {},
   'ecr-repository': {
     'ecr DescribeRepositories': once,
     'ecr ListTagsForResource': each('ecr-repository'),
@@ -86,7 +88,7 @@ export const FLOOR: Record<string, Record<string, Floor>> = {
     'iam GetInstanceProfile': each('instance-profile'),
   },
   'launch-template': {
-    'ec2 DescribeLaunchTemplates': once,
+    'ec2 DescribeLaunchTemplates': pages(200, 'launch-template'),
     'ec2 DescribeLaunchTemplateVersions': each('launch-template'),
     // the image id of the newest ECS-optimized AMI, a look-up of the spec's `image: latest`
     'ssm GetParameters': once,

@@ -161,7 +161,8 @@ export const launchTemplateHandler = defineKind<LaunchTemplateProperties, Templa
     },
   },
 
-  list: async (ctx) => withDefaultVersions(ctx, { Filters: stackFilters(ctx) }),
+  // the largest page AWS serves: one call for up to 200 stacks' templates
+  list: async (ctx) => withDefaultVersions(ctx, { Filters: stackFilters(ctx), MaxResults: 200 }),
 
   /**
    * Names are unique in the region. The SDK fills CreateLaunchTemplate's ClientToken, so AWS
