@@ -39,18 +39,13 @@ function utcMillis(
   return date.getTime();
 }
 
+type Fields = [number, number, number, number, number, number];
+
 /** checkTimestamp parses text as the service stores it, or says why it cannot be stored. */
 export function checkTimestamp(text: string): TimestampCheck {
   const match = rfc3339.exec(text);
   if (!match) return { reason: 'must be an RFC 3339 date-time with a time zone' };
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as Fields;
   const fraction = match[7] ? Number(`0${match[7]}`) : 0;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return { reason: 'must be a calendar date' };
@@ -64,11 +59,8 @@ export function checkTimestamp(text: string): TimestampCheck {
   }
   const whole = utcMillis(year, month, day, hour, minute, second) - offsetMinutes * 60_000;
   // a leap second only ends a UTC day, as RFC 3339 has it
-  if (
-    second === 60 &&
-    new Date(whole - 1000).getUTCHours() * 60 + new Date(whole - 1000).getUTCMinutes() !==
-      23 * 60 + 59
-  ) {
+  const secondBefore = new Date(whole - 1000);
+  if (second === 60 && (secondBefore.getUTCHours() !== 23 || secondBefore.getUTCMinutes() !== 59)) {
     return { reason: 'must be a time of day' };
   }
   if (whole < firstMillis || whole >= endMillis) {
