@@ -647,12 +647,13 @@ const cases: RuleCase[] = [
       stack.database = { ...stack.database, allocatedStorageGiB: 20 };
       stack.monitoring = {
         alarms: { databaseFreeStorage: { threshold: 20 } },
-        widgets: [{ type: 'text', x: 18, width: 12, properties: {} }],
+        widgets: [{ type: 'text', x: 18, width: 12, properties: {} }, { type: 'text' }],
       };
     },
     expected: [
       { path: 'spec.monitoring.alarms.databaseFreeStorage.threshold', says: 'always fire' },
       { path: 'spec.monitoring.widgets[0].width', says: '24 columns' },
+      { path: 'spec.monitoring.widgets[1]', target: 'key', says: 'needs its properties' },
     ],
   },
   {

@@ -771,7 +771,17 @@ const monitoringRules: Rule[] = [
   },
   function widgetsInsideDashboard(stack) {
     return list(map(stack.monitoring)?.widgets).flatMap((entry, index) => {
-      const { x, width } = map(entry) ?? {};
+      const widget = map(entry);
+      if (widget && !map(widget.properties)) {
+        return [
+          issue(
+            ['monitoring', 'widgets', index],
+            'a widget needs its properties (an object)',
+            'key',
+          ),
+        ];
+      }
+      const { x, width } = widget ?? {};
       if (typeof x !== 'number' || typeof width !== 'number' || x + width <= DASHBOARD_COLUMNS)
         return [];
       return [

@@ -1279,14 +1279,30 @@ export interface Monitoring {
    * Widgets added after the stack's own, in CloudWatch's dashboard body syntax (type, properties, and x, y, width, height). When every widget has x, y, width and height their order does not matter; otherwise CloudWatch lays them out in order, so order is part of the dashboard.
    *
    * @maxItems 100
+   *
+   * Items: One widget in CloudWatch's dashboard body syntax: its type, its properties (required by CloudWatch) and optionally its position.
    */
   widgets?: {
+    /**
+     * Widget type: metric, text, log, alarm or explorer.
+     */
     type: 'metric' | 'text' | 'log' | 'alarm' | 'explorer';
+    /**
+     * Column of the widget's left edge, 0 to 23.
+     */
     x?: number;
+    /**
+     * Row of the widget's top edge.
+     */
     y?: number;
+    /**
+     * Width in columns, 1 to 24 (the dashboard is 24 columns wide).
+     */
     width?: number;
+    /**
+     * Height in rows.
+     */
     height?: number;
-    properties: {};
     [k: string]: unknown;
   }[];
 }
@@ -2625,14 +2641,30 @@ export interface ResolvedMonitoring {
    * Widgets added after the stack's own, in CloudWatch's dashboard body syntax (type, properties, and x, y, width, height). When every widget has x, y, width and height their order does not matter; otherwise CloudWatch lays them out in order, so order is part of the dashboard.
    *
    * @maxItems 100
+   *
+   * Items: One widget in CloudWatch's dashboard body syntax: its type, its properties (required by CloudWatch) and optionally its position.
    */
   widgets?: {
+    /**
+     * Widget type: metric, text, log, alarm or explorer.
+     */
     type: 'metric' | 'text' | 'log' | 'alarm' | 'explorer';
+    /**
+     * Column of the widget's left edge, 0 to 23.
+     */
     x?: number;
+    /**
+     * Row of the widget's top edge.
+     */
     y?: number;
+    /**
+     * Width in columns, 1 to 24 (the dashboard is 24 columns wide).
+     */
     width?: number;
+    /**
+     * Height in rows.
+     */
     height?: number;
-    properties: {};
     [k: string]: unknown;
   }[];
 }
