@@ -17,8 +17,10 @@ import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+// commander and picocolors are inlined too: every command, --help included, loads them first
+const inlined = new Set(['commander', 'picocolors']);
 const external = Object.keys(pkg.dependencies ?? {}).filter(
-  (name) => !name.startsWith('@aws-sdk/'),
+  (name) => !name.startsWith('@aws-sdk/') && !inlined.has(name),
 );
 
 // chunks are named by content hash: clear the last build's
