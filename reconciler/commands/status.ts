@@ -63,7 +63,8 @@ export async function fetchStatus(url: string): Promise<DaemonStatus> {
 
 function shortRevision(revision: string | undefined): string {
   if (!revision) return '-';
-  return revision.length > 12 ? revision.slice(0, 12) : revision;
+  // a git commit, or a spec file's content hash (`sha256:...`): 12 characters tell them apart
+  return revision.replace(/^sha256:/, '').slice(0, 12);
 }
 
 function conditionsOf(stack: DaemonStack): string {
