@@ -243,7 +243,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     ADOPT_NOTES,
   )
     .usage('[paths...] ADDRESS ID [--stack NAME]')
-    .argument('<args...>', 'spec paths, then the ADDRESS and the ID')
+    .argument('[args...]', 'spec paths, then the ADDRESS and the ID')
     .addOption(new Option('--stack <name>', 'the stack ADDRESS belongs to'));
 
   add(
@@ -289,6 +289,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     ],
   ] as const) {
     add(name, summary, load)
+      .addHelpText('after', `\nThe options: reconciler ${name} --help`)
       .helpOption(false)
       .allowUnknownOption()
       .allowExcessArguments()
@@ -368,6 +369,13 @@ export function normalizeArgs(argv: readonly string[]): string[] {
 
 /** main dispatches to a command and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // `reconciler plan | head` closes the pipe early: that is the reader's choice, not an error
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   let code = 0;
   const program = buildProgram((exitCode) => {
     code = exitCode;
