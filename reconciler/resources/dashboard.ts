@@ -120,6 +120,11 @@ function liveDashboard({
  */
 export const dashboardHandler = defineKind<DashboardProperties, LiveDashboard>({
   kind: 'dashboard',
+  // the console page a person opens
+  outputs: (dashboard, region) => ({
+    name: dashboard.id,
+    url: `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${encodeURIComponent(dashboard.id)}`,
+  }),
   fields: DASHBOARD_FIELDS,
   after: ['load-balancer', 'target-group', 'ecs-service', 'db-instance'],
   tagging: cloudwatchTagging,
