@@ -619,10 +619,11 @@ describe('Application Auto Scaling keeps the tags of a scalable target and dereg
       ResourceId: `service/${name}/api`,
       ScalableDimension: 'ecs:service:DesiredCount',
     } as const;
+    // the service runs 1 task: registering the range 2..4 raises it to 2
     const { ScalableTargetARN: arn } = await scaling.send(
       new RegisterScalableTargetCommand({
         ...target,
-        MinCapacity: 1,
+        MinCapacity: 2,
         MaxCapacity: 4,
         Tags: { 'reconciler:stack': name },
       }),
@@ -648,17 +649,21 @@ describe('Application Auto Scaling keeps the tags of a scalable target and dereg
         ScalableTargetAction: { MinCapacity: 1, MaxCapacity: 2 },
       }),
     );
+    const count = async () =>
+      (await cloud.ecs.send(new DescribeServicesCommand({ cluster: name, services: ['api'] })))
+        .services?.[0]?.desiredCount;
     const leftOver = async () => {
       await scaling.send(new DeregisterScalableTargetCommand(target));
       const policies = await scaling.send(new DescribeScalingPoliciesCommand(target));
       const actions = await scaling.send(new DescribeScheduledActionsCommand(target));
       return [policies.ScalingPolicies?.length, actions.ScheduledActions?.length];
     };
-    return { scaling, target, arn: arn ?? '', leftOver };
+    return { scaling, target, arn: arn ?? '', count, leftOver };
   }
 
-  test('plain moto drops the tags and leaves the policy and the schedule behind', async () => {
-    const { scaling, arn, leftOver } = await scaled(plain, 'scaled-plain');
+  test('plain moto drops the tags, leaves the count below the range and the policy and the schedule behind', async () => {
+    const { scaling, arn, count, leftOver } = await scaled(plain, 'scaled-plain');
+    assert.equal(await count(), 1);
     assert.notEqual(
       await errorCode(scaling.send(new ListScalableTargetTagsCommand({ ResourceARN: arn }))),
       'no error',
@@ -667,8 +672,9 @@ describe('Application Auto Scaling keeps the tags of a scalable target and dereg
     scaling.destroy();
   });
 
-  test('the local cloud keeps and changes the tags, and a deregistration takes everything', async () => {
-    const { scaling, target, arn, leftOver } = await scaled(fixed, 'scaled-fixed');
+  test('the local cloud keeps and changes the tags, clamps the count, and a deregistration takes everything', async () => {
+    const { scaling, target, arn, count, leftOver } = await scaled(fixed, 'scaled-fixed');
+    assert.equal(await count(), 2, 'the count is inside the range');
     const tags = async () =>
       (await scaling.send(new ListScalableTargetTagsCommand({ ResourceARN: arn }))).Tags;
     assert.deepStrictEqual(await tags(), { 'reconciler:stack': 'scaled-fixed' });

@@ -1,13 +1,17 @@
-"""Application Auto Scaling keeps the tags of scalable targets and deregisters a target whole.
+"""Application Auto Scaling keeps the tags of scalable targets, brings a new ECS target's count
+into its range and deregisters a target whole.
 
 moto: RegisterScalableTarget ignores ``Tags``, and TagResource, UntagResource and
 ListTagsForResource are not implemented, so a scalable target can never be found by its tags.
+Registering an ECS service leaves its desired count as it is, even outside the new range.
 DeregisterScalableTarget leaves the target's scaling policies and scheduled actions behind, and
 a target or policy that does not exist is a ``ValidationException``.
 
 AWS: a scalable target (by its ScalableTargetARN) carries the tags it was registered with and
 takes TagResource and UntagResource; ListTagsForResource returns them, and an unknown ARN is a
-``ResourceNotFoundException``. Deregistering a target deletes its scaling policies (with their
+``ResourceNotFoundException``. Registering a new target of an active resource changes its
+current capacity to a value inside the range (an ECS service's desired count is raised to the
+minimum or lowered to the maximum). Deregistering a target deletes its scaling policies (with their
 alarms) and scheduled actions; deregistering an unknown target, or deleting an unknown policy,
 is an ``ObjectNotFoundException``.
 """
@@ -42,9 +46,20 @@ def _register(register: Callable[..., Any]) -> Callable[..., Any]:
         if not existed:
             target = _target_by_arn(backend, json.loads(result)["ScalableTargetARN"])
             target.tags = dict(self._get_param("Tags") or {})
+            if target.service_namespace == "ecs":
+                _clamp_service(backend, target)
         return result
 
     return patched
+
+
+def _clamp_service(backend: ApplicationAutoscalingBackend, target: Any) -> None:
+    _, cluster, name = target.resource_id.split("/")
+    services, _ = backend.ecs_backend.describe_services(cluster, [name])
+    for service in services:
+        low = target.min_capacity if target.min_capacity is not None else service.desired_count
+        high = target.max_capacity if target.max_capacity is not None else service.desired_count
+        service.desired_count = min(max(service.desired_count, low), high)
 
 
 def _deregister(deregister: Callable[..., Any]) -> Callable[..., Any]:
