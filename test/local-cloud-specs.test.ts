@@ -106,7 +106,9 @@ async function leftInRegion(cloud: RunningCloud, region: string) {
 const NOTHING = { vpcs: 0, loadBalancers: 0, targetGroups: 0, clusters: 0, dbInstances: 0 };
 
 describe('every spec on the local cloud: one apply converges, destroy leaves nothing owned', {
-  timeout: 240_000,
+  // the reference stack alone runs apply, plan, destroy and apply, plan, destroy again: minutes
+  // on a loaded machine
+  timeout: 600_000,
   concurrency: 2,
 }, () => {
   const specs = specFiles();

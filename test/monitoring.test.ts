@@ -20,7 +20,12 @@ import {
   PutDashboardCommand,
   PutMetricAlarmCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { ListSubscriptionsByTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  ListTopicsCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { parse, stringify } from 'yaml';
 import { runCli } from './helpers/cli.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
@@ -187,7 +192,8 @@ describe('monitoring on the local cloud', { timeout: 600_000 }, () => {
     assert.equal((await plan(reference)).code, 0);
   });
 
-  it("never overwrites a dashboard of the same name that is not the stack's", async () => {
+  it("never takes over a topic or a dashboard of the same name that is not the stack's", async () => {
+    await sns.send(new CreateTopicCommand({ Name: 'handmade-alarms' }));
     const body = JSON.stringify({ widgets: [{ type: 'text', properties: { markdown: 'mine' } }] });
     await cloudwatch.send(
       new PutDashboardCommand({ DashboardName: 'handmade-us-west-2', DashboardBody: body }),
@@ -201,6 +207,7 @@ describe('monitoring on the local cloud', { timeout: 600_000 }, () => {
     const result = await runCli(['apply', spec, '--auto-approve']);
     assert.notEqual(result.code, 0, 'the apply refuses the create');
     assert.match(`${result.stdout}${result.stderr}`, /dashboard\.main[^\n]*not owned/);
+    assert.match(`${result.stdout}${result.stderr}`, /sns-topic\.alarms[^\n]*not owned/);
     const kept = await cloudwatch.send(
       new GetDashboardCommand({ DashboardName: 'handmade-us-west-2' }),
     );

@@ -1,8 +1,15 @@
-import { CreateTopicCommand, DeleteTopicCommand } from '@aws-sdk/client-sns';
-import { type Tags, tagMapToList } from '../aws/tags.ts';
+import {
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  ListTagsForResourceCommand,
+  paginateListTopics,
+} from '@aws-sdk/client-sns';
+import { type Tags, tagListToMap, tagMapToList } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { required } from './kit/errors.ts';
 import { memoized } from './kit/memo.ts';
+import { foundByName } from './kit/names.ts';
+import { collect } from './kit/paginate.ts';
 import { readTaggedArns } from './kit/tagging/logs.ts';
 import { snsTagging } from './kit/tagging/sns.ts';
 import type { FieldRule, ResourceContext } from './types.ts';
@@ -53,7 +60,7 @@ export const snsTopicHandler = defineKind<SnsTopicProperties, TaggedTopic>({
   tagging: snsTagging,
   notFound: SNS_NOT_FOUND,
   iamActions: {
-    read: ['tag:GetResources'],
+    read: ['tag:GetResources', 'sns:ListTopics', 'sns:ListTagsForResource'],
     write: ['sns:CreateTopic', 'sns:DeleteTopic'],
     scope: { arn: 'arn:aws:sns:*:{account}:*', create: ['sns:CreateTopic'] },
   },
@@ -76,4 +83,22 @@ export const snsTopicHandler = defineKind<SnsTopicProperties, TaggedTopic>({
     // deleting a topic deletes its subscriptions, pending ones included
     await ctx.clients.sns.send(new DeleteTopicCommand({ TopicArn: observed.id }));
   },
+
+  // CreateTopic returns a topic of the name whoever made it: one not ours must be found first
+  findByName: async (ctx, desired) =>
+    foundByName({
+      desired,
+      listed: await collect(paginateListTopics({ client: ctx.clients.sns }, {}), (page) =>
+        page.Topics?.map((topic) => topic.TopicArn ?? ''),
+      ),
+      nameOf: topicName,
+      notFound: SNS_NOT_FOUND,
+      read: async (arn) => {
+        const listed = await ctx.clients.sns.send(
+          new ListTagsForResourceCommand({ ResourceArn: arn }),
+        );
+        return { arn, tags: tagListToMap(listed.Tags) };
+      },
+      toObserved: liveTopic,
+    }),
 });
