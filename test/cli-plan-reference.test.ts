@@ -1,6 +1,6 @@
 /**
  * The real CLI against the local cloud with the reference stack (every kind): apply from empty
- * creates all 34 resources in dependency order, and the next plan has no changes: it converged
+ * creates all 48 resources in dependency order, and the next plan has no changes: it converged
  * in one apply.
  */
 import assert from 'node:assert/strict';
@@ -27,7 +27,7 @@ describe('reconciler apply with the reference stack against the local cloud', {
   it('converges from empty in one apply', async () => {
     const first = await runCli(['apply', spec, '--auto-approve']);
     assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
-    assert.match(first.stdout, /Apply complete! Resources: 47 added, 0 changed, 0 destroyed\./);
+    assert.match(first.stdout, /Apply complete! Resources: 48 added, 0 changed, 0 destroyed\./);
     const order = (address: string) => first.stdout.indexOf(`${address}: created`);
     for (const [dependency, dependent] of [
       ['vpc.main', 'subnet.private-a'],
@@ -48,7 +48,7 @@ describe('reconciler apply with the reference stack against the local cloud', {
       stacks: { changes: { address: string; action: string; fields: { path: string }[] }[] }[];
     };
     const changes = parsed.stacks[0]?.changes ?? [];
-    assert.equal(changes.length, 34);
+    assert.equal(changes.length, 48);
     assert.deepStrictEqual(
       changes.filter((change) => change.action !== 'no-op'),
       [],

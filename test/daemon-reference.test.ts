@@ -74,7 +74,7 @@ test('the daemon converges the reference stack from empty and then finds nothing
       },
       60_000,
     );
-    assert.equal(quiet.noOp, 47, 'every resource of the reference stack exists and matches');
+    assert.equal(quiet.noOp, 48, 'every resource of the reference stack exists and matches');
     // what the daemon created is what AWS kept: no drift is ever seen on a fresh stack
     const held = stackOf(await daemon.status(), 'scalable-logging');
     assert.equal(condition(held, 'Drifted'), 'False/NoDrift');
@@ -83,7 +83,7 @@ test('the daemon converges the reference stack from empty and then finds nothing
       metricValue(metrics, 'reconciler_drift_detected_total{stack="scalable-logging"}'),
       0,
     );
-    assert.deepStrictEqual(resourceStates(metrics), { 'in-sync': 47 });
+    assert.deepStrictEqual(resourceStates(metrics), { 'in-sync': 48 });
     const ec2Owned = await ownedEc2(ec2, 'scalable-logging');
     assert.deepStrictEqual(
       Object.entries(ec2Owned).filter(([, count]) => count !== 1),

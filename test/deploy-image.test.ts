@@ -102,7 +102,7 @@ describe('deploying a new image of the reference stack against the local cloud',
   it('plans and applies exactly the task definition and service updates, then nothing', async () => {
     const applied = await runCli(['apply', spec, '--auto-approve']);
     assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
-    assert.match(applied.stdout, /44 added, 0 changed/);
+    assert.match(applied.stdout, /45 added, 0 changed/);
     const converged = await runCli(['plan', spec, '--detailed-exitcode']);
     assert.equal(converged.code, 0, `${converged.stdout}\n${converged.stderr}`);
 

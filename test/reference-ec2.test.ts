@@ -40,7 +40,7 @@ const STACK = 'scalable-logging';
 const GROUP = `${STACK}-capacity`;
 const PROVIDER = `${STACK}-ec2`;
 /** RESOURCES is the number of resources of the EC2 reference stack. */
-const RESOURCES = 47;
+const RESOURCES = 48;
 
 async function expectExit(args: string[], code: number): Promise<string> {
   const result = await runCli(args);

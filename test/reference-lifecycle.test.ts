@@ -29,7 +29,7 @@ import { type MotoServer, startMoto } from './helpers/moto.ts';
 const cli = fileURLToPath(new URL('../reconciler/cli.ts', import.meta.url));
 const spec = fileURLToPath(new URL('../specs/scalable-logging.yaml', import.meta.url));
 const STACK = 'scalable-logging';
-/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 47). */
+/** KILL_AFTER is how many `created` lines the killed apply prints before SIGKILL (of 48). */
 const KILL_AFTER = 10;
 
 interface CliResult {
@@ -128,7 +128,7 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
   test('one apply converges with exactly one resource per address', async () => {
     await applyOnce();
     const planned = await convergedAddresses();
-    assert.equal(planned.length, 34);
+    assert.equal(planned.length, 48);
     const found = await taggedResources(clients, STACK);
     assertOnePerAddress(found, planned);
     assert.deepEqual(await totals(clients), {
@@ -136,7 +136,8 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
       loadBalancers: 1,
       targetGroups: 1,
       clusters: 1,
-      dbInstances: 1,
+      // the instance and its read replica
+      dbInstances: 2,
     });
   });
 
@@ -145,9 +146,9 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
     const killed = await runCli(['apply', spec, '--auto-approve'], KILL_AFTER);
     assert.equal(killed.signal, 'SIGKILL', output(killed));
     const createdBeforeKill = createdLines(killed.stdout);
-    assert.ok(createdBeforeKill.length >= KILL_AFTER && createdBeforeKill.length < 34);
+    assert.ok(createdBeforeKill.length >= KILL_AFTER && createdBeforeKill.length < 48);
     const partial = await taggedResources(clients, STACK);
-    assert.ok(partial.length >= KILL_AFTER && partial.length < 34, 'the stack is half created');
+    assert.ok(partial.length >= KILL_AFTER && partial.length < 48, 'the stack is half created');
 
     await applyOnce();
     const planned = await convergedAddresses();
@@ -159,7 +160,8 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
       loadBalancers: 1,
       targetGroups: 1,
       clusters: 1,
-      dbInstances: 1,
+      // the instance and its read replica
+      dbInstances: 2,
     });
     // the resources the killed run created were kept, not created again
     const byAddress = new Map(found.map((resource) => [resource.address, resource.id]));
@@ -190,7 +192,9 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
     assert.deepEqual(countByKind(beforeDestroy), {
       'auto-scaling-group': 1,
       'capacity-provider': 1,
+      dashboard: 1,
       'db-instance': 1,
+      'db-replica': 1,
       'db-subnet-group': 1,
       'ecr-repository': 2,
       'ecs-cluster': 1,
@@ -203,11 +207,14 @@ describe('the reference stack from apply to destroy', { timeout: 240_000 }, () =
       listener: 1,
       'load-balancer': 1,
       'log-group': 3,
+      'metric-alarm': 7,
       'nat-gateway': 1,
       'route-table': 3,
       'scalable-target': 1,
       'scaling-policy': 2,
       'security-group': 3,
+      'sns-subscription': 1,
+      'sns-topic': 1,
       subnet: 4,
       'target-group': 1,
       'task-definition': 1,

@@ -277,7 +277,7 @@ test('npm start from a fresh clone in a private folder: Ready, 202, progress, a 
   );
   assert.match(
     first.output(),
-    /^ {2}scalable-logging: spec added: 47 created \.\.\. done in \d+\.\d s/m,
+    /^ {2}scalable-logging: spec added: 48 created \.\.\. done in \d+\.\d s/m,
   );
 
   // the processes of the whole tree, recorded while it ran: the local cloud, the service,
