@@ -15,8 +15,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reconcile } from '../reconciler/engine/reconcile.ts';
+import { startLocalCloud } from '../scripts/local/local-cloud.ts';
 import { type AwsProxy, startAwsProxy } from '../test/helpers/aws-proxy.ts';
-import { startMoto } from '../test/helpers/moto.ts';
 import { referenceCopies, writeCopies } from '../test/helpers/reference-copies.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -105,7 +105,11 @@ async function main(): Promise<void> {
     );
   }
 
-  const moto = await startMoto();
+  // a loaded machine may need longer than the tests' 30 s to start the emulator
+  const moto = await startLocalCloud({ timeoutMs: 180_000 });
+  process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+  process.env.AWS_REGION ??= 'us-west-2';
   const proxy = await startAwsProxy(moto.endpoint);
   process.env.AWS_ENDPOINT_URL = proxy.endpoint;
   const specDir = mkdtempSync(join(tmpdir(), 'bench-reconciler-'));

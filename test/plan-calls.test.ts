@@ -18,8 +18,8 @@ import { referenceCopies } from './helpers/reference-copies.ts';
 /** Count is how many resources of a kind the planned stacks hold. */
 type Count = (kind: string) => number;
 
-/** Floor is the calls of one operation in a no-op plan of `stacks` stacks. */
-type Floor = (count: Count, stacks: number) => number;
+/** Floor is the calls of one operation in a no-op plan of `stacks` stacks (`tags`: tags of a kind's resources). */
+type Floor = (count: Count, stacks: number, tags: Count) => number;
 
 const once: Floor = () => 1;
 const each =
@@ -30,6 +30,13 @@ const pages =
   (size: number, ...kinds: string[]): Floor =>
   (count) =>
     Math.max(1, Math.ceil(kinds.reduce((sum, kind) => sum + count(kind), 0) / size));
+/** taggingPages: a GetResources page ends at 100 resources or 500 tags, whichever comes first. */
+const taggingPages =
+  (...kinds: string[]): Floor =>
+  (count, _stacks, tags) => {
+    const total = (of: Count) => kinds.reduce((sum, kind) => sum + of(kind), 0);
+    return Math.max(1, Math.ceil(total(count) / 100), Math.ceil(total(tags) / 500));
+  };
 
 /** FLOOR is, per kind, the reads of its observe (`service Operation`) and how many a plan makes. */
 export const FLOOR: Record<string, Record<string, Floor>> = {
@@ -42,17 +49,22 @@ export const FLOOR: Record<string, Record<string, Floor>> = {
   'security-group': { 'ec2 DescribeSecurityGroups': once },
   // one tagging API read (100 resources a page) holds the tags of these kinds together
   'log-group': {
-    'logs DescribeLogGroups': once,
-    'tagging GetResources': pages(100, 'log-group', 'db-subnet-group', 'sns-topic', 'metric-alarm'),
+    'logs DescribeLogGroups': pages(50, 'log-group'),
+    'tagging GetResources': taggingPages(
+      'log-group',
+      'db-subnet-group',
+      'sns-topic',
+      'metric-alarm',
+    ),
   },
   'iam-role': { 'iam GetAccountAuthorizationDetails': once, 'iam ListRoles': once },
   'load-balancer': {
     'elasticloadbalancing DescribeLoadBalancers': once,
     'elasticloadbalancing DescribeLoadBalancerAttributes': each('load-balancer'),
     // DescribeTags takes 20 ARNs: load balancers, target groups and listeners each in their own
-    'elasticloadbalancing DescribeTags': (count, stacks) =>
+    'elasticloadbalancing DescribeTags': (count, stacks, tags) =>
       ['load-balancer', 'target-group', 'listener']
-        .map((kind) => pages(20, kind)(count, stacks))
+        .map((kind) => pages(20, kind)(count, stacks, tags))
         .reduce((a, b) => a + b, 0),
   },
   'target-group': {
@@ -105,7 +117,7 @@ export const FLOOR: Record<string, Record<string, Floor>> = {
   },
   'sns-topic': {},
   'sns-subscription': { 'sns ListSubscriptionsByTopic': each('sns-topic') },
-  'metric-alarm': { 'monitoring DescribeAlarms': once },
+  'metric-alarm': { 'monitoring DescribeAlarms': pages(100, 'metric-alarm') },
   dashboard: {
     'monitoring ListDashboards': once,
     'monitoring GetDashboard': each('dashboard'),
@@ -134,23 +146,32 @@ const BASE_KINDS = [
   'db-instance',
 ];
 
-function counter(stacks: Stack[]): Count {
+/** counter counts the planned stacks' resources of each kind, and their tags. */
+function counter(stacks: Stack[]): { count: Count; tags: Count } {
   const counts = new Map<string, number>();
+  const tags = new Map<string, number>();
   for (const stack of stacks) {
     for (const resource of expandStack(stack)) {
       counts.set(resource.kind, (counts.get(resource.kind) ?? 0) + 1);
+      tags.set(resource.kind, (tags.get(resource.kind) ?? 0) + Object.keys(resource.tags).length);
     }
   }
-  return (kind) => counts.get(kind) ?? 0;
+  return { count: (kind) => counts.get(kind) ?? 0, tags: (kind) => tags.get(kind) ?? 0 };
 }
 
 /** floorOf is the calls per operation the formulas give for a no-op plan of `stacks`. */
 function floorOf(stacks: Stack[], kinds = Object.keys(FLOOR)): Map<string, number> {
-  const count = counter(stacks);
+  const all = counter(stacks);
+  // as if only `kinds` existed: a read shared with other kinds pages over these kinds' resources
+  const only =
+    (of: Count): Count =>
+    (kind) =>
+      kinds.includes(kind) ? of(kind) : 0;
+  const [count, tags] = [only(all.count), only(all.tags)];
   const floor = new Map<string, number>();
   for (const kind of kinds) {
     for (const [operation, formula] of Object.entries(FLOOR[kind] ?? {})) {
-      floor.set(operation, (floor.get(operation) ?? 0) + formula(count, stacks.length));
+      floor.set(operation, (floor.get(operation) ?? 0) + formula(count, stacks.length, tags));
     }
   }
   return floor;
