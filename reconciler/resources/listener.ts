@@ -187,6 +187,10 @@ export const listenerHandler = defineKind<ListenerProperties, LiveListener>({
       'elasticloadbalancing:ModifyRule',
       'elasticloadbalancing:DeleteRule',
     ],
+    scope: {
+      arn: 'arn:aws:elasticloadbalancing:*:{account}:listener*',
+      create: ['elasticloadbalancing:CreateListener', 'elasticloadbalancing:CreateRule'],
+    },
   },
 
   /**

@@ -97,6 +97,10 @@ export const loadBalancerHandler = defineKind<LoadBalancerProperties, LiveLoadBa
       'elasticloadbalancing:SetSecurityGroups',
       'elasticloadbalancing:DeleteLoadBalancer',
     ],
+    scope: {
+      arn: 'arn:aws:elasticloadbalancing:*:{account}:loadbalancer/*',
+      create: ['elasticloadbalancing:CreateLoadBalancer'],
+    },
   },
 
   /** Load balancers of the pass (shared with listeners), then one attribute read per one of ours. */

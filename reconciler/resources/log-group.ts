@@ -89,6 +89,10 @@ export const logGroupHandler = defineKind<LogGroupProperties, TaggedLogGroup>({
       'logs:DisassociateKmsKey',
       'logs:DeleteLogGroup',
     ],
+    scope: {
+      arn: 'arn:aws:logs:*:{account}:log-group:*',
+      create: ['logs:CreateLogGroup'],
+    },
   },
 
   async list(ctx) {

@@ -5,13 +5,18 @@ import { creationOrder, HANDLERS, PROTECTED_KINDS } from './registry.ts';
 import type { ResourceHandler } from './types.ts';
 
 test('every registered kind states its facts: IAM actions, stability, inventory, order', () => {
-  const allowed = new Set(policyActions(iamPolicy()));
-  const readOnly = new Set(policyActions(iamPolicy({ readOnly: true })));
+  const stacks = [{ name: 'shop' }];
+  const allowed = new Set(policyActions(iamPolicy({ stacks })));
+  const readOnly = new Set(policyActions(iamPolicy({ stacks, readOnly: true })));
   const seen = new Set<string>();
   for (const handler of HANDLERS) {
     const actions = handler.iamActions;
     assert.ok(actions && actions.read.length > 0, `${handler.kind} declares its reads`);
     assert.ok(actions.write.length > 0, `${handler.kind} declares its writes`);
+    assert.ok(
+      actions.scope,
+      `${handler.kind} says how a policy narrows its writes (iamActions.scope)`,
+    );
     for (const action of [...actions.read, ...actions.write, ...(actions.secret ?? [])]) {
       assert.ok(allowed.has(action), `${handler.kind}: ${action} is in the policy`);
     }

@@ -192,6 +192,11 @@ export const taskDefinitionHandler = defineKind<TaskDefinitionProperties, Descri
     ],
     // registering passes the task and execution roles to ECS
     write: ['ecs:RegisterTaskDefinition', 'ecs:DeregisterTaskDefinition', 'iam:PassRole'],
+    scope: {
+      arn: 'arn:aws:ecs:*:{account}:task-definition/*',
+      create: ['ecs:RegisterTaskDefinition'],
+      unscoped: ['ecs:DeregisterTaskDefinition'],
+    },
   },
 
   async list(ctx) {

@@ -112,6 +112,28 @@ export interface IamActions {
   read: readonly string[];
   write: readonly string[];
   secret?: readonly string[];
+  /** The writes that change tags (the kind's tagging family): guarded so no foreign resource is tagged in. */
+  tagging?: readonly string[];
+  /** How a policy narrows the writes to one stack's resources; without it they stay on `*`. */
+  scope?: IamScope;
+}
+
+/**
+ * IamScope says how AWS authorizes a kind's writes (commands/iam-policy.ts renders it). A write
+ * not listed under `create`, `byArn` or `unscoped` is allowed only on a resource whose
+ * `reconciler:stack` tag (aws:ResourceTag) names the stack.
+ */
+export interface IamScope {
+  /** The kind's resource ARN(s); `{account}` and `{stack}` are filled in: `arn:aws:ec2:*:{account}:vpc/*`. */
+  arn: string | readonly string[];
+  /** Writes that create a resource: allowed when the request carries the stack's tags (aws:RequestTag, aws:TagKeys). */
+  create?: readonly string[];
+  /** Writes AWS cannot condition on the resource's tags: narrowed by `arn` alone. */
+  byArn?: readonly string[];
+  /** Writes AWS authorizes on no resource at all (`*` only). */
+  unscoped?: readonly string[];
+  /** Reads AWS narrows to `arn` (the others are allowed on `*`: `Describe*` takes no resource). */
+  scopedReads?: readonly string[];
 }
 
 /** StabilityVerdict is one resource's answer to "has it settled?" for `apply --wait`. */

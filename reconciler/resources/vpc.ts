@@ -56,6 +56,10 @@ export const vpcHandler = defineKind<VpcProperties, { vpc: Vpc; dns: DescribeVpc
       'ec2:DetachInternetGateway',
       'ec2:DeleteVpc',
     ],
+    scope: {
+      arn: 'arn:aws:ec2:*:{account}:vpc/*',
+      create: ['ec2:CreateVpc'],
+    },
   },
 
   async list(ctx) {

@@ -316,6 +316,8 @@ export function defineKind<P extends object, L>(
       read: descriptor.iamActions.read,
       write: [...descriptor.iamActions.write, ...tagging.iamActions],
       ...(descriptor.iamActions.secret ? { secret: descriptor.iamActions.secret } : {}),
+      tagging: tagging.iamActions,
+      ...(descriptor.iamActions.scope ? { scope: descriptor.iamActions.scope } : {}),
     },
 
     async observeAll(ctx) {
