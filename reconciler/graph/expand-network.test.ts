@@ -249,7 +249,8 @@ const groupCases: Array<{ reason: string; spec: Partial<Stack>; want: Record<str
             sourceSecurityGroupId: ref('security-group.service-jobs'),
           },
         ],
-        egress: allEgress,
+        // a database only answers: AWS's allow-all egress is removed
+        egress: [],
       },
     },
   },
@@ -269,6 +270,22 @@ const groupCases: Array<{ reason: string; spec: Partial<Stack>; want: Record<str
     },
   },
 ];
+
+test('expandNetwork: the database group gets the outbound rules its spec names, no others', () => {
+  const spec = stack({
+    database: {
+      engineVersion: '16',
+      instanceClass: 'db.t4g.micro',
+      egress: [{ cidr: '10.0.0.0/16', port: 443 }],
+    },
+  });
+  const database = expandNetwork(withDefaults(spec)).find(
+    (resource) => resource.address === addresses.databaseSecurityGroup(),
+  );
+  assert.deepStrictEqual(database?.properties.egress, [
+    { protocol: 'tcp', fromPort: 443, toPort: 443, cidr: '10.0.0.0/16' },
+  ]);
+});
 
 for (const { reason, spec, want } of groupCases) {
   test(`expandNetwork security groups: ${reason}`, () => {

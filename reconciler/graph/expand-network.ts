@@ -55,13 +55,14 @@ function securityGroups(stack: ResolvedStack): DesiredResource[] {
     groupName: string,
     description: string,
     ingress: WithRefs<SecurityGroupRule>[],
+    outbound: WithRefs<SecurityGroupRule>[] = egress,
   ) => {
     const properties: WithRefs<SecurityGroupProperties> = {
       vpcId,
       groupName,
       description,
       ingress,
-      egress,
+      egress: outbound,
     };
     groups.push(build(stack, address, properties));
   };
@@ -112,24 +113,33 @@ function securityGroups(stack: ResolvedStack): DesiredResource[] {
         : [],
     );
   }
-  if (stack.database) {
-    add(addresses.databaseSecurityGroup(), `${stack.name}-db`, `database of stack ${stack.name}`, [
-      ...services
-        .filter((service) => service.networkMode !== 'bridge')
-        .map((service) =>
-          tcpRule(POSTGRES_PORT, {
-            sourceSecurityGroupId: ref(addresses.serviceSecurityGroup(service.name)),
-          }),
-        ),
-      // bridge tasks connect from their instance
-      ...(bridged.length > 0 && stack.capacity
-        ? [
+  const database = stack.database;
+  if (database) {
+    // a database only answers: no outbound rule unless the spec names one
+    const outbound = (database.egress ?? []).map((rule) => tcpRule(rule.port, { cidr: rule.cidr }));
+    add(
+      addresses.databaseSecurityGroup(),
+      `${stack.name}-db`,
+      `database of stack ${stack.name}`,
+      [
+        ...services
+          .filter((service) => service.networkMode !== 'bridge')
+          .map((service) =>
             tcpRule(POSTGRES_PORT, {
-              sourceSecurityGroupId: ref(addresses.instanceSecurityGroup()),
+              sourceSecurityGroupId: ref(addresses.serviceSecurityGroup(service.name)),
             }),
-          ]
-        : []),
-    ]);
+          ),
+        // bridge tasks connect from their instance
+        ...(bridged.length > 0 && stack.capacity
+          ? [
+              tcpRule(POSTGRES_PORT, {
+                sourceSecurityGroupId: ref(addresses.instanceSecurityGroup()),
+              }),
+            ]
+          : []),
+      ],
+      outbound,
+    );
   }
   return groups;
 }

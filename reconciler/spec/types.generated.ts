@@ -710,9 +710,26 @@ export interface Database {
     | 3288
     | 3653;
   /**
-   * Allow IAM database authentication tokens (AWS default false).
+   * IAM database authentication (AWS default false). When on, the services connect as their own database user with a 15-minute token their task role may ask for (rds-db:connect on that user only), not with the master password: the task gets DB_AUTH=iam and DB_USER, and no password secret.
    */
   iamAuthentication?: boolean;
+  /**
+   * With iamAuthentication: the database user the services connect as, created with the rds_iam role by the services' migration. Format: lowercase letters, digits and underscores, starting with a letter.
+   */
+  serviceUser?: string;
+  /**
+   * Outbound rules of the database's security group. Default none: the database only answers connections, and AWS's allow-all egress rule is removed.
+   */
+  egress?: {
+    /**
+     * An IPv4 CIDR block. Format: an IPv4 CIDR block such as 10.0.0.0/16.
+     */
+    cidr: string;
+    /**
+     * TCP port.
+     */
+    port: number;
+  }[];
   /**
    * RDS read replicas of the instance (AWS default none), named <identifier>-replica-<n>. The services get their endpoints (DB_READ_HOST_1 ... DB_READ_HOST_<n>) and send queries that only read there; writes stay on the instance. Replicas lag the instance by the replication delay (usually under a second).
    */
@@ -2072,9 +2089,26 @@ export interface ResolvedDatabase {
     | 3288
     | 3653;
   /**
-   * Allow IAM database authentication tokens (AWS default false).
+   * IAM database authentication (AWS default false). When on, the services connect as their own database user with a 15-minute token their task role may ask for (rds-db:connect on that user only), not with the master password: the task gets DB_AUTH=iam and DB_USER, and no password secret.
    */
   iamAuthentication: boolean;
+  /**
+   * With iamAuthentication: the database user the services connect as, created with the rds_iam role by the services' migration. Format: lowercase letters, digits and underscores, starting with a letter.
+   */
+  serviceUser: string;
+  /**
+   * Outbound rules of the database's security group. Default none: the database only answers connections, and AWS's allow-all egress rule is removed.
+   */
+  egress: {
+    /**
+     * Destination IPv4 CIDR block.
+     */
+    cidr: Cidr;
+    /**
+     * TCP port.
+     */
+    port: number;
+  }[];
   /**
    * RDS read replicas of the instance (AWS default none), named <identifier>-replica-<n>. The services get their endpoints (DB_READ_HOST_1 ... DB_READ_HOST_<n>) and send queries that only read there; writes stay on the instance. Replicas lag the instance by the replication delay (usually under a second).
    */
