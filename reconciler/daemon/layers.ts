@@ -1,8 +1,15 @@
 /** Layer is the part of a stack a resource belongs to, as the status page groups them. */
-export type Layer = 'network' | 'load balancer' | 'compute' | 'database' | 'logs';
+export type Layer = 'network' | 'load balancer' | 'compute' | 'database' | 'logs' | 'monitoring';
 
 /** LAYERS is the display order: what is created first comes first. */
-export const LAYERS: readonly Layer[] = ['network', 'load balancer', 'compute', 'database', 'logs'];
+export const LAYERS: readonly Layer[] = [
+  'network',
+  'load balancer',
+  'compute',
+  'database',
+  'logs',
+  'monitoring',
+];
 
 /**
  * LAYER_OF_KIND places each resource kind in one layer. layers.test.ts checks that it names
@@ -28,9 +35,16 @@ export const LAYER_OF_KIND: Readonly<Record<string, Layer>> = {
   'capacity-provider': 'compute',
   'task-definition': 'compute',
   'ecs-service': 'compute',
+  'scalable-target': 'compute',
+  'scaling-policy': 'compute',
   'db-subnet-group': 'database',
   'db-instance': 'database',
+  'db-replica': 'database',
   'log-group': 'logs',
+  'sns-topic': 'monitoring',
+  'sns-subscription': 'monitoring',
+  'metric-alarm': 'monitoring',
+  dashboard: 'monitoring',
 };
 
 /** layerOf is the layer of a kind; a kind the table does not know is shown with compute. */

@@ -9,6 +9,7 @@ const layers = [
   ['compute', 'Compute'],
   ['database', 'Database'],
   ['logs', 'Logs'],
+  ['monitoring', 'Monitoring'],
 ];
 const pollMs = 2000;
 const clockMs = 10_000;
