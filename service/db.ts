@@ -13,6 +13,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg, { type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from './config.ts';
+import { iamPassword } from './db-auth.ts';
 import { LogPartitionEntity } from './entities/log-partition.ts';
 import { RetentionPolicyEntity } from './entities/retention-policy.ts';
 import { migrationsList } from './migrations/index.ts';
@@ -97,7 +98,7 @@ function passwordOption(config: DatabaseConfig): string | (() => Promise<string>
     username: config.user,
     ...(config.region ? { region: config.region } : {}),
   });
-  return () => signer.getAuthToken();
+  return iamPassword({ signer });
 }
 
 /** ormOptions builds the MikroORM configuration for one database. */
