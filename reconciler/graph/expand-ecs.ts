@@ -56,7 +56,11 @@ export function serviceEnvironment(
     variables.set('DB_HOST', ref(addresses.dbInstance(), 'endpoint'));
     variables.set('DB_PORT', ref(addresses.dbInstance(), 'port'));
     variables.set('DB_NAME', stack.database.databaseName);
-    variables.set('DB_USER', stack.database.masterUsername);
+    if (stack.database.iamAuthentication) {
+      // a 15-minute token for the services' own user (service/db-auth.ts), no password
+      variables.set('DB_AUTH', 'iam');
+      variables.set('DB_USER', stack.database.serviceUser ?? 'logs_service');
+    } else variables.set('DB_USER', stack.database.masterUsername);
     for (const n of replicaNumbers(stack.database)) {
       variables.set(`DB_READ_HOST_${n}`, ref(addresses.dbReplica(n), 'endpoint'));
     }
@@ -90,6 +94,8 @@ function taskDefinition(stack: ResolvedStack, service: ResolvedService): Desired
         ],
         environment: serviceEnvironment(stack, service),
         secrets: Object.entries(service.secrets ?? {})
+          // IAM database authentication: no master password in the task
+          .filter(([, secret]) => !('fromDatabase' in secret && stack.database?.iamAuthentication))
           .map(([name, secret]) => containerSecret(name, secret))
           .sort(byName),
         logConfiguration: {

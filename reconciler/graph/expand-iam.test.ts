@@ -163,3 +163,32 @@ test('role names and parameter ARNs', () => {
   for (const { reason, actual, expected } of cases)
     assert.deepStrictEqual(actual, expected, reason);
 });
+
+test('expandIamRoles: IAM database auth grants rds-db:connect on the one service user, no master secret', () => {
+  const roles = expandIamRoles(
+    withDefaults({
+      name: 'shop',
+      environment: 'dev',
+      region: 'us-west-2',
+      network,
+      services: [service('api', { DB_PASSWORD: { fromDatabase: 'password' } })],
+      database: { engineVersion: '16', instanceClass: 'db.t4g.micro', iamAuthentication: true },
+    } as Stack),
+  );
+  const task = roles.find((role) => role.address === 'iam-role.task-api');
+  assert.deepStrictEqual((task?.properties as IamRoleProperties).inlinePolicies, {
+    'connect-database': {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'ConnectAsServiceUser',
+          Effect: 'Allow',
+          Action: 'rds-db:connect',
+          Resource: { $ref: 'db-instance.main', attr: 'dbUserArnBase', suffix: '/logs_service' },
+        },
+      ],
+    },
+  });
+  const execution = roles.find((role) => role.address === 'iam-role.execution');
+  assert.deepStrictEqual((execution?.properties as IamRoleProperties).inlinePolicies, {});
+});

@@ -64,8 +64,10 @@ function collectSecretReads(stack: Stack, services: readonly Service[]): SecretR
   };
   for (const service of services) {
     for (const secret of Object.values(service.secrets ?? {}) as SecretRef[]) {
-      if ('fromDatabase' in secret) reads.databaseSecret = stack.database !== undefined;
-      else if ('secretsManagerArn' in secret) reads.secretArns.add(secret.secretsManagerArn);
+      if ('fromDatabase' in secret) {
+        // with IAM database authentication the services never see the master secret
+        reads.databaseSecret = stack.database !== undefined && !stack.database.iamAuthentication;
+      } else if ('secretsManagerArn' in secret) reads.secretArns.add(secret.secretsManagerArn);
       else reads.parameterArns.add(ssmParameterArn(secret.ssmParameter, stack.region));
     }
   }
@@ -105,6 +107,31 @@ export function readSecretsPolicy(
   return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
 }
 
+/** CONNECT_DATABASE_POLICY is the task roles' inline policy of IAM database authentication. */
+export const CONNECT_DATABASE_POLICY = 'connect-database';
+
+/**
+ * databaseConnectPolicy lets a task sign IAM auth tokens for the services' database user, and
+ * no other user: rds-db:connect on `<dbUserArnBase>/<serviceUser>` (the instance's DbiResourceId,
+ * by Ref). Undefined without a database or with IAM database authentication off.
+ */
+export function databaseConnectPolicy(stack: Stack): PolicyDocument | undefined {
+  const database = stack.database;
+  if (!database?.iamAuthentication) return undefined;
+  const user = database.serviceUser ?? 'logs_service';
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ConnectAsServiceUser',
+        Effect: 'Allow',
+        Action: 'rds-db:connect',
+        Resource: ref(addresses.dbInstance(), 'dbUserArnBase', `/${user}`),
+      },
+    ],
+  };
+}
+
 /** executionRoleName is the name of a stack's task execution role. */
 export function executionRoleName(stack: string): string {
   return shortName(`${stack}-execution`, MAX_ROLE_NAME);
@@ -135,13 +162,14 @@ export function expandIamRoles(stack: ResolvedStack): DesiredResource[] {
     description: `ECS task execution role of stack ${stack.name}`,
     maxSessionDuration: 3600,
   };
+  const connect = databaseConnectPolicy(stack);
   const taskRoles = services.map((service) => {
     const properties: IamRoleProperties = {
       roleName: taskRoleName(stack.name, service.name),
       path: rolePath(stack.name),
       assumeRolePolicy: ECS_TASKS_TRUST,
       managedPolicyArns: [],
-      inlinePolicies: {},
+      inlinePolicies: connect ? { [CONNECT_DATABASE_POLICY]: connect } : {},
       description: `ECS task role of service ${service.name} of stack ${stack.name}`,
       maxSessionDuration: 3600,
     };

@@ -171,7 +171,15 @@ export function attributesOf(instance: DBInstance): Record<string, string> {
     endpoint: instance.Endpoint?.Address || undefined,
     port: port === undefined ? undefined : String(port),
     masterUserSecretArn: instance.MasterUserSecret?.SecretArn || undefined,
+    // IAM database auth: rds-db:connect names a user as <dbUserArnBase>/<user>
+    dbUserArnBase: dbUserArnBase(instance),
   }) as Record<string, string>;
+}
+
+function dbUserArnBase(instance: DBInstance): string | undefined {
+  const [arn, partition, , region, account] = (instance.DBInstanceArn ?? '').split(':');
+  if (arn !== 'arn' || !instance.DbiResourceId) return undefined;
+  return `arn:${partition}:rds-db:${region}:${account}:dbuser:${instance.DbiResourceId}`;
 }
 
 function liveInstance(instance: DBInstance, tags: Tags): Live<DbInstanceProperties> {
