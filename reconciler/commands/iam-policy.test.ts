@@ -39,6 +39,8 @@ const IAM_PREFIX: Record<string, string> = {
 
 const SHOP = [{ name: 'shop', tagKeys: ['Name', 'reconciler:address', 'reconciler:stack'] }];
 const STACK_TAG = 'aws:ResourceTag/reconciler:stack';
+/** TAG_KEY is the IAM reference's placeholder for any tag key: `${TagKey}`. */
+const TAG_KEY = '$' + '{TagKey}';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -294,9 +296,9 @@ test('the kinds say truly what AWS lets a policy condition on (IAM reference dat
       if (/^(iam:PassRole|iam:CreateServiceLinkedRole|kms:|secretsmanager:)/.test(action)) continue;
       const keys = await keysOf(action);
       if (scope.create?.includes(action)) {
-        if (!keys.has('aws:RequestTag/${TagKey}'))
+        if (!keys.has(`aws:RequestTag/${TAG_KEY}`))
           wrong.push(`${handler.kind}: ${action} takes no aws:RequestTag`);
-      } else if (!keys.has('aws:ResourceTag/${TagKey}')) {
+      } else if (!keys.has(`aws:ResourceTag/${TAG_KEY}`)) {
         wrong.push(`${handler.kind}: ${action} takes no aws:ResourceTag`);
       }
     }

@@ -173,10 +173,10 @@ test('expandIamRoles: IAM database auth grants rds-db:connect on the one service
       network,
       services: [service('api', { DB_PASSWORD: { fromDatabase: 'password' } })],
       database: { engineVersion: '16', instanceClass: 'db.t4g.micro', iamAuthentication: true },
-    } as Stack),
+    } as unknown as Stack),
   );
   const task = roles.find((role) => role.address === 'iam-role.task-api');
-  assert.deepStrictEqual((task?.properties as IamRoleProperties).inlinePolicies, {
+  assert.deepStrictEqual((task?.properties as IamRoleProperties | undefined)?.inlinePolicies, {
     'connect-database': {
       Version: '2012-10-17',
       Statement: [
@@ -190,5 +190,8 @@ test('expandIamRoles: IAM database auth grants rds-db:connect on the one service
     },
   });
   const execution = roles.find((role) => role.address === 'iam-role.execution');
-  assert.deepStrictEqual((execution?.properties as IamRoleProperties).inlinePolicies, {});
+  assert.deepStrictEqual(
+    (execution?.properties as IamRoleProperties | undefined)?.inlinePolicies,
+    {},
+  );
 });
