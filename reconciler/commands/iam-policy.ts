@@ -171,11 +171,13 @@ const SPECIALS: Special[] = [
 function leaseSpecial(table: string): Special {
   return {
     sid: 'DaemonLease',
-    why: 'the daemon lease: one item per stack in one table, created on first run',
+    why: 'the daemon leases: one item per stack in one table, created on first run',
     claims: prefixed('dynamodb'),
     implied: {
       'dynamodb:DescribeTable': 'read',
       'dynamodb:GetItem': 'read',
+      // the per-stack leases: which stacks other replicas hold
+      'dynamodb:Scan': 'read',
       'dynamodb:CreateTable': 'write',
       'dynamodb:DeleteItem': 'write',
       'dynamodb:PutItem': 'write',
