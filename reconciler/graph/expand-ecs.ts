@@ -59,6 +59,8 @@ export function serviceEnvironment(
     if (stack.database.iamAuthentication) {
       // a 15-minute token for the services' own user (service/db-auth.ts), no password
       variables.set('DB_AUTH', 'iam');
+      // the token is signed for the database's region
+      variables.set('AWS_REGION', stack.region);
       variables.set('DB_USER', stack.database.serviceUser ?? 'logs_service');
     } else variables.set('DB_USER', stack.database.masterUsername);
     for (const n of replicaNumbers(stack.database)) {
