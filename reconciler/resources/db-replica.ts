@@ -96,6 +96,10 @@ export const dbReplicaHandler = defineKind<DbReplicaProperties, DBInstance>({
   iamActions: {
     read: ['rds:DescribeDBInstances'],
     write: ['rds:CreateDBInstanceReadReplica', 'rds:ModifyDBInstance', 'rds:DeleteDBInstance'],
+    scope: {
+      arn: 'arn:aws:rds:*:{account}:db:*',
+      create: ['rds:CreateDBInstanceReadReplica'],
+    },
   },
 
   list: async (ctx) =>
