@@ -424,6 +424,58 @@ test('a standby replica reconciles nothing until it leads, and stops when it los
   assert.equal(h.calls.length, 2);
 });
 
+test('shared stacks: only the held stacks run, a new one at once, a lost fence drops only its stack', async () => {
+  const lost = new Set<string>();
+  const fenced: string[] = [];
+  const h = harness(
+    async (options) => {
+      await options.beforeOperation?.('vpc.main');
+      return outcome([change('vpc.main', 'create')]);
+    },
+    {
+      shared: true,
+      fence: async (stack) => {
+        fenced.push(stack);
+        if (lost.has(stack)) throw new LeaseLostError('taken over');
+      },
+    },
+  );
+  const ran = () => h.calls.map((call) => call.stacks.map((s) => s.name).join());
+  h.controller.setSpecs(
+    snapshot({
+      'app-a.yaml': spec('app-a'),
+      'app-b.yaml': spec('app-b'),
+      'app-c.yaml': spec('app-c'),
+    }),
+  );
+  await h.controller.idle();
+  assert.deepStrictEqual(ran(), [], 'nothing held, nothing run');
+  h.controller.setOwned(new Set(['app-a', 'app-b']));
+  await h.controller.idle();
+  assert.deepStrictEqual(ran().sort(), ['app-a', 'app-b']);
+  assert.deepStrictEqual(fenced.sort(), ['app-a', 'app-b'], 'each run fences its own stack');
+  lost.add('app-b');
+  h.controller.setSpecs(
+    snapshot({
+      'app-a.yaml': spec('app-a'),
+      'app-b.yaml': spec('app-b', 'logGroups: []'),
+      'app-c.yaml': spec('app-c'),
+    }),
+  );
+  await h.controller.idle();
+  assert.equal(ran().at(-1), 'app-b');
+  assert.equal(h.stack('app-b')?.lastReconcile?.result, 'aborted');
+  assert.equal(h.controller.leader, true, 'losing one stack is not losing the others');
+  h.controller.setOwned(new Set(['app-a', 'app-c']));
+  await h.controller.idle();
+  assert.equal(ran().at(-1), 'app-c');
+  const before = h.calls.length;
+  await h.clock.advance(RESYNC * 2);
+  const resynced = h.calls.slice(before).flatMap((call) => call.stacks.map((s) => s.name));
+  assert.ok(resynced.length > 0);
+  assert.ok(!resynced.includes('app-b'), `app-b is not observed once given away: ${resynced}`);
+});
+
 test('a spec changed during a run is reconciled again right after, never concurrently', async () => {
   let release: () => void = () => {};
   let active = 0;

@@ -84,8 +84,13 @@ export interface ControllerOptions {
   random?: () => number;
   /** Passed to the engine: concurrent AWS operations within one stack. */
   parallelism?: number;
-  /** fence is the lease check before each AWS-changing operation (throws LeaseLostError). */
-  fence?: () => Promise<void>;
+  /** fence is the lease check before each AWS-changing operation of a stack (throws LeaseLostError). */
+  fence?: (stack: string) => Promise<void>;
+  /**
+   * shared: replicas share the stacks, each reconciling only those it holds a lease for
+   * (setOwned); without it a replica reconciles every stack while it leads.
+   */
+  shared?: boolean;
   /** leader says whether this replica may reconcile at start (true without a lease). */
   leader: boolean;
   /** tickMs is the liveness heartbeat period behind /healthz. */
@@ -238,6 +243,8 @@ export class Controller {
   readonly #entries = new Map<string, StackEntry>();
   readonly #checks = new Map<string, { ok: boolean; message: string }>();
   #leader: boolean;
+  /** owned are the stacks this replica holds a lease for (shared mode only). */
+  #owned: Set<string> | undefined;
   #abort = new AbortController();
   #specsLoaded = false;
   #lastTick: number;
@@ -251,6 +258,7 @@ export class Controller {
   constructor(options: ControllerOptions) {
     this.#options = options;
     this.#leader = options.leader;
+    this.#owned = options.shared ? new Set() : undefined;
     this.#lastTick = options.clock.now();
     this.#queue = new WorkQueue({
       concurrency: options.concurrency,
@@ -349,7 +357,7 @@ export class Controller {
         { stack: file.key, file: file.file, revision, valid: file.errors.length === 0 },
         existing ? 'spec changed' : 'spec added',
       );
-      if (this.#leader || file.errors.length > 0) this.#queue.add(file.key);
+      if (this.#mayRun(file.key) || file.errors.length > 0) this.#queue.add(file.key);
     }
     for (const key of [...this.#entries.keys()]) {
       if (seen.has(key)) continue;
@@ -397,6 +405,47 @@ export class Controller {
       for (const key of this.#entries.keys()) this.#queue.forget(key);
     }
     this.#changed();
+  }
+
+  /** mayRun tells whether this replica reconciles the stack now. */
+  #mayRun(key: string): boolean {
+    return this.#leader && (this.#owned === undefined || this.#owned.has(key));
+  }
+
+  /**
+   * setOwned takes the stacks this replica now holds (shared mode): newly held ones are queued,
+   * the others forgotten. A run of a stack no longer held stops at its next fence.
+   */
+  setOwned(keys: Set<string>): void {
+    const owned = this.#owned;
+    if (!owned) return;
+    let changed = false;
+    for (const key of keys) {
+      if (owned.has(key)) continue;
+      owned.add(key);
+      changed = true;
+      if (this.#entries.has(key) && !this.#stopping) this.#queue.add(key);
+    }
+    for (const key of [...owned]) {
+      if (keys.has(key)) continue;
+      owned.delete(key);
+      changed = true;
+      this.#queue.forget(key);
+      this.#resyncDue.delete(key);
+    }
+    if (changed) this.#changed();
+  }
+
+  /** validStacks are the stacks of the current specs that are valid (only they need AWS). */
+  validStacks(): string[] {
+    return [...this.#entries.values()]
+      .filter((entry) => entry.spec && entry.errors.length === 0)
+      .map((entry) => entry.key);
+  }
+
+  /** running are the stacks with a run in flight. */
+  running(): Set<string> {
+    return new Set([...this.#entries.keys()].filter((key) => this.#queue.isRunning(key)));
   }
 
   /** setCheck records a readiness check (aws, lease) shown by /readyz. */
@@ -573,7 +622,7 @@ export class Controller {
     const log = this.#options.log.child({ reconcileId: id, stack: key });
     const startedAt = this.#options.clock.now();
     if (entry.errors.length > 0) return this.#invalidSpec(entry, log, id, startedAt);
-    if (!this.#leader || !entry.spec) return {};
+    if (!this.#mayRun(key) || !entry.spec) return {};
     const spec = entry.spec;
     const planOnly = this.#options.observeOnly || spec.paused === true;
     const hash = entry.hash;
@@ -595,7 +644,7 @@ export class Controller {
         beforeOperation: fence
           ? async () => {
               try {
-                await fence();
+                await fence(key);
               } catch (err) {
                 if (err instanceof LeaseLostError) leaseLost = true;
                 throw err;
@@ -607,10 +656,12 @@ export class Controller {
       if (!leaseLost && !this.#stopping) return this.#failed(entry, log, id, startedAt, err);
       result = undefined;
     }
-    if (!result || leaseLost || this.#stopping || !this.#leader) {
+    if (!result || leaseLost || this.#stopping || !this.#mayRun(key)) {
       log.warn({ leaseLost, stopping: this.#stopping }, 'reconcile interrupted');
       this.#record(entry, id, startedAt, 'aborted');
-      if (leaseLost) this.setLeader(false);
+      if (leaseLost && this.#owned)
+        this.setOwned(new Set([...this.#owned].filter((k) => k !== key)));
+      else if (leaseLost) this.setLeader(false);
       return {};
     }
     return this.#finished(entry, log, id, startedAt, result, { planOnly, hash, revision });
@@ -817,7 +868,7 @@ export class Controller {
     if (this.#stopping || !this.#leader) return;
     const due = keys.flatMap((key) => {
       const entry = this.#entries.get(key);
-      return entry?.spec && entry.errors.length === 0 && this.#idleFor(key)
+      return entry?.spec && entry.errors.length === 0 && this.#idleFor(key) && this.#mayRun(key)
         ? [{ entry, spec: entry.spec, hash: entry.hash, revision: entry.revision }]
         : [];
     });
@@ -850,7 +901,8 @@ export class Controller {
       if (
         this.#entries.get(entry.key) !== entry ||
         entry.hash !== hash ||
-        !this.#idleFor(entry.key)
+        !this.#idleFor(entry.key) ||
+        !this.#mayRun(entry.key)
       ) {
         continue;
       }

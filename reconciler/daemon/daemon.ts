@@ -10,6 +10,7 @@ import { DynamoLease, runLeaseLoop } from './lease.ts';
 import { DaemonMetrics } from './metrics.ts';
 import type { DaemonOptions } from './options.ts';
 import { DirectorySource, type SpecSource } from './sources.ts';
+import { StackLeases } from './stack-leases.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** DaemonDeps are the parts tests or the command inject. */
@@ -65,17 +66,23 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
   const controlClients = createClients({ region: options.region, stats });
 
   let lease: DynamoLease | undefined;
+  let shared: StackLeases | undefined;
   let leader = true;
-  if (options.lease) {
-    lease = new DynamoLease({
-      client: controlClients.dynamodb,
-      table: options.lease.table,
-      name: options.lease.name,
-      holder: options.replicaId,
-      ttlMs: options.lease.ttlMs,
-      clock,
-      log,
-    });
+  const leaseOptions = options.lease && {
+    client: controlClients.dynamodb,
+    table: options.lease.table,
+    name: options.lease.name,
+    holder: options.replicaId,
+    ttlMs: options.lease.ttlMs,
+    clock,
+    log,
+  };
+  if (leaseOptions && options.lease?.shared) {
+    // the single lease's table code creates the table; its item is never written in this mode
+    await new DynamoLease(leaseOptions).ensureTable();
+    shared = new StackLeases(leaseOptions);
+  } else if (leaseOptions) {
+    lease = new DynamoLease(leaseOptions);
     await lease.ensureTable();
     try {
       leader = await lease.tryAcquire();
@@ -105,12 +112,27 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
     pendingRequeueMs: options.pendingRequeueMs,
     observeOnly: options.observeOnly,
     backoff: { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs },
-    fence: lease ? () => (lease as DynamoLease).checkFence() : undefined,
+    fence: shared
+      ? (stack) => (shared as StackLeases).checkFence(stack)
+      : lease
+        ? () => (lease as DynamoLease).checkFence()
+        : undefined,
+    shared: shared !== undefined,
     leader,
   });
   controller.start();
 
   const updateLeaseCheck = (): void => {
+    if (shared) {
+      controller.setCheck(
+        'lease',
+        shared.known,
+        shared.known
+          ? `holds ${shared.owned().size} of ${controller.validStacks().length} stacks, ${shared.liveReplicas().length} live replicas`
+          : 'stack leases not read yet',
+      );
+      return;
+    }
     if (!lease) {
       controller.setCheck('lease', true, 'no lease: single replica');
       return;
@@ -140,9 +162,36 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
       })
     : undefined;
   let leaseRefresh: TimerHandle | undefined;
-  if (lease) {
-    // keep the readiness message current between changes of leadership
+  let shareRound: TimerHandle | undefined;
+  let rounding: Promise<void> | undefined;
+  let stopped = false;
+  const runShareRound = (): Promise<void> => {
+    const leases = shared;
+    if (!leases || stopped) return Promise.resolve();
+    rounding ??= leases
+      .round(controller.validStacks(), controller.running())
+      .catch((err: unknown) => log.warn({ err }, 'stack lease round failed'))
+      .finally(() => {
+        rounding = undefined;
+        if (!stopped) controller.setOwned(leases.owned());
+        updateLeaseCheck();
+      });
+    return rounding;
+  };
+  if (shared) {
+    const every = Math.floor((options.lease?.ttlMs ?? 15_000) / 3);
+    const next = (): void => {
+      shareRound = clock.setTimer(() => {
+        void runShareRound();
+        next();
+      }, every);
+    };
+    next();
+  }
+  if (lease || shared) {
+    // keep the readiness message current, and drop stacks whose lease lapsed unrenewed
     const refresh = (): void => {
+      if (shared && !stopped) controller.setOwned(shared.owned());
       updateLeaseCheck();
       leaseRefresh = clock.setTimer(refresh, 1_000);
     };
@@ -178,11 +227,21 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
       subscribe: (listener) => controller.subscribe(listener),
       status: () => {
         const state = lease?.state();
+        const stacks = controller.stacks();
         return {
           replica: {
             id: options.replicaId,
             leader: controller.leader,
             observeOnly: options.observeOnly,
+            shared:
+              shared && options.lease
+                ? {
+                    table: options.lease.table,
+                    name: options.lease.name,
+                    replicas: shared.liveReplicas(),
+                    holds: [...shared.owned()].sort(),
+                  }
+                : null,
             lease:
               lease && state && options.lease
                 ? {
@@ -200,7 +259,9 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
           },
           source: { description: source.description, ...source.health() },
           ready: controller.readiness(),
-          stacks: controller.stacks(),
+          stacks: shared
+            ? stacks.map((stack) => ({ ...stack, owner: shared?.ownerOf(stack.name) ?? null }))
+            : stacks,
         };
       },
     },
@@ -223,6 +284,7 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
   );
   log.info({ url: `${server.url}/` }, `status page at ${server.url}/ (read-only)`);
   await source.start((snapshot) => controller.setSpecs(snapshot));
+  await runShareRound();
 
   let stopping: Promise<number> | undefined;
   return {
@@ -235,11 +297,23 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
           'shutting down: finishing operations in flight',
         );
         source.stop();
+        stopped = true;
+        if (shareRound) clock.clearTimer(shareRound);
         leaseLoop?.stop();
         if (leaseRefresh) clock.clearTimer(leaseRefresh);
         if (awsProbe) clock.clearTimer(awsProbe);
         const finished = await controller.stop(options.shutdownTimeoutMs);
         if (!finished) log.error({}, 'operations still running at the shutdown timeout');
+        if (shared) {
+          await timeout(rounding ?? Promise.resolve(), 5_000, undefined);
+          await timeout(
+            shared
+              .releaseAll()
+              .catch((err: unknown) => log.warn({ err }, 'cannot release stack leases')),
+            5_000,
+            undefined,
+          );
+        }
         if (lease) {
           await timeout(
             lease.release().catch((err: unknown) => log.warn({ err }, 'cannot release lease')),

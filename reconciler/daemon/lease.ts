@@ -5,6 +5,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  type PutItemCommandInput,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { errorCode, isNotFound } from '../aws/errors.ts';
@@ -20,6 +21,32 @@ export interface LeaseState {
   /** token is the fencing token of the current holder: incremented on each acquisition. */
   token: number | undefined;
   expiresAt: number | undefined;
+}
+
+/**
+ * unchangedSince is the condition of a write that takes a lease item read as `read` (or absent):
+ * it fails if anyone wrote the item since, so of two replicas racing for it one wins.
+ */
+export function unchangedSince(
+  read: LeaseItem | undefined,
+): Pick<
+  PutItemCommandInput,
+  'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+> {
+  return read
+    ? {
+        ConditionExpression: '#token = :token AND #holder = :holder AND #exp = :exp',
+        ExpressionAttributeNames: { '#token': 'token', '#holder': 'holder', '#exp': 'expiresAt' },
+        ExpressionAttributeValues: {
+          ':token': { N: String(read.token) },
+          ':holder': { S: read.holder },
+          ':exp': { N: String(read.expiresAt) },
+        },
+      }
+    : {
+        ConditionExpression: 'attribute_not_exists(#name)',
+        ExpressionAttributeNames: { '#name': 'name' },
+      };
 }
 
 /** LeaseLostError is thrown by checkFence when this replica no longer holds the lease. */
@@ -43,7 +70,8 @@ export interface DynamoLeaseOptions {
   log: Logger;
 }
 
-interface LeaseItem {
+/** LeaseItem is a lease as stored: its holder, fencing token and expiry (ms since the epoch). */
+export interface LeaseItem {
   holder: string;
   token: number;
   expiresAt: number;
@@ -156,24 +184,7 @@ export class DynamoLease {
             expiresAt: { N: String(next.expiresAt) },
           },
           // the item must be exactly as read: a concurrent acquisition makes this write fail
-          ...(current
-            ? {
-                ConditionExpression: '#token = :token AND #holder = :holder AND #exp = :exp',
-                ExpressionAttributeNames: {
-                  '#token': 'token',
-                  '#holder': 'holder',
-                  '#exp': 'expiresAt',
-                },
-                ExpressionAttributeValues: {
-                  ':token': { N: String(current.token) },
-                  ':holder': { S: current.holder },
-                  ':exp': { N: String(current.expiresAt) },
-                },
-              }
-            : {
-                ConditionExpression: 'attribute_not_exists(#name)',
-                ExpressionAttributeNames: { '#name': 'name' },
-              }),
+          ...unchangedSince(current),
         }),
       );
     } catch (err) {

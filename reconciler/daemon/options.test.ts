@@ -84,7 +84,13 @@ test('parseRunArgs: defaults, git source, lease, and errors', () => {
       git.git?.cacheDir.startsWith('.data/git-cache/'),
       git.lease,
     ],
-    ['main', 'specs', 10_000, true, { table: 'leases', name: 'reconciler', ttlMs: 6_000 }],
+    [
+      'main',
+      'specs',
+      10_000,
+      true,
+      { table: 'leases', name: 'reconciler', ttlMs: 6_000, shared: false },
+    ],
   );
   assert.equal(parseRunArgs(['--help']), 'help');
   const errors = [
@@ -93,6 +99,7 @@ test('parseRunArgs: defaults, git source, lease, and errors', () => {
     { argv: ['specs', '--concurrency', '0'], message: /--concurrency/ },
     { argv: ['specs', '--aws-rps', 'fast'], message: /--aws-rps/ },
     { argv: ['specs', '--lease-ttl', '1s', '--lease-table', 't'], message: /--lease-ttl/ },
+    { argv: ['specs', '--share-stacks'], message: /--share-stacks: needs --lease-table/ },
     { argv: ['specs', '--bogus'], message: /bogus/ },
   ];
   for (const { argv, message } of errors)

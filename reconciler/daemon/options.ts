@@ -17,7 +17,8 @@ export interface DaemonOptions {
   backoffCapMs: number;
   observeOnly: boolean;
   listen: { host: string; port: number };
-  lease: { table: string; name: string; ttlMs: number } | undefined;
+  /** shared: replicas spread the stacks, a lease per stack, instead of one leader for all. */
+  lease: { table: string; name: string; ttlMs: number; shared: boolean } | undefined;
   shutdownTimeoutMs: number;
   region: string;
   watchPollMs: number;
@@ -57,6 +58,9 @@ replicas:
                             without it this is the only replica
   --lease-name NAME         lease key; replicas sharing it exclude each other (default reconciler)
   --lease-ttl DURATION      lease lifetime, renewed every third of it (default 15s)
+  --share-stacks            replicas spread the stacks among them, a lease per stack, each
+                            holding at most ceil(stacks / live replicas); without it one
+                            replica (the leader) applies every stack (needs --lease-table)
   --replica-id ID           this replica's name in the lease (default host-pid)
 
 process:
@@ -168,6 +172,7 @@ export function parseRunArgs(
       'lease-table': { type: 'string' },
       'lease-name': { type: 'string', default: 'reconciler' },
       'lease-ttl': { type: 'string', default: '15s' },
+      'share-stacks': { type: 'boolean', default: false },
       'replica-id': { type: 'string' },
       listen: { type: 'string', default: '127.0.0.1:9464' },
       region: { type: 'string' },
@@ -189,6 +194,9 @@ export function parseRunArgs(
   if (leaseTtlMs < 3_000)
     throw new Error(`--lease-ttl: must be at least 3s, got ${values['lease-ttl']}`);
   const leaseTable = values['lease-table'];
+  if (values['share-stacks'] && !leaseTable) {
+    throw new Error('--share-stacks: needs --lease-table (the table holding the stack leases)');
+  }
   return {
     specPaths: positionals,
     git: gitUrl
@@ -217,7 +225,12 @@ export function parseRunArgs(
     observeOnly: values['observe-only'],
     listen: parseListen(values.listen),
     lease: leaseTable
-      ? { table: leaseTable, name: values['lease-name'], ttlMs: leaseTtlMs }
+      ? {
+          table: leaseTable,
+          name: values['lease-name'],
+          ttlMs: leaseTtlMs,
+          shared: values['share-stacks'],
+        }
       : undefined,
     shutdownTimeoutMs: parseDuration(values['shutdown-timeout'], '--shutdown-timeout'),
     region: values.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-west-2',

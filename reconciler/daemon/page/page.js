@@ -124,7 +124,11 @@ function renderReplica(status) {
   const source = status.source;
   const parts = [
     `replica ${replica.id}`,
-    replica.leader ? 'leader' : 'standby',
+    replica.shared
+      ? `holds ${replica.shared.holds.length} stacks, ${replica.shared.replicas.length} live replicas`
+      : replica.leader
+        ? 'leader'
+        : 'standby',
     replica.observeOnly ? 'observe-only' : null,
     source
       ? `${source.description}${source.ok === false ? ` (failing: ${source.message})` : ''}`
@@ -164,6 +168,13 @@ function renderStackList(status) {
           'live ',
           revision(stack.lastAppliedRevision),
           stack.lastAppliedAt ? [' · applied ', time(stack.lastAppliedAt)] : ' · never applied',
+          stack.owner === undefined
+            ? null
+            : el(
+                'span',
+                { 'data-owner': stack.owner?.holder ?? '' },
+                ` · ${stack.owner ? `held by ${stack.owner.holder}` : 'not held'}`,
+              ),
         ),
         error,
       ),
