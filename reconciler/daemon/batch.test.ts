@@ -27,8 +27,22 @@ test('stackResult is one stack of a plan of several, with plain addresses', () =
     pending: ['aa/nat-gateway.a', 'bb/nat-gateway.b'],
     waiting: [{ address: 'bb/route-table.a', reason: 'waiting for nat-gateway.b', stack: 'bb' }],
     observed: [
-      { stack: 'aa', address: 'vpc.main', kind: 'vpc', id: 'vpc-1', status: 'ready', attributes: {} },
-      { stack: 'bb', address: 'vpc.main', kind: 'vpc', id: 'vpc-2', status: 'ready', attributes: {} },
+      {
+        stack: 'aa',
+        address: 'vpc.main',
+        kind: 'vpc',
+        id: 'vpc-1',
+        status: 'ready',
+        attributes: {},
+      },
+      {
+        stack: 'bb',
+        address: 'vpc.main',
+        kind: 'vpc',
+        id: 'vpc-2',
+        status: 'ready',
+        attributes: {},
+      },
     ],
   };
   const bb = stackResult(result, 'bb');
