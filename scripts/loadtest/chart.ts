@@ -288,7 +288,9 @@ export function chartSvg(data: ChartData): string {
 
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12" role="img" aria-labelledby="chart-title">`,
+    // the accessible name: what a screen reader or an image-less view says of the chart
+    `<title id="chart-title">${escapeXml(`${data.title}: load, latency and ECS tasks over time`)}</title>`,
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     ...body.filter((part) => part !== ''),
     '</svg>',
