@@ -157,3 +157,20 @@ test('loadConfig reads the read replica and the partition interval', () => {
         "PARTITION_INTERVAL must be day or hour, got 'week'\nDB_READ_PORT must be an integer from 1 to 65535, got 'x'",
   );
 });
+
+test('loadConfig: DB_MASTER_SECRET_ARN is kept as an ARN, anything else is refused', () => {
+  const env = {
+    DB_HOST: 'rds.example',
+    DB_NAME: 'logs',
+    DB_USER: 'logs_service',
+    DB_AUTH: 'iam',
+    AWS_REGION: 'us-west-2',
+  };
+  const arn = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-1-AbCdEf';
+  assert.equal(loadConfig({ ...env, DB_MASTER_SECRET_ARN: arn }).database?.masterSecretArn, arn);
+  assert.equal(loadConfig(env).database?.masterSecretArn, undefined);
+  assert.throws(
+    () => loadConfig({ ...env, DB_MASTER_SECRET_ARN: 'hunter2' }),
+    /DB_MASTER_SECRET_ARN must be a Secrets Manager ARN, got 'hunter2'/,
+  );
+});

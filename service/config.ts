@@ -31,6 +31,11 @@ export interface DatabaseConfig {
   read?: { host: string; port?: number; name?: string; user?: string; password?: string };
   /** partitionInterval is the width of the log_event partitions made from now on. */
   partitionInterval: 'day' | 'hour';
+  /**
+   * masterSecretArn is the database's master secret: with it the service migrates and sets up
+   * its user (`user`) at start as the master, then connects as that user only (db-setup.ts).
+   */
+  masterSecretArn?: string;
 }
 
 /** ServiceConfig is everything the service reads from the environment. */
@@ -152,7 +157,12 @@ function database(env: Env, problems: string[]): DatabaseConfig | undefined {
     problems.push(`PARTITION_INTERVAL must be day or hour, got '${env.PARTITION_INTERVAL}'`);
   }
   const read = readReplica(env, problems);
+  const masterSecretArn = env.DB_MASTER_SECRET_ARN?.trim();
+  if (masterSecretArn && !masterSecretArn.startsWith('arn:')) {
+    problems.push(`DB_MASTER_SECRET_ARN must be a Secrets Manager ARN, got '${masterSecretArn}'`);
+  }
   const common = {
+    ...(masterSecretArn ? { masterSecretArn } : {}),
     partitionInterval: interval === 'hour' ? ('hour' as const) : ('day' as const),
     ...(read ? { read } : {}),
     auth: auth === 'iam' ? ('iam' as const) : ('password' as const),

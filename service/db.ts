@@ -13,7 +13,7 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg, { type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from './config.ts';
-import { iamPassword } from './db-auth.ts';
+import { type IamPasswordOptions, iamPassword } from './db-auth.ts';
 import { LogPartitionEntity } from './entities/log-partition.ts';
 import { RetentionPolicyEntity } from './entities/retention-policy.ts';
 import { migrationsList } from './migrations/index.ts';
@@ -90,20 +90,35 @@ function sslOptions(config: DatabaseConfig): false | { rejectUnauthorized: boole
   };
 }
 
-function passwordOption(config: DatabaseConfig): string | (() => Promise<string>) | undefined {
+/**
+ * OpenOptions: with IAM database authentication, the token signer and clock (tests pass a fake
+ * of both; by default @aws-sdk/rds-signer for the config's host, port, user and region).
+ */
+export interface OpenOptions {
+  iam?: Partial<IamPasswordOptions>;
+}
+
+type Password = string | (() => Promise<string>) | undefined;
+
+function passwordOption(config: DatabaseConfig, options: OpenOptions = {}): Password {
   if (config.auth !== 'iam') return config.password;
-  const signer = new Signer({
-    hostname: config.host,
-    port: config.port,
-    username: config.user,
-    ...(config.region ? { region: config.region } : {}),
-  });
-  return iamPassword({ signer });
+  const signer =
+    options.iam?.signer ??
+    new Signer({
+      hostname: config.host,
+      port: config.port,
+      username: config.user,
+      ...(config.region ? { region: config.region } : {}),
+    });
+  return iamPassword({ ...options.iam, signer });
 }
 
 /** ormOptions builds the MikroORM configuration for one database. */
-export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
-  const password = passwordOption(config);
+export function ormOptions(
+  config: DatabaseConfig,
+  logger?: Logger,
+  password: Password = passwordOption(config),
+): Options {
   const driverLog = (level: 'warn' | 'error' | 'debug') => (message: unknown) =>
     logger?.[level]({ component: 'knex', detail: String(message) }, 'database driver message');
   return {
@@ -151,8 +166,12 @@ export function ormOptions(config: DatabaseConfig, logger?: Logger): Options {
 }
 
 /** poolOptions configures one of the hot-path pools, to the database config names. */
-export function poolOptions(config: DatabaseConfig, max: number, logger?: Logger): pg.PoolConfig {
-  const password = passwordOption(config);
+export function poolOptions(
+  config: DatabaseConfig,
+  max: number,
+  logger?: Logger,
+  password: Password = passwordOption(config),
+): pg.PoolConfig {
   return {
     host: config.host,
     port: config.port,
@@ -178,18 +197,28 @@ export function readerConfig(config: DatabaseConfig): DatabaseConfig | undefined
 }
 
 /** openDatabase connects the ORM and the pools; it does not migrate (see Database.migrate). */
-export async function openDatabase(config: DatabaseConfig, logger?: Logger): Promise<Database> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  logger?: Logger,
+  options: OpenOptions = {},
+): Promise<Database> {
+  // one token source for the writer's pools: one signing per refresh, not one per pool
+  const password = passwordOption(config, options);
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(config, logger));
+    orm = await MikroORM.init(ormOptions(config, logger, password));
   } catch (err) {
     throw new Error(`cannot open database ${config.name} at ${config.host}:${config.port}`, {
       cause: err,
     });
   }
-  const writer = new pg.Pool(poolOptions(config, config.poolSize + reservedConnections, logger));
+  const writer = new pg.Pool(
+    poolOptions(config, config.poolSize + reservedConnections, logger, password),
+  );
   const reader = readerConfig(config);
-  const readerPool = reader ? new pg.Pool(poolOptions(reader, config.poolSize, logger)) : undefined;
+  const readerPool = reader
+    ? new pg.Pool(poolOptions(reader, config.poolSize, logger, passwordOption(reader, options)))
+    : undefined;
   for (const pool of [writer, readerPool]) {
     // an idle client's error (a restarted server) would otherwise crash the process
     pool?.on('error', (err) => logger?.warn({ err }, 'idle database connection failed'));

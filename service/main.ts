@@ -1,6 +1,6 @@
 /**
  * The service process: validate the configuration, connect (or start the embedded database),
- * migrate, listen, run retention, and on SIGTERM/SIGINT shut down gracefully: stop accepting,
+ * migrate (as the master, setting up the service user, when DB_MASTER_SECRET_ARN is given), listen, run retention, and on SIGTERM/SIGINT shut down gracefully: stop accepting,
  * let in-flight requests finish (bounded by SHUTDOWN_TIMEOUT_MS), flush logs, close the ORM.
  * Requests are acknowledged only after commit, so no acknowledged event is lost.
  */
@@ -10,6 +10,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { resolveDatabase } from './database-config.ts';
 import { openDatabase } from './db.ts';
+import { prepareDatabase } from './db-setup.ts';
 import { createHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
 import { startRetention } from './retention.ts';
@@ -27,9 +28,14 @@ async function main(): Promise<void> {
   }
   const { logger, close: closeLogger } = createLogger(config);
   const { database, embedded } = await resolveDatabase(config, logger);
+  // with a master secret the migrations run as the master, which then sets up the service user
+  const setUp =
+    config.migrateOnStart && database.masterSecretArn
+      ? await prepareDatabase(database, { masterSecretArn: database.masterSecretArn, logger })
+      : undefined;
   const db = await openDatabase(database, logger);
   if (config.migrateOnStart) {
-    const applied = await db.migrate();
+    const applied = setUp ?? (await db.migrate());
     logger.info({ applied }, 'migrations applied');
   }
   let shuttingDown = false;

@@ -1,22 +1,32 @@
 /**
- * `npm run migrate`: apply pending migrations to the configured (or embedded) database and exit.
+ * `npm run migrate`: apply pending migrations to the configured (or embedded) database and exit;
+ * with DB_MASTER_SECRET_ARN as the master, setting up the service user (db-setup.ts).
  */
 import { ConfigError, loadConfig } from './config.ts';
 import { resolveDatabase } from './database-config.ts';
-import { openDatabase } from './db.ts';
+import { type Database, openDatabase } from './db.ts';
+import { prepareDatabase } from './db-setup.ts';
 import { createLogger } from './logger.ts';
 
 async function migrate(): Promise<void> {
   const config = loadConfig();
   const { logger } = createLogger(config);
   const { database, embedded } = await resolveDatabase(config, logger);
-  const db = await openDatabase(database, logger);
   try {
-    const applied = await db.migrate();
+    const applied = database.masterSecretArn
+      ? await prepareDatabase(database, { masterSecretArn: database.masterSecretArn, logger })
+      : await migrateAndClose(await openDatabase(database, logger));
     logger.info({ applied }, applied.length > 0 ? 'migrations applied' : 'no pending migrations');
   } finally {
-    await db.close();
     await embedded?.stop();
+  }
+}
+
+async function migrateAndClose(db: Database): Promise<string[]> {
+  try {
+    return await db.migrate();
+  } finally {
+    await db.close();
   }
 }
 
