@@ -1,7 +1,9 @@
 /**
- * The reference stack with IAM database authentication on the local cloud: each task role may
- * rds-db:connect as the services' user of this one instance only, the task definition carries
- * DB_AUTH=iam and that user and no password secret, and a plan after the apply is empty.
+ * The reference stack with IAM database authentication (on in specs/scalable-logging.yaml) on
+ * the local cloud: each task role may rds-db:connect as the services' user of this one instance
+ * only and read this instance's master secret only, the task definition carries DB_AUTH=iam,
+ * that user and the secret's ARN (a plain value) and no password secret, and a plan after the
+ * apply is empty.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -31,11 +33,8 @@ test('IAM database auth on the reference stack: one user ARN, no password secret
 }, async () => {
   const loaded = await loadStacks([SPEC]);
   assert.deepStrictEqual(loaded.errors, []);
-  const spec = loaded.stacks[0]?.spec as Stack;
-  const stack: Stack = {
-    ...spec,
-    database: { ...(spec.database as NonNullable<Stack['database']>), iamAuthentication: true },
-  };
+  const stack = loaded.stacks[0]?.spec as Stack;
+  assert.equal(stack.database?.iamAuthentication, true, 'the reference stack uses IAM auth');
   for (let pass = 0; pass < 6; pass++) {
     const result = await reconcile({ stacks: [stack], mode: 'apply' });
     assert.deepStrictEqual(result.failures, [], 'apply failed');
@@ -57,6 +56,8 @@ test('IAM database auth on the reference stack: one user ARN, no password secret
     );
     const resourceId = db.DBInstances?.[0]?.DbiResourceId;
     assert.match(resourceId ?? '', /^db-/);
+    const masterSecretArn = db.DBInstances?.[0]?.MasterUserSecret?.SecretArn;
+    assert.match(masterSecretArn ?? '', /^arn:aws:secretsmanager:/);
     const policy = await clients.iam.send(
       new GetRolePolicyCommand({
         RoleName: taskRoleName(stack.name, 'api'),
@@ -70,6 +71,12 @@ test('IAM database auth on the reference stack: one user ARN, no password secret
         Effect: 'Allow',
         Action: 'rds-db:connect',
         Resource: `arn:aws:rds-db:${stack.region}:123456789012:dbuser:${resourceId}/logs_service`,
+      },
+      {
+        Sid: 'ReadMasterSecretAtSetup',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: masterSecretArn,
       },
     ]);
     const families = await clients.ecs.send(
@@ -87,6 +94,8 @@ test('IAM database auth on the reference stack: one user ARN, no password secret
     );
     assert.equal(environment.DB_AUTH, 'iam');
     assert.equal(environment.DB_USER, 'logs_service');
+    assert.equal(environment.DB_MASTER_SECRET_ARN, masterSecretArn, 'an ARN, not the secret');
+    assert.equal(environment.DB_PASSWORD, undefined);
   } finally {
     clients.destroy();
   }

@@ -62,6 +62,9 @@ export function serviceEnvironment(
       // the token is signed for the database's region
       variables.set('AWS_REGION', stack.region);
       variables.set('DB_USER', stack.database.serviceUser ?? 'logs_service');
+      // an ARN, not the secret: the service reads the master credentials once at start to
+      // create its user and migrate (service/db-setup.ts), then connects on tokens only
+      variables.set('DB_MASTER_SECRET_ARN', ref(addresses.dbInstance(), 'masterUserSecretArn'));
     } else variables.set('DB_USER', stack.database.masterUsername);
     for (const n of replicaNumbers(stack.database)) {
       variables.set(`DB_READ_HOST_${n}`, ref(addresses.dbReplica(n), 'endpoint'));

@@ -186,6 +186,12 @@ test('expandIamRoles: IAM database auth grants rds-db:connect on the one service
           Action: 'rds-db:connect',
           Resource: { $ref: 'db-instance.main', attr: 'dbUserArnBase', suffix: '/logs_service' },
         },
+        {
+          Sid: 'ReadMasterSecretAtSetup',
+          Effect: 'Allow',
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: { $ref: 'db-instance.main', attr: 'masterUserSecretArn' },
+        },
       ],
     },
   });

@@ -113,7 +113,9 @@ export const CONNECT_DATABASE_POLICY = 'connect-database';
 /**
  * databaseConnectPolicy lets a task sign IAM auth tokens for the services' database user, and
  * no other user: rds-db:connect on `<dbUserArnBase>/<serviceUser>` (the instance's DbiResourceId,
- * by Ref). Undefined without a database or with IAM database authentication off.
+ * by Ref), and read the database's master secret (that one secret, by Ref), which the service
+ * uses once at start to create its user and migrate. Undefined without a database or with IAM
+ * database authentication off.
  */
 export function databaseConnectPolicy(stack: Stack): PolicyDocument | undefined {
   const database = stack.database;
@@ -127,6 +129,12 @@ export function databaseConnectPolicy(stack: Stack): PolicyDocument | undefined 
         Effect: 'Allow',
         Action: 'rds-db:connect',
         Resource: ref(addresses.dbInstance(), 'dbUserArnBase', `/${user}`),
+      },
+      {
+        Sid: 'ReadMasterSecretAtSetup',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: ref(addresses.dbInstance(), 'masterUserSecretArn'),
       },
     ],
   };

@@ -710,11 +710,11 @@ export interface Database {
     | 3288
     | 3653;
   /**
-   * IAM database authentication (AWS default false). When on, the services connect as their own database user with a 15-minute token their task role may ask for (rds-db:connect on that user only), not with the master password: the task gets DB_AUTH=iam and DB_USER, and no password secret.
+   * IAM database authentication (AWS default false). When on, the services connect as their own database user with a 15-minute token their task role may ask for (rds-db:connect on that user only), not with the master password: the task gets DB_AUTH=iam, DB_USER and DB_MASTER_SECRET_ARN (the master secret's ARN, which its task role may read: the service migrates and creates its user with it once at start) and no password secret.
    */
   iamAuthentication?: boolean;
   /**
-   * With iamAuthentication: the database user the services connect as, created with the rds_iam role by the services' migration. Format: lowercase letters, digits and underscores, starting with a letter.
+   * With iamAuthentication: the database user the services connect as, created with the rds_iam role by the services' migration at start, a member of the role <serviceUser>_owner that owns the service's tables. Format: lowercase letters, digits and underscores, starting with a letter.
    */
   serviceUser?: string;
   /**
@@ -2089,11 +2089,11 @@ export interface ResolvedDatabase {
     | 3288
     | 3653;
   /**
-   * IAM database authentication (AWS default false). When on, the services connect as their own database user with a 15-minute token their task role may ask for (rds-db:connect on that user only), not with the master password: the task gets DB_AUTH=iam and DB_USER, and no password secret.
+   * IAM database authentication (AWS default false). When on, the services connect as their own database user with a 15-minute token their task role may ask for (rds-db:connect on that user only), not with the master password: the task gets DB_AUTH=iam, DB_USER and DB_MASTER_SECRET_ARN (the master secret's ARN, which its task role may read: the service migrates and creates its user with it once at start) and no password secret.
    */
   iamAuthentication: boolean;
   /**
-   * With iamAuthentication: the database user the services connect as, created with the rds_iam role by the services' migration. Format: lowercase letters, digits and underscores, starting with a letter.
+   * With iamAuthentication: the database user the services connect as, created with the rds_iam role by the services' migration at start, a member of the role <serviceUser>_owner that owns the service's tables. Format: lowercase letters, digits and underscores, starting with a letter.
    */
   serviceUser: string;
   /**
