@@ -4,10 +4,12 @@
  * a SIGKILLed replica's stacks converged by the others once its leases expire.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { chromium } from 'playwright-core';
 import {
   condition,
   type DaemonProcess,
@@ -21,6 +23,32 @@ import {
 const world = useDaemonWorld('shards');
 const MINIMAL = new URL('../specs/examples/minimal.yaml', import.meta.url);
 const STACKS = 10;
+const CHROMIUM = '/usr/bin/chromium';
+
+/** pageOwners reads, in a real browser, who the status page says holds each stack. */
+async function pageOwners(url: string): Promise<Map<string, string>> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/`);
+    await page.locator('[data-stack] [data-owner]').first().waitFor();
+    const rows = await page
+      .locator('a[data-stack]')
+      .evaluateAll((links) =>
+        links.map((link) => [
+          link.getAttribute('data-stack') ?? '',
+          link.querySelector('[data-owner]')?.getAttribute('data-owner') ?? '',
+        ]),
+      );
+    return new Map(rows as Array<[string, string]>);
+  } finally {
+    await browser.close();
+  }
+}
 
 interface SharedStatus {
   replica: { id: string; shared: { replicas: string[]; holds: string[] } | null };
@@ -166,8 +194,18 @@ test('two replicas share ten stacks, each applied by one; SIGTERM hands the stac
       counts.every((n) => n >= 1 && n <= 5),
       `applies per replica: ${counts}`,
     );
-    const owners = bodies[0]?.stacks.map((stack) => stack.owner?.holder);
-    assert.equal(owners?.filter(Boolean).length, STACKS, `owners in /status: ${owners}`);
+    const owners = new Map(
+      (bodies[0]?.stacks ?? []).map((stack) => [stack.name, stack.owner?.holder ?? '']),
+    );
+    for (const [i, body] of bodies.entries()) {
+      for (const name of body?.replica.shared?.holds ?? []) {
+        assert.equal(owners.get(name), `replica-${'ab'[i]}`, `/status owner of ${name}`);
+      }
+    }
+    if (existsSync(CHROMIUM)) {
+      const shown = await pageOwners(replicas[0]?.url ?? '');
+      for (const name of names) assert.equal(shown.get(name), owners.get(name), `page: ${name}`);
+    }
 
     const [leaving, staying] = replicas as [DaemonProcess, DaemonProcess];
     assert.equal(await stopDaemon(leaving), 0);
