@@ -171,7 +171,7 @@ describe('the daemon status page on the local cloud', { skip }, () => {
         await page
           .locator('#detail details[data-layer]')
           .evaluateAll((groups) => groups.map((group) => group.getAttribute('data-layer'))),
-        ['network', 'load balancer', 'compute', 'database', 'logs'],
+        ['network', 'load balancer', 'compute', 'database', 'logs', 'monitoring'],
       );
       // each row says its kind and physical id; the tree nests subnets under the VPC
       const vpcRow = page.locator('#detail li[data-address="vpc.main"]').first();
