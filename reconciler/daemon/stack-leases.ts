@@ -1,6 +1,5 @@
 import {
   ConditionalCheckFailedException,
-  type DynamoDBClient,
   GetItemCommand,
   type GetItemCommandOutput,
   PutItemCommand,
@@ -9,22 +8,14 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { errorCode } from '../aws/errors.ts';
-import type { Logger } from '../resources/types.ts';
 import { assign, type StackLeaseItem } from './assignment.ts';
-import type { Clock } from './clock.ts';
-import { LeaseLostError, unchangedSince } from './lease.ts';
+import { type DynamoLeaseOptions, LeaseLostError, unchangedSince } from './lease.ts';
 
-/** StackLeasesOptions configures StackLeases. */
-export interface StackLeasesOptions {
-  client: DynamoDBClient;
-  table: string;
-  /** name prefixes every item: replicas with the same name share the stacks. */
-  name: string;
-  holder: string;
-  ttlMs: number;
-  clock: Clock;
-  log: Logger;
-}
+/**
+ * StackLeasesOptions configures StackLeases as DynamoLeaseOptions does the single lease; name
+ * prefixes every item, so replicas with the same name share the stacks.
+ */
+export type StackLeasesOptions = DynamoLeaseOptions;
 
 /** StackOwner is who holds a stack's lease, as /status shows it. */
 export interface StackOwner {
