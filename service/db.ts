@@ -17,7 +17,7 @@ import { type IamPasswordOptions, iamPassword } from './db-auth.ts';
 import { LogPartitionEntity } from './entities/log-partition.ts';
 import { RetentionPolicyEntity } from './entities/retention-policy.ts';
 import { migrationsList } from './migrations/index.ts';
-import type { PartitionInterval } from './store/partitions.ts';
+import type { PartitionInterval } from './store/partition-ranges.ts';
 
 /** PoolStats are the writer pool's gauges, exported on /metrics. */
 export interface PoolStats {

@@ -21,12 +21,11 @@ import {
 import { hasChangesIn } from '../plan/summary.ts';
 import { formatSpecError, loadStacks } from '../spec/load-stacks.ts';
 import type { Stack } from '../spec/types.generated.ts';
+import { CommandError, messageOf } from './command-error.ts';
 import { checkAwsAccess } from './preflight.ts';
 
-/** CommandError is a user-facing failure of a command: printed as `reconciler <cmd>: message`, exit 1. */
-export class CommandError extends Error {
-  override name = 'CommandError';
-}
+// the commands import these from here as well
+export { CommandError, messageOf };
 
 /**
  * loadSelectedStacks loads and validates specs (default `specs/`) and keeps the `--stack` ones,
@@ -101,11 +100,6 @@ export function formatCallStats(stats: CallStats): string {
       .join('  ')
       .trimEnd();
   return ['AWS calls:', line(header), ...rows.map(line), line(total)].join('\n');
-}
-
-/** messageOf is an error's message. */
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** PlanOptions are the flags of `reconciler plan` (see reconciler/cli.ts). */

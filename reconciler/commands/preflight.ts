@@ -4,7 +4,7 @@
  * SDK's retries of every call), or no credentials anywhere the SDK looks.
  */
 import { connect } from 'node:net';
-import { CommandError, messageOf } from './plan.ts';
+import { CommandError, messageOf } from './command-error.ts';
 
 /** ENDPOINT_TRIES bounds the reachability check: tries of ENDPOINT_TIMEOUT_MS each. */
 const ENDPOINT_TRIES = 3;

@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { partitionDdl, partitionRecordSql, periodOf } from '../store/partitions.ts';
+import { partitionDdl, partitionRecordSql, periodOf } from '../store/partition-ranges.ts';
 
 /**
  * Migration20261202000000 turns log_event into a table range-partitioned by ts, one partition
@@ -10,7 +10,7 @@ import { partitionDdl, partitionRecordSql, periodOf } from '../store/partitions.
  * - the id comes from a plain sequence (PostgreSQL 15 has no identity on partitioned tables);
  * - a unique index must contain the partition key, so "one event per client id" moves to
  *   log_client_id, a narrow ledger of the client ids taken (insert-events.ts claims there).
- * log_partition records each partition's range (service/store/partitions.ts), retention_policy
+ * log_partition records each partition's range (service/store/partition-ranges.ts), retention_policy
  * the policy the retention job applies and its last pass (service/retention.ts).
  */
 export class Migration20261202000000 extends Migration {
