@@ -83,7 +83,6 @@ export const scalableTargetHandler = defineKind<ScalableTargetProperties, LiveTa
       'application-autoscaling:DescribeScalableTargets',
       'application-autoscaling:DescribeScheduledActions',
       'application-autoscaling:ListTagsForResource',
-      'ecs:ListClusters',
       'ecs:DescribeClusters',
       // Application Auto Scaling reads and scales the service in the caller's name
       'ecs:DescribeServices',

@@ -111,7 +111,6 @@ export const scalingPolicyHandler = defineKind<ScalingPolicyProperties, PolicyOf
       'application-autoscaling:DescribeScalableTargets',
       'application-autoscaling:DescribeScalingPolicies',
       'application-autoscaling:ListTagsForResource',
-      'ecs:ListClusters',
       'ecs:DescribeClusters',
     ],
     write: [
