@@ -21,7 +21,7 @@ const maxOffsetMinutes = 15 * 60 + 59;
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** utcMillis is Date.UTC without its mapping of years 0 to 99 onto 1900 to 1999. */
@@ -59,9 +59,11 @@ export function checkTimestamp(text: string): TimestampCheck {
   }
   const whole = utcMillis(year, month, day, hour, minute, second) - offsetMinutes * 60_000;
   // a leap second only ends a UTC day, as RFC 3339 has it
-  const secondBefore = new Date(whole - 1000);
-  if (second === 60 && (secondBefore.getUTCHours() !== 23 || secondBefore.getUTCMinutes() !== 59)) {
-    return { reason: 'must be a time of day' };
+  if (second === 60) {
+    const secondBefore = new Date(whole - 1000);
+    if (secondBefore.getUTCHours() !== 23 || secondBefore.getUTCMinutes() !== 59) {
+      return { reason: 'must be a time of day' };
+    }
   }
   if (whole < firstMillis || whole >= endMillis) {
     return { reason: 'must be within the years 1 to 9999 in UTC' };
