@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-application-auto-scaling';
 import { TAG_ADDRESS } from '../aws/tags.ts';
 import { defineKind } from './kit/define-kind.ts';
+import { required } from './kit/errors.ts';
 import { collect } from './kit/paginate.ts';
 import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
@@ -163,16 +164,10 @@ export const scalingPolicyHandler = defineKind<ScalingPolicyProperties, PolicyOf
     };
   },
 
-  async create(ctx, desired) {
-    const arn = await putPolicy(ctx.clients.applicationAutoScaling, desired.properties);
-    return { id: arn, attributes: { arn } };
-  },
+  create: (ctx, desired) => putPolicy(ctx.clients.applicationAutoScaling, desired.properties),
 
   /** PutScalingPolicy replaces the whole configuration of the named policy. */
-  async update(ctx, desired) {
-    const arn = await putPolicy(ctx.clients.applicationAutoScaling, desired.properties);
-    return { id: arn, attributes: { arn } };
-  },
+  update: (ctx, desired) => putPolicy(ctx.clients.applicationAutoScaling, desired.properties),
 
   async destroy(ctx, observed) {
     await ctx.clients.applicationAutoScaling.send(
@@ -187,7 +182,7 @@ export const scalingPolicyHandler = defineKind<ScalingPolicyProperties, PolicyOf
 async function putPolicy(
   client: { send(command: PutScalingPolicyCommand): Promise<{ PolicyARN?: string }> },
   properties: ScalingPolicyProperties,
-): Promise<string> {
+): Promise<{ id: string; attributes: { arn: string } }> {
   const label =
     properties.loadBalancerArn && properties.targetGroupArn
       ? resourceLabel(
@@ -211,6 +206,6 @@ async function putPolicy(
       },
     }),
   );
-  if (!output.PolicyARN) throw new Error('PutScalingPolicy returned no PolicyARN');
-  return output.PolicyARN;
+  const arn = required(output.PolicyARN, 'PutScalingPolicy returned no PolicyARN');
+  return { id: arn, attributes: { arn } };
 }
