@@ -49,6 +49,61 @@ export function unchangedSince(
       };
 }
 
+type Attributes = Record<string, { S?: string; N?: string }>;
+
+/** leaseFromItem is a lease item's holder, token and expiry as stored. */
+export function leaseFromItem(item: Attributes): LeaseItem {
+  return {
+    holder: item.holder?.S ?? '',
+    token: Number(item.token?.N ?? 0),
+    expiresAt: Number(item.expiresAt?.N ?? 0),
+  };
+}
+
+/** takeLease writes `next` as the lease item `name`, provided it is unchanged since `read`. */
+export function takeLease(
+  table: string,
+  name: string,
+  next: LeaseItem,
+  read: LeaseItem | undefined,
+): PutItemCommand {
+  return new PutItemCommand({
+    TableName: table,
+    Item: {
+      name: { S: name },
+      holder: { S: next.holder },
+      token: { N: String(next.token) },
+      expiresAt: { N: String(next.expiresAt) },
+    },
+    // the item must be exactly as read: of two replicas taking it, one wins
+    ...unchangedSince(read),
+  });
+}
+
+/**
+ * setExpiry moves a held lease's expiry (0 releases it), provided holder and token are still
+ * the ones given: a lease taken over in between is left alone.
+ */
+export function setExpiry(
+  table: string,
+  name: string,
+  held: { holder: string; token: number },
+  expiresAt: number,
+): UpdateItemCommand {
+  return new UpdateItemCommand({
+    TableName: table,
+    Key: { name: { S: name } },
+    UpdateExpression: 'SET #exp = :exp',
+    ConditionExpression: '#holder = :holder AND #token = :token',
+    ExpressionAttributeNames: { '#exp': 'expiresAt', '#holder': 'holder', '#token': 'token' },
+    ExpressionAttributeValues: {
+      ':exp': { N: String(expiresAt) },
+      ':holder': { S: held.holder },
+      ':token': { N: String(held.token) },
+    },
+  });
+}
+
 /** LeaseLostError is thrown by checkFence when this replica no longer holds the lease. */
 export class LeaseLostError extends Error {
   constructor(message: string) {
@@ -175,17 +230,7 @@ export class DynamoLease {
     };
     try {
       await this.#options.client.send(
-        new PutItemCommand({
-          TableName: this.#options.table,
-          Item: {
-            name: { S: this.#options.name },
-            holder: { S: next.holder },
-            token: { N: String(next.token) },
-            expiresAt: { N: String(next.expiresAt) },
-          },
-          // the item must be exactly as read: a concurrent acquisition makes this write fail
-          ...unchangedSince(current),
-        }),
+        takeLease(this.#options.table, this.#options.name, next, current),
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) {
@@ -211,18 +256,12 @@ export class DynamoLease {
     const expiresAt = this.#options.clock.now() + this.#options.ttlMs;
     try {
       await this.#options.client.send(
-        new UpdateItemCommand({
-          TableName: this.#options.table,
-          Key: { name: { S: this.#options.name } },
-          UpdateExpression: 'SET #exp = :exp',
-          ConditionExpression: '#holder = :holder AND #token = :token',
-          ExpressionAttributeNames: { '#exp': 'expiresAt', '#holder': 'holder', '#token': 'token' },
-          ExpressionAttributeValues: {
-            ':exp': { N: String(expiresAt) },
-            ':holder': { S: String(holder) },
-            ':token': { N: String(token) },
-          },
-        }),
+        setExpiry(
+          this.#options.table,
+          this.#options.name,
+          { holder: String(holder), token },
+          expiresAt,
+        ),
       );
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) {
@@ -244,18 +283,12 @@ export class DynamoLease {
     this.#state = { ...this.#state, held: false };
     try {
       await this.#options.client.send(
-        new UpdateItemCommand({
-          TableName: this.#options.table,
-          Key: { name: { S: this.#options.name } },
-          UpdateExpression: 'SET #exp = :zero',
-          ConditionExpression: '#holder = :holder AND #token = :token',
-          ExpressionAttributeNames: { '#exp': 'expiresAt', '#holder': 'holder', '#token': 'token' },
-          ExpressionAttributeValues: {
-            ':zero': { N: '0' },
-            ':holder': { S: this.#options.holder },
-            ':token': { N: String(token) },
-          },
-        }),
+        setExpiry(
+          this.#options.table,
+          this.#options.name,
+          { holder: this.#options.holder, token },
+          0,
+        ),
       );
       this.#state = { ...this.#state, expiresAt: 0 };
       this.#options.log.info({ lease: this.#options.name, token }, 'released lease');
@@ -305,7 +338,7 @@ export class DynamoLease {
   }
 
   async #read(): Promise<LeaseItem | undefined> {
-    let item: Record<string, { S?: string; N?: string }> | undefined;
+    let item: Attributes | undefined;
     try {
       const output = await this.#options.client.send(
         new GetItemCommand({
@@ -314,18 +347,13 @@ export class DynamoLease {
           ConsistentRead: true,
         }),
       );
-      item = output.Item as Record<string, { S?: string; N?: string }> | undefined;
+      item = output.Item as Attributes | undefined;
     } catch (err) {
       throw new Error(`cannot read lease ${this.#options.name}: ${errorCode(err) ?? err}`, {
         cause: err,
       });
     }
-    if (!item) return undefined;
-    return {
-      holder: item.holder?.S ?? '',
-      token: Number(item.token?.N ?? 0),
-      expiresAt: Number(item.expiresAt?.N ?? 0),
-    };
+    return item ? leaseFromItem(item) : undefined;
   }
 }
 

@@ -5,11 +5,17 @@ import {
   PutItemCommand,
   ScanCommand,
   type ScanCommandOutput,
-  UpdateItemCommand,
+  type UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { errorCode } from '../aws/errors.ts';
 import { assign, type StackLeaseItem } from './assignment.ts';
-import { type DynamoLeaseOptions, LeaseLostError, unchangedSince } from './lease.ts';
+import {
+  type DynamoLeaseOptions,
+  LeaseLostError,
+  leaseFromItem,
+  setExpiry,
+  takeLease,
+} from './lease.ts';
 
 /**
  * StackLeasesOptions configures StackLeases as DynamoLeaseOptions does the single lease; name
@@ -25,14 +31,6 @@ export interface StackOwner {
 }
 
 type Attributes = Record<string, { S?: string; N?: string }>;
-
-function leaseItem(item: Attributes): StackLeaseItem {
-  return {
-    holder: item.holder?.S ?? '',
-    token: Number(item.token?.N ?? 0),
-    expiresAt: Number(item.expiresAt?.N ?? 0),
-  };
-}
 
 /**
  * StackLeases spreads stacks over replicas with one lease item per stack in the lease table
@@ -171,7 +169,7 @@ export class StackLeases {
       }),
       `read lease of ${stack}`,
     );
-    const current = output.Item ? leaseItem(output.Item as Attributes) : undefined;
+    const current = output.Item ? leaseFromItem(output.Item as Attributes) : undefined;
     if (
       !current ||
       current.holder !== this.#options.holder ||
@@ -213,7 +211,7 @@ export class StackLeases {
         const item = raw as Attributes;
         const name = item.name?.S ?? '';
         const rest = name.slice(prefix.length);
-        if (rest.startsWith('stack/')) leases.set(rest.slice(6), leaseItem(item));
+        if (rest.startsWith('stack/')) leases.set(rest.slice(6), leaseFromItem(item));
         else if (rest.startsWith('replica/')) {
           replicas.set(rest.slice(8), Number(item.expiresAt?.N ?? 0));
         }
@@ -235,28 +233,17 @@ export class StackLeases {
     }
   }
 
-  #ours(stack: string) {
-    return {
-      TableName: this.#options.table,
-      Key: { name: { S: this.#key('stack', stack) } },
-      ConditionExpression: '#holder = :holder AND #token = :token',
-      ExpressionAttributeNames: { '#exp': 'expiresAt', '#holder': 'holder', '#token': 'token' },
-    };
+  /** #setExpiry moves our lease of a stack to expiresAt (0 releases it) while it is still ours. */
+  #setExpiry(stack: string, token: number, expiresAt: number): UpdateItemCommand {
+    const { table, holder } = this.#options;
+    return setExpiry(table, this.#key('stack', stack), { holder, token }, expiresAt);
   }
 
   async #renew(stack: string, expiresAt: number): Promise<void> {
     const ours = this.#held.get(stack);
     if (!ours) return;
     const done = await this.#conditional(
-      new UpdateItemCommand({
-        ...this.#ours(stack),
-        UpdateExpression: 'SET #exp = :exp',
-        ExpressionAttributeValues: {
-          ':exp': { N: String(expiresAt) },
-          ':holder': { S: this.#options.holder },
-          ':token': { N: String(ours.token) },
-        },
-      }),
+      this.#setExpiry(stack, ours.token, expiresAt),
       `renew lease of ${stack}`,
     );
     if (done) this.#held.set(stack, { token: ours.token, expiresAt });
@@ -268,15 +255,7 @@ export class StackLeases {
     if (!ours) return;
     this.#held.delete(stack);
     const done = await this.#conditional(
-      new UpdateItemCommand({
-        ...this.#ours(stack),
-        UpdateExpression: 'SET #exp = :zero',
-        ExpressionAttributeValues: {
-          ':zero': { N: '0' },
-          ':holder': { S: this.#options.holder },
-          ':token': { N: String(ours.token) },
-        },
-      }),
+      this.#setExpiry(stack, ours.token, 0),
       `release lease of ${stack}`,
     );
     if (done) this.#options.log.info({ stack, token: ours.token }, 'released stack lease');
@@ -285,23 +264,14 @@ export class StackLeases {
   async #claim(stack: string, expiresAt: number): Promise<void> {
     const current = this.#leases.get(stack);
     const token = (current?.token ?? 0) + 1;
+    const next = { holder: this.#options.holder, token, expiresAt };
     const done = await this.#conditional(
-      new PutItemCommand({
-        TableName: this.#options.table,
-        Item: {
-          name: { S: this.#key('stack', stack) },
-          holder: { S: this.#options.holder },
-          token: { N: String(token) },
-          expiresAt: { N: String(expiresAt) },
-        },
-        // the item must be exactly as read: of two replicas claiming it, one wins
-        ...unchangedSince(current),
-      }),
+      takeLease(this.#options.table, this.#key('stack', stack), next, current),
       `claim lease of ${stack}`,
     );
     if (!done) return;
     this.#held.set(stack, { token, expiresAt });
-    this.#leases.set(stack, { holder: this.#options.holder, token, expiresAt });
+    this.#leases.set(stack, next);
     this.#options.log.info({ stack, token }, 'acquired stack lease');
   }
 
