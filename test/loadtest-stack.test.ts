@@ -16,14 +16,7 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { Database } from '../service/db.ts';
-import {
-  createTestDatabase,
-  openTestDatabase,
-  type RunningApp,
-  serveApp,
-  type TestDatabase,
-} from './fixtures/service/harness.ts';
+import { type RunningApp, startTestService, type TestService } from './fixtures/service/harness.ts';
 import { runCli } from './helpers/cli.ts';
 import { runLoadtest } from './helpers/loadtest.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
@@ -45,15 +38,13 @@ interface StackResults {
 
 describe('loadtest --stack on the local cloud', { timeout: 300_000 }, () => {
   let moto: MotoServer;
-  let database: TestDatabase;
-  let db: Database;
+  let service: TestService;
   let running: RunningApp;
   let out: string;
 
   before(async () => {
-    [moto, database] = await Promise.all([startMoto(), createTestDatabase('loadtest_stack')]);
-    db = await openTestDatabase(database.url, 4);
-    running = await serveApp({ db });
+    [moto, service] = await Promise.all([startMoto(), startTestService('loadtest_stack')]);
+    ({ running } = service);
     out = await mkdtemp(join(tmpdir(), 'loadtest-stack-'));
     const applied = await runCli(['apply', spec, '--auto-approve']);
     assert.equal(applied.code, 0, applied.stdout + applied.stderr);
@@ -81,9 +72,7 @@ describe('loadtest --stack on the local cloud', { timeout: 300_000 }, () => {
   });
 
   after(async () => {
-    await running?.close();
-    await db?.close();
-    await database?.drop();
+    await service?.close();
     await moto?.stop();
     if (out) await rm(out, { recursive: true, force: true });
   });

@@ -11,30 +11,25 @@ import { after, before, test } from 'node:test';
 import type { Database } from '../service/db.ts';
 import {
   countRows,
-  createTestDatabase,
-  openTestDatabase,
   type RunningApp,
-  serveApp,
-  type TestDatabase,
+  startTestService,
+  type TestService,
 } from './fixtures/service/harness.ts';
 import { runLoadtest } from './helpers/loadtest.ts';
 
-let database: TestDatabase;
+let service: TestService;
 let db: Database;
 let running: RunningApp;
 let out: string;
 
 before(async () => {
-  database = await createTestDatabase('loadtest');
-  db = await openTestDatabase(database.url, 8);
-  running = await serveApp({ db });
+  service = await startTestService('loadtest', 8);
+  ({ db, running } = service);
   out = await mkdtemp(join(tmpdir(), 'loadtest-'));
 });
 
 after(async () => {
-  await running?.close();
-  await db?.close();
-  await database?.drop();
+  await service?.close();
   if (out) await rm(out, { recursive: true, force: true });
 });
 

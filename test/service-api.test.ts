@@ -12,28 +12,24 @@ import { Limiter } from '../service/limiter.ts';
 import { runRetention } from '../service/retention.ts';
 import {
   countRows,
-  createTestDatabase,
-  openTestDatabase,
   postLogs,
   type RunningApp,
   serveApp,
-  type TestDatabase,
+  startTestService,
+  type TestService,
 } from './fixtures/service/harness.ts';
 
-let database: TestDatabase;
+let service: TestService;
 let db: Database;
 let running: RunningApp;
 
 before(async () => {
-  database = await createTestDatabase('api');
-  db = await openTestDatabase(database.url);
-  running = await serveApp({ db, bodyLimitBytes: 64 * 1024 });
+  service = await startTestService('api', 4, { bodyLimitBytes: 64 * 1024 });
+  ({ db, running } = service);
 });
 
 after(async () => {
-  await running?.close();
-  await db?.close();
-  await database?.drop();
+  await service?.close();
 });
 
 interface Page {

@@ -15,11 +15,9 @@ import fc from 'fast-check';
 import type { Database } from '../service/db.ts';
 import {
   countRows,
-  createTestDatabase,
-  openTestDatabase,
   type RunningApp,
-  serveApp,
-  type TestDatabase,
+  startTestService,
+  type TestService,
 } from './fixtures/service/harness.ts';
 
 interface BadRequest {
@@ -62,20 +60,17 @@ function bodyOf(request: BadRequest): Buffer {
   return Buffer.from(request.body ?? '', 'utf8');
 }
 
-let database: TestDatabase;
+let service: TestService;
 let db: Database;
 let running: RunningApp;
 
 before(async () => {
-  database = await createTestDatabase('bad_requests');
-  db = await openTestDatabase(database.url);
-  running = await serveApp({ db });
+  service = await startTestService('bad_requests');
+  ({ db, running } = service);
 });
 
 after(async () => {
-  await running?.close();
-  await db?.close();
-  await database?.drop();
+  await service?.close();
 });
 
 test('the corpus holds at least 25 requests', () => {
