@@ -5,7 +5,6 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import pc from 'picocolors';
 import { CallStats } from '../aws/clients.ts';
 import { type PreparedReconcile, prepareReconcile } from '../engine/reconcile.ts';
 import { renderHuman } from '../plan/render-human.ts';
@@ -21,11 +20,12 @@ import {
 import { hasChangesIn } from '../plan/summary.ts';
 import { formatSpecError, loadStacks } from '../spec/load-stacks.ts';
 import type { Stack } from '../spec/types.generated.ts';
+import { useColor } from './color.ts';
 import { CommandError, messageOf } from './command-error.ts';
 import { checkAwsAccess } from './preflight.ts';
 
 // the commands import these from here as well
-export { CommandError, messageOf };
+export { CommandError, messageOf, useColor };
 
 /**
  * loadSelectedStacks loads and validates specs (default `specs/`) and keeps the `--stack` ones,
@@ -58,19 +58,6 @@ export async function loadSelectedStacks(
   // every caller talks to AWS next: fail now, naming the fix, rather than after the SDK's retries
   await checkAwsAccess();
   return names.length === 0 ? specs : specs.filter((spec) => names.includes(spec.name));
-}
-
-/**
- * useColor: ANSI colours on a terminal; `--no-color` and NO_COLOR turn them off, FORCE_COLOR
- * (other than 0) turns them on without a terminal (CI logs). `color` is commander's value of
- * `--no-color` (false when given).
- */
-export function useColor(color: boolean | undefined, env = process.env): boolean {
-  if (color === false) return false;
-  const force = env.FORCE_COLOR;
-  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
-  if (env.NO_COLOR) return false;
-  return Boolean(process.stdout.isTTY) && pc.isColorSupported;
 }
 
 /** parallelismOf reads `--parallelism` (a positive integer). */

@@ -3,7 +3,9 @@
  * as a table: each stack's conditions, revision, last sync and last error.
  */
 import pc from 'picocolors';
-import { CommandError, messageOf, useColor } from './plan.ts';
+// not from plan.ts: status talks to a daemon and loads no AWS SDK
+import { useColor } from './color.ts';
+import { CommandError, messageOf } from './command-error.ts';
 
 /** StatusOptions are the flags of `reconciler status` (see reconciler/cli.ts). */
 export interface StatusOptions {
