@@ -615,6 +615,12 @@ export class Controller {
     );
   }
 
+  /** #engine is what every reconcile of this controller passes the engine alike. */
+  #engine(): Pick<ReconcileOptions, 'clientsFor' | 'stats' | 'limiter' | 'parallelism' | 'signal'> {
+    const { clientsFor, stats, limiter, parallelism } = this.#options;
+    return { clientsFor, stats, limiter, parallelism, signal: this.#abort.signal };
+  }
+
   async #reconcileKey(key: string): Promise<WorkResult> {
     const entry = this.#entries.get(key);
     if (!entry) return {};
@@ -633,14 +639,10 @@ export class Controller {
     let result: ReconcileResult | undefined;
     try {
       result = await this.#options.reconcile({
+        ...this.#engine(),
         stacks: [spec],
         mode: planOnly ? 'plan' : 'apply',
-        clientsFor: this.#options.clientsFor,
-        stats: this.#options.stats,
-        limiter: this.#options.limiter,
-        parallelism: this.#options.parallelism,
         log,
-        signal: this.#abort.signal,
         beforeOperation: fence
           ? async () => {
               try {
@@ -880,14 +882,10 @@ export class Controller {
     let result: ReconcileResult;
     try {
       result = await this.#options.reconcile({
+        ...this.#engine(),
         stacks: due.map(({ spec }) => spec),
         mode: 'plan',
-        clientsFor: this.#options.clientsFor,
-        stats: this.#options.stats,
-        limiter: this.#options.limiter,
-        parallelism: this.#options.parallelism,
         log,
-        signal: this.#abort.signal,
       });
     } catch (err) {
       if (this.#stopping || !this.#leader) return;
