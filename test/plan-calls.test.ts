@@ -110,10 +110,12 @@ export const FLOOR: Record<string, Record<string, Floor>> = {
   'scalable-target': {
     'application-autoscaling DescribeScalableTargets': once,
     'application-autoscaling ListTagsForResource': each('scalable-target'),
+    // the namespace's schedules, 50 a page: the reference stack has none
+    'application-autoscaling DescribeScheduledActions': once,
   },
+  // the namespace's policies, 10 a page
   'scaling-policy': {
-    'application-autoscaling DescribeScalingPolicies': each('scalable-target'),
-    'application-autoscaling DescribeScheduledActions': each('scalable-target'),
+    'application-autoscaling DescribeScalingPolicies': pages(10, 'scaling-policy'),
   },
   'sns-topic': {},
   'sns-subscription': { 'sns ListSubscriptionsByTopic': each('sns-topic') },

@@ -10,7 +10,6 @@ import { defineKind } from './kit/define-kind.ts';
 import { sortedValues } from './kit/json.ts';
 import { keyedDelta } from './kit/keyed-delta.ts';
 import { collect } from './kit/paginate.ts';
-import { readEach } from './kit/read-each.ts';
 import {
   ECS_DESIRED_COUNT,
   ECS_NAMESPACE,
@@ -104,9 +103,11 @@ export const scalableTargetHandler = defineKind<ScalableTargetProperties, LiveTa
 
   async list(ctx) {
     const owned = (await readScalableTargets(ctx)).filter((entry) => entry.owner);
-    return readEach(owned, [], async (entry) => ({
+    if (owned.length === 0) return [];
+    const actions = await scheduledActions(ctx);
+    return owned.map((entry) => ({
       ...entry,
-      scheduled: await scheduledActions(ctx, entry.target.ResourceId ?? ''),
+      scheduled: actions.filter((action) => action.ResourceId === entry.target.ResourceId),
     }));
   },
 
@@ -207,17 +208,17 @@ export function targetKey(resourceId: string) {
   } as const;
 }
 
-async function scheduledActions(
-  ctx: ResourceContext,
-  resourceId: string,
-): Promise<ScheduledAction[]> {
-  const { ServiceNamespace, ScalableDimension } = targetKey(resourceId);
+/**
+ * scheduledActions is every scheduled action of the ecs namespace's service counts: one
+ * paginated DescribeScheduledActions (50 a page; a dimension filter would need a ResourceId).
+ */
+async function scheduledActions(ctx: ResourceContext): Promise<ScheduledAction[]> {
   const actions = await collect(
     paginateDescribeScheduledActions(
       { client: ctx.clients.applicationAutoScaling },
-      { ServiceNamespace, ResourceId: resourceId, ScalableDimension },
+      { ServiceNamespace: ECS_NAMESPACE },
     ),
     (page) => page.ScheduledActions,
   );
-  return actions.filter((action) => action.ResourceId === resourceId);
+  return actions.filter((action) => action.ScalableDimension === ECS_DESIRED_COUNT);
 }

@@ -9,9 +9,13 @@ import { TAG_ADDRESS } from '../aws/tags.ts';
 import { defineKind } from './kit/define-kind.ts';
 import { required } from './kit/errors.ts';
 import { collect } from './kit/paginate.ts';
-import { readEach } from './kit/read-each.ts';
 import { resolved } from './kit/refs.ts';
-import { readScalableTargets, type TaggedTarget } from './kit/scalable-targets.ts';
+import {
+  ECS_DESIRED_COUNT,
+  ECS_NAMESPACE,
+  readScalableTargets,
+  type TaggedTarget,
+} from './kit/scalable-targets.ts';
 import { ownedByTargetTagging } from './kit/tagging/application-auto-scaling.ts';
 import { targetKey } from './scalable-target.ts';
 import type { FieldRule, Ref } from './types.ts';
@@ -98,8 +102,8 @@ export function policyProperties(policy: ScalingPolicy): ScalingPolicyProperties
 
 /**
  * scalingPolicyHandler manages target tracking policies of our scalable targets. AWS has no tags
- * on scaling policies: a policy is ours when its target is (one DescribeScalingPolicies per owned
- * target), its address is `scaling-policy.<policy name>`, and it carries its target's tags.
+ * on scaling policies: a policy is ours when its target is (one DescribeScalingPolicies of the
+ * namespace), its address is `scaling-policy.<policy name>`, and it carries its target's tags.
  */
 export const scalingPolicyHandler = defineKind<ScalingPolicyProperties, PolicyOfTarget>({
   kind: 'scaling-policy',
@@ -132,23 +136,28 @@ export const scalingPolicyHandler = defineKind<ScalingPolicyProperties, PolicyOf
     },
   },
 
+  /**
+   * One paginated DescribeScalingPolicies of the ecs namespace (10 a page; a dimension filter
+   * would need a ResourceId), kept to the policies of our targets.
+   */
   async list(ctx) {
-    const owned = (await readScalableTargets(ctx)).filter((entry) => entry.owner);
-    const perTarget = await readEach(owned, ['ObjectNotFoundException'], async (owner) => {
-      const resourceId = owner.target.ResourceId ?? '';
-      const { ServiceNamespace, ScalableDimension } = targetKey(resourceId);
-      const policies = await collect(
-        paginateDescribeScalingPolicies(
-          { client: ctx.clients.applicationAutoScaling },
-          { ServiceNamespace, ResourceId: resourceId, ScalableDimension },
-        ),
-        (page) => page.ScalingPolicies,
-      );
-      return policies
-        .filter((policy) => policy.ResourceId === resourceId)
-        .map((policy) => ({ policy, owner }));
+    const owned = new Map(
+      (await readScalableTargets(ctx))
+        .filter((entry) => entry.owner)
+        .map((entry) => [entry.target.ResourceId ?? '', entry]),
+    );
+    if (owned.size === 0) return [];
+    const policies = await collect(
+      paginateDescribeScalingPolicies(
+        { client: ctx.clients.applicationAutoScaling },
+        { ServiceNamespace: ECS_NAMESPACE },
+      ),
+      (page) => page.ScalingPolicies,
+    );
+    return policies.flatMap((policy) => {
+      const owner = owned.get(policy.ResourceId ?? '');
+      return owner && policy.ScalableDimension === ECS_DESIRED_COUNT ? [{ policy, owner }] : [];
     });
-    return perTarget.flat();
   },
 
   toObserved: ({ policy, owner }) => {
