@@ -1,5 +1,5 @@
-import { summarize } from '../engine/plan.ts';
 import type { ReconcileResult } from '../engine/reconcile.ts';
+import { summarize } from '../plan/summary.ts';
 
 /**
  * stackResult is one stack's part of a plan-mode result of several stacks, as a plan of that

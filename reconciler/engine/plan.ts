@@ -1,12 +1,12 @@
 import { dependencyGraph, GraphError, orderGraph } from '../graph/order.ts';
 import { countUnchanged, creationFields } from '../plan/diff.ts';
+import { summarize } from '../plan/summary.ts';
 import {
   type Action,
   type FieldChange,
   isUnknown,
   PLAN_FORMAT_VERSION,
   type Plan,
-  type PlanSummary,
   type ResourceChange,
   type StackPlan,
 } from '../plan/types.ts';
@@ -388,25 +388,6 @@ function planStack(
   }
   changes.push(...reorder([...duplicateDeletes, ...removed]));
   return { stack: stack.name, region: stack.region, graph, changes, live };
-}
-
-/** summarize counts actions; a replace is one add and one destroy. */
-export function summarize(stacks: readonly StackPlan[]): PlanSummary {
-  const summary: PlanSummary = { add: 0, change: 0, destroy: 0, replace: 0, noOp: 0 };
-  for (const stack of stacks) {
-    for (const change of stack.changes) {
-      if (change.action === 'create') summary.add += 1;
-      else if (change.action === 'update') summary.change += 1;
-      else if (change.action === 'delete') summary.destroy += 1;
-      else if (change.action === 'no-op') summary.noOp += 1;
-      else {
-        summary.replace += 1;
-        summary.add += 1;
-        summary.destroy += 1;
-      }
-    }
-  }
-  return summary;
 }
 
 /**

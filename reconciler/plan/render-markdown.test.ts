@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarize } from '../engine/plan.ts';
 import { MARKDOWN_LIMIT, renderMarkdown } from './render-markdown.ts';
+import { summarize } from './summary.ts';
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange, type StackPlan } from './types.ts';
 
 /** GITHUB_COMMENT_LIMIT is the most characters GitHub takes in one comment. */

@@ -7,7 +7,7 @@ import {
   reasonNote,
   summaryLine,
 } from './format.ts';
-import { hasChangesIn } from './summary.ts';
+import { hasChangesIn, summarize } from './summary.ts';
 import type { Plan, ResourceChange, StackPlan } from './types.ts';
 
 /**
@@ -41,18 +41,6 @@ function fenceFor(lines: readonly string[]): string {
     ...lines.flatMap((line) => (line.match(/`+/g) ?? []).map((run) => run.length)),
   );
   return '`'.repeat(Math.max(3, longest + 1));
-}
-
-function counts(stack: StackPlan): { add: number; change: number; destroy: number } {
-  let add = 0;
-  let change = 0;
-  let destroy = 0;
-  for (const entry of stack.changes) {
-    if (entry.action === 'create' || entry.action === 'replace') add += 1;
-    if (entry.action === 'update') change += 1;
-    if (entry.action === 'delete' || entry.action === 'replace') destroy += 1;
-  }
-  return { add, change, destroy };
 }
 
 function diffLines(change: ResourceChange): string[] {
@@ -97,7 +85,7 @@ function summaryTable(plan: Plan, budget: number): string[] {
   ];
   let used = size(lines);
   for (const [index, stack] of plan.stacks.entries()) {
-    const { add, change, destroy } = counts(stack);
+    const { add, change, destroy } = summarize([stack]);
     const cells = changedIn(stack).length === 0 ? ['no changes', '', ''] : [add, change, destroy];
     const row = `| \`${escapeCell(stack.name)}\` | ${stack.region} | ${cells.join(' | ')} |`;
     if (used + row.length + 1 > budget) {
@@ -112,7 +100,7 @@ function summaryTable(plan: Plan, budget: number): string[] {
 
 /** stackHead is the top of a stack's section: pending resources and the table of its changes. */
 function stackHead(stack: StackPlan, changed: readonly ResourceChange[]): string[] {
-  const { add, change, destroy } = counts(stack);
+  const { add, change, destroy } = summarize([stack]);
   const lines = [
     `<details><summary>Stack <code>${stack.name}</code> (${stack.region}): ${add} to add, ${change} to change, ${destroy} to destroy</summary>`,
     '',

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { summarize } from '../engine/plan.ts';
 import { renderHuman } from './render-human.ts';
 import { renderJson, toJsonPlan } from './render-json.ts';
 import { renderMarkdown } from './render-markdown.ts';
+import { summarize } from './summary.ts';
 import {
   type FieldChange,
   PLAN_FORMAT_VERSION,
