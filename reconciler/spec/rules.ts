@@ -40,6 +40,18 @@ function issue(path: PathSegment[], message: string, target: 'value' | 'key' = '
   return { path, target, message };
 }
 
+/** repeats are the positions whose key an earlier position has, each with that first position. */
+function repeats<K>(keys: readonly (K | undefined)[]): { index: number; first: number; key: K }[] {
+  const firstAt = new Map<K, number>();
+  return keys.flatMap((key, index) => {
+    if (key === undefined) return [];
+    const first = firstAt.get(key);
+    if (first !== undefined) return [{ index, first, key }];
+    firstAt.set(key, index);
+    return [];
+  });
+}
+
 /** AWS limits that the derived names must respect. */
 export const AWS_NAME_LIMITS = { targetGroup: 32, loadBalancer: 32, dbInstance: 63 } as const;
 
@@ -200,23 +212,16 @@ const loadBalancerRules: Rule[] = [
     ];
   },
   function listenerPortsUnique(stack) {
-    const issues: SpecIssue[] = [];
-    const byPort = new Map<number, number>();
-    for (const { listener, index } of listeners(stack)) {
-      if (typeof listener.port !== 'number') continue;
-      const first = byPort.get(listener.port);
-      if (first !== undefined) {
-        issues.push(
-          issue(
-            ['loadBalancer', 'listeners', index, 'port'],
-            `port ${listener.port} is already used by spec.loadBalancer.listeners[${first}]; one listener per port`,
-          ),
-        );
-      } else {
-        byPort.set(listener.port, index);
-      }
-    }
-    return issues;
+    const ports = list(map(stack.loadBalancer)?.listeners).map((listener) => {
+      const port = map(listener)?.port;
+      return typeof port === 'number' ? port : undefined;
+    });
+    return repeats(ports).map(({ index, first, key }) =>
+      issue(
+        ['loadBalancer', 'listeners', index, 'port'],
+        `port ${key} is already used by spec.loadBalancer.listeners[${first}]; one listener per port`,
+      ),
+    );
   },
   function listenerProtocols(stack) {
     const issues: SpecIssue[] = [];
@@ -304,24 +309,13 @@ function services(stack: Loose): Array<{ service: Loose; index: number }> {
 
 const serviceRules: Rule[] = [
   function serviceNamesUnique(stack) {
-    const issues: SpecIssue[] = [];
-    const byName = new Map<string, number>();
-    for (const { service, index } of services(stack)) {
-      const name = text(service.name);
-      if (name === undefined) continue;
-      const first = byName.get(name);
-      if (first !== undefined) {
-        issues.push(
-          issue(
-            ['services', index, 'name'],
-            `service name '${name}' is already used by spec.services[${first}]`,
-          ),
-        );
-      } else {
-        byName.set(name, index);
-      }
-    }
-    return issues;
+    const names = list(stack.services).map((service) => text(map(service)?.name));
+    return repeats(names).map(({ index, first, key }) =>
+      issue(
+        ['services', index, 'name'],
+        `service name '${key}' is already used by spec.services[${first}]`,
+      ),
+    );
   },
   function targetGroupNames(stack) {
     const stackName = text(stack.name);
@@ -554,24 +548,13 @@ const databaseRules: Rule[] = [
 
 const logGroupRules: Rule[] = [
   function logGroupNamesUnique(stack) {
-    const issues: SpecIssue[] = [];
-    const byName = new Map<string, number>();
-    list(stack.logGroups).forEach((group, index) => {
-      const name = text(map(group)?.name);
-      if (name === undefined) return;
-      const first = byName.get(name);
-      if (first !== undefined) {
-        issues.push(
-          issue(
-            ['logGroups', index, 'name'],
-            `log group '${name}' is already declared at spec.logGroups[${first}]`,
-          ),
-        );
-      } else {
-        byName.set(name, index);
-      }
-    });
-    return issues;
+    const names = list(stack.logGroups).map((group) => text(map(group)?.name));
+    return repeats(names).map(({ index, first, key }) =>
+      issue(
+        ['logGroups', index, 'name'],
+        `log group '${key}' is already declared at spec.logGroups[${first}]`,
+      ),
+    );
   },
 ];
 
@@ -585,24 +568,15 @@ function repositories(stack: Loose): Array<{ repository: Loose; index: number }>
 
 const registryRules: Rule[] = [
   function repositoryNamesUnique(stack) {
-    const issues: SpecIssue[] = [];
-    const byName = new Map<string, number>();
-    for (const { repository, index } of repositories(stack)) {
-      const name = text(repository.name);
-      if (name === undefined) continue;
-      const first = byName.get(name);
-      if (first !== undefined) {
-        issues.push(
-          issue(
-            ['registry', 'repositories', index, 'name'],
-            `repository '${name}' is already declared at spec.registry.repositories[${first}]`,
-          ),
-        );
-      } else {
-        byName.set(name, index);
-      }
-    }
-    return issues;
+    const names = list(map(stack.registry)?.repositories).map((repository) =>
+      text(map(repository)?.name),
+    );
+    return repeats(names).map(({ index, first, key }) =>
+      issue(
+        ['registry', 'repositories', index, 'name'],
+        `repository '${key}' is already declared at spec.registry.repositories[${first}]`,
+      ),
+    );
   },
   function kmsKeyOnlyWithKms(stack) {
     return repositories(stack)
@@ -861,24 +835,17 @@ const autoScalingRules: Rule[] = [
       );
   },
   function scheduledNamesUnique(stack) {
-    const issues: SpecIssue[] = [];
-    for (const { service, index } of services(stack)) {
-      const seen = new Set<string>();
-      list(map(service.autoScaling)?.scheduled).forEach((entry, position) => {
-        const name = text(map(entry)?.name);
-        if (name === undefined) return;
-        if (seen.has(name)) {
-          issues.push(
-            issue(
-              ['services', index, 'autoScaling', 'scheduled', position, 'name'],
-              `scheduled action name '${name}' is already used in this service`,
-            ),
-          );
-        }
-        seen.add(name);
-      });
-    }
-    return issues;
+    return services(stack).flatMap(({ service, index }) => {
+      const names = list(map(service.autoScaling)?.scheduled).map((entry) =>
+        text(map(entry)?.name),
+      );
+      return repeats(names).map(({ index: position, key }) =>
+        issue(
+          ['services', index, 'autoScaling', 'scheduled', position, 'name'],
+          `scheduled action name '${key}' is already used in this service`,
+        ),
+      );
+    });
   },
 ];
 
