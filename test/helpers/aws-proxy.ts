@@ -41,6 +41,31 @@ export function operationOf(
   return action ?? `${headers[':method'] ?? ''}${url}`;
 }
 
+/**
+ * forwardRequest sends req, its body already read as raw, unchanged to upstream; onAnswer gets
+ * the upstream's answer, onError a failure to reach it.
+ */
+export function forwardRequest(
+  upstream: URL,
+  req: IncomingMessage,
+  raw: Buffer,
+  onAnswer: (answer: IncomingMessage) => void,
+  onError: () => void,
+): void {
+  const forwarded = httpRequest(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+    },
+    onAnswer,
+  );
+  forwarded.on('error', onError);
+  forwarded.end(raw);
+}
+
 function serviceOf(headers: IncomingMessage['headers']): string {
   const authorization = String(headers.authorization ?? '');
   // Credential=AKID/20260101/us-west-2/ec2/aws4_request
@@ -81,27 +106,22 @@ export async function startAwsProxy(target: string): Promise<AwsProxy> {
         move(service, -1);
         calls.push({ service, operation, body, status });
       };
-      const forwarded = httpRequest(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: upstream.host },
-        },
+      forwardRequest(
+        upstream,
+        req,
+        raw,
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
           answer.on('end', () => settle(answer.statusCode ?? 502));
           answer.on('error', () => settle(502));
         },
+        () => {
+          settle(502);
+          if (!res.headersSent) res.writeHead(502);
+          res.end();
+        },
       );
-      forwarded.on('error', () => {
-        settle(502);
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      forwarded.end(raw);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,14 +5,9 @@
  * before forwarding, a 500 or 503, a throttling error in the protocol of the service, or a
  * delay. The same seed gives the same faults for the same sequence of requests.
  */
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { operationOf } from './aws-proxy.ts';
+import { forwardRequest, operationOf } from './aws-proxy.ts';
 
 /** Fault is what the proxy does instead of forwarding a request unchanged. */
 export type Fault = 'drop-response' | 'reset' | 'status-500' | 'status-503' | 'throttle' | 'delay';
@@ -137,14 +132,10 @@ export async function startFaultProxy(
     operation: string,
     drop: boolean,
   ) => {
-    const upstreamRequest = httpRequest(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
+    forwardRequest(
+      upstream,
+      req,
+      raw,
       (answer) => {
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -161,12 +152,11 @@ export async function startFaultProxy(
           res.end(Buffer.concat(chunks));
         });
       },
+      () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      },
     );
-    upstreamRequest.on('error', () => {
-      if (!res.headersSent) res.writeHead(502);
-      res.end();
-    });
-    upstreamRequest.end(raw);
   };
 
   const server = createServer((req, res) => {
