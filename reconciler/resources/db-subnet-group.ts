@@ -13,8 +13,8 @@ import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
-import { readTaggedArns } from './kit/tagging/logs.ts';
 import { rdsTagging, rdsTags } from './kit/tagging/rds.ts';
+import { readTaggedArns } from './kit/tagging/resource-groups.ts';
 import type { FieldRule, Ref, ResourceContext } from './types.ts';
 
 /** DbSubnetGroupProperties: the group name (`<stack>-db`), its description and the private subnets. */

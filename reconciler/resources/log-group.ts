@@ -15,7 +15,8 @@ import { compact } from './kit/json.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
-import { logGroupTags, logsTagging, readTaggedArns } from './kit/tagging/logs.ts';
+import { logGroupTags, logsTagging } from './kit/tagging/logs.ts';
+import { readTaggedArns } from './kit/tagging/resource-groups.ts';
 import type { FieldRule, ResourceContext } from './types.ts';
 
 /** LogGroupProperties is a CloudWatch Logs log group as the spec and observe describe it. */

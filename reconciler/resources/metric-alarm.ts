@@ -17,7 +17,7 @@ import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
 import { resolved } from './kit/refs.ts';
 import { cloudwatchTagging, cloudwatchTags } from './kit/tagging/cloudwatch.ts';
-import { readTaggedArns } from './kit/tagging/logs.ts';
+import { readTaggedArns } from './kit/tagging/resource-groups.ts';
 import type { DesiredResource, FieldRule, Ref, ResourceContext } from './types.ts';
 
 /** AlarmDimensions name the metric's instance: `{ LoadBalancer: 'app/shop/50dc6c495c0c9188' }`. */

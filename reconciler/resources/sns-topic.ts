@@ -10,7 +10,7 @@ import { required } from './kit/errors.ts';
 import { memoized } from './kit/memo.ts';
 import { foundByName } from './kit/names.ts';
 import { collect } from './kit/paginate.ts';
-import { readTaggedArns } from './kit/tagging/logs.ts';
+import { readTaggedArns } from './kit/tagging/resource-groups.ts';
 import { snsTagging } from './kit/tagging/sns.ts';
 import type { FieldRule, ResourceContext } from './types.ts';
 

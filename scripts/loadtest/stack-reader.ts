@@ -12,7 +12,7 @@ import { silentLogger } from '../../reconciler/engine/reconcile.ts';
 import { chunk } from '../../reconciler/lib/chunk.ts';
 import { clusterServices, ownedClusters } from '../../reconciler/resources/kit/ecs-clusters.ts';
 import { collect } from '../../reconciler/resources/kit/paginate.ts';
-import { readTaggedArns } from '../../reconciler/resources/kit/tagging/logs.ts';
+import { readTaggedArns } from '../../reconciler/resources/kit/tagging/resource-groups.ts';
 import type { ResourceContext } from '../../reconciler/resources/types.ts';
 
 /** ServiceCounts is one ECS service's task counts. */
