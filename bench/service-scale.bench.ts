@@ -20,7 +20,8 @@ import { loadConfig } from '../service/config.ts';
 import { type Database, openDatabase } from '../service/db.ts';
 import { insertEvents } from '../service/store/insert-events.ts';
 import { listEventsJson } from '../service/store/list-events.ts';
-import { dropExpired, partitionName, partitionRecordSql } from '../service/store/partitions.ts';
+import { partitionName, partitionRecordSql } from '../service/store/partition-ranges.ts';
+import { dropExpired } from '../service/store/partitions.ts';
 import type { NewEvent } from '../service/validate-events.ts';
 
 const dayMs = 86_400_000;

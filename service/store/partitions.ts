@@ -18,17 +18,6 @@ import {
   rangeFor,
 } from './partition-ranges.ts';
 
-// the ranges' helpers are also used from here (tests, benches)
-export {
-  type PartitionInterval,
-  partitionDdl,
-  partitionName,
-  partitionRecordSql,
-  periodOf,
-  type Range,
-  rangeFor,
-} from './partition-ranges.ts';
-
 /** partitionsLock serialises partition DDL between requests and service instances. */
 const partitionsLock = "hashtext('log-service:partitions')";
 

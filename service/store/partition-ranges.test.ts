@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { partitionName, periodOf, type Range, rangeFor } from './partitions.ts';
+import { partitionName, periodOf, type Range, rangeFor } from './partition-ranges.ts';
 
 const at = (iso: string) => Date.parse(iso);
 const range = (start: string, end: string): Range => ({ start: at(start), end: at(end) });
