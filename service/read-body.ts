@@ -11,13 +11,14 @@ import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import type { Request } from 'express';
 import { HttpError } from './errors.ts';
 
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+
 const inflaters = {
   gzip: promisify(gunzip),
   // HTTP's deflate is the zlib format; some clients send the raw stream, told by its header
   deflate: (bytes: Buffer, options: { maxOutputLength: number }) =>
-    isZlibHeader(bytes)
-      ? promisify(inflate)(bytes, options)
-      : promisify(inflateRaw)(bytes, options),
+    isZlibHeader(bytes) ? inflateAsync(bytes, options) : inflateRawAsync(bytes, options),
 };
 
 /** isZlibHeader tells the two-byte zlib header (method 8, checksum a multiple of 31). */
