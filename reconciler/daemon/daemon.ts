@@ -65,8 +65,6 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
   };
   const controlClients = createClients({ region: options.region, stats });
 
-  let lease: DynamoLease | undefined;
-  let shared: StackLeases | undefined;
   let leader = true;
   const leaseOptions = options.lease && {
     client: controlClients.dynamodb,
@@ -77,12 +75,12 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
     clock,
     log,
   };
-  if (leaseOptions && options.lease?.shared) {
+  const shared = leaseOptions && options.lease?.shared ? new StackLeases(leaseOptions) : undefined;
+  const lease = leaseOptions && !shared ? new DynamoLease(leaseOptions) : undefined;
+  if (shared && leaseOptions) {
     // the single lease's table code creates the table; its item is never written in this mode
     await new DynamoLease(leaseOptions).ensureTable();
-    shared = new StackLeases(leaseOptions);
-  } else if (leaseOptions) {
-    lease = new DynamoLease(leaseOptions);
+  } else if (lease) {
     await lease.ensureTable();
     try {
       leader = await lease.tryAcquire();
@@ -113,9 +111,9 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
     observeOnly: options.observeOnly,
     backoff: { baseMs: options.backoffBaseMs, capMs: options.backoffCapMs },
     fence: shared
-      ? (stack) => (shared as StackLeases).checkFence(stack)
+      ? (stack) => shared.checkFence(stack)
       : lease
-        ? () => (lease as DynamoLease).checkFence()
+        ? () => lease.checkFence()
         : undefined,
     shared: shared !== undefined,
     leader,
