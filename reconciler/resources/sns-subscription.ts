@@ -67,13 +67,24 @@ export function liveSubscription({
   const stack = topic.tags[TAG_STACK];
   if (stack === undefined) return undefined;
   const address = subscriptionAddress(protocol, endpoint);
-  const pending = arn === PENDING_CONFIRMATION;
   return {
-    id: pending ? `${PENDING_CONFIRMATION}:${protocol}:${endpoint}` : arn,
+    ...byArn(arn, protocol, endpoint),
     properties: { topicArn: topic.arn, protocol, endpoint },
     tags: { ...topic.tags, [TAG_ADDRESS]: address },
     owner: { stack, address },
-    status: pending ? 'pending' : 'ready',
+  };
+}
+
+/**
+ * byArn is a subscription's id, status and attributes from its ARN: one pending confirmation has
+ * none (SNS lists `PendingConfirmation`, Subscribe answers `pending confirmation`) and is named
+ * by its protocol and endpoint.
+ */
+function byArn(arn: string, protocol: string, endpoint: string) {
+  const pending = arn === PENDING_CONFIRMATION || arn.toLowerCase() === 'pending confirmation';
+  return {
+    id: pending ? `${PENDING_CONFIRMATION}:${protocol}:${endpoint}` : arn,
+    status: pending ? ('pending' as const) : ('ready' as const),
     attributes: { arn: pending ? '' : arn, confirmation: pending ? 'pending' : 'confirmed' },
   };
 }
@@ -117,13 +128,9 @@ export const snsSubscriptionHandler = defineKind<SnsSubscriptionProperties, Topi
     const subscribed = await ctx.clients.sns.send(
       new SubscribeCommand({ TopicArn: topicArn, Protocol: protocol, Endpoint: endpoint }),
     );
-    const arn = subscribed.SubscriptionArn ?? PENDING_CONFIRMATION;
-    const pending = arn === PENDING_CONFIRMATION || arn.toLowerCase() === 'pending confirmation';
     return {
-      id: pending ? `${PENDING_CONFIRMATION}:${protocol}:${endpoint}` : arn,
+      ...byArn(subscribed.SubscriptionArn ?? PENDING_CONFIRMATION, protocol, endpoint),
       properties: { topicArn, protocol, endpoint },
-      status: pending ? 'pending' : 'ready',
-      attributes: { arn: pending ? '' : arn, confirmation: pending ? 'pending' : 'confirmed' },
     };
   },
 
