@@ -7,13 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startFaultProxy } from './helpers/fault-proxy.ts';
-import {
-  applyKilled,
-  applyThrough,
-  assertConverged,
-  cliOutput,
-  localCloudForFile,
-} from './helpers/fault-run.ts';
+import { applyKilled, applyThrough, assertConverged, cliOutput } from './helpers/fault-run.ts';
+import { localCloudForFile } from './helpers/moto.ts';
 
 const points = Number(process.env.CRASH_POINTS ?? 1);
 const seed = Number(process.env.CRASH_SEED ?? 14);

@@ -4,9 +4,8 @@
  * place, and deleted (a second delete succeeds).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DescribeDBInstancesCommand, ModifyDBInstanceCommand } from '@aws-sdk/client-rds';
-import { type AwsClients, createClients } from '../reconciler/aws/clients.ts';
 import { addresses } from '../reconciler/graph/addresses.ts';
 import { expandDatabase } from '../reconciler/graph/expand-database.ts';
 import { dbInstanceHandler } from '../reconciler/resources/db-instance.ts';
@@ -15,28 +14,19 @@ import { dbSubnetGroupHandler } from '../reconciler/resources/db-subnet-group.ts
 import type { DesiredResource, ResourceContext } from '../reconciler/resources/types.ts';
 import { withDefaults } from '../reconciler/spec/defaults.ts';
 import { context, createNetworkFixtures, demoStack, resolve } from './ecs-fixtures.ts';
-import { type MotoServer, startMoto } from './helpers/moto.ts';
+import { localCloudForFile } from './helpers/moto.ts';
 
-let moto: MotoServer;
-let clients: AwsClients;
 let ctx: ResourceContext;
 
-before(async () => {
-  moto = await startMoto();
-  clients = createClients({ region: 'us-west-2' });
-});
-after(async () => {
-  clients?.destroy();
-  await moto?.stop();
-});
+const cloud = localCloudForFile();
 
 test('read replica: create, observe apart from the instance, drift corrected, delete', async () => {
   const stack = demoStack('demo');
   assert.ok(stack.database);
   stack.database.readReplicas = 1;
   stack.database.readReplicaInstanceClass = 'db.t4g.small';
-  ctx = context(clients, ['demo']);
-  const attributes = await createNetworkFixtures(clients, stack);
+  ctx = context(cloud.clients, ['demo']);
+  const attributes = await createNetworkFixtures(cloud.clients, stack);
   const expanded = expandDatabase(withDefaults(stack));
   const desiredOf = <P>(address: string) => {
     const found = expanded.find((resource) => resource.address === address);
@@ -66,7 +56,7 @@ test('read replica: create, observe apart from the instance, drift corrected, de
   );
   assert.equal(replica.properties.sourceIdentifier, 'demo-db');
 
-  await clients.rds.send(
+  await cloud.clients.rds.send(
     new ModifyDBInstanceCommand({
       DBInstanceIdentifier: 'demo-db-replica-1',
       DBInstanceClass: 'db.t4g.large',
@@ -91,7 +81,7 @@ test('read replica: create, observe apart from the instance, drift corrected, de
   await dbReplicaHandler.delete(ctx, corrected!, { deletionPolicy: 'delete' });
   await dbReplicaHandler.delete(ctx, corrected!, { deletionPolicy: 'delete' });
   assert.deepStrictEqual(await dbReplicaHandler.observeAll(ctx), []);
-  const left = await clients.rds.send(new DescribeDBInstancesCommand({}));
+  const left = await cloud.clients.rds.send(new DescribeDBInstancesCommand({}));
   assert.deepStrictEqual(
     left.DBInstances?.map((instance) => instance.DBInstanceIdentifier),
     ['demo-db'],

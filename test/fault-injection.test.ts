@@ -9,13 +9,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DescribeInternetGatewaysCommand } from '@aws-sdk/client-ec2';
 import { type FaultProxy, startFaultProxy } from './helpers/fault-proxy.ts';
-import {
-  applyThrough,
-  assertConverged,
-  cliOutput,
-  localCloudForFile,
-  REFERENCE_STACK,
-} from './helpers/fault-run.ts';
+import { applyThrough, assertConverged, cliOutput, REFERENCE_STACK } from './helpers/fault-run.ts';
+import { localCloudForFile } from './helpers/moto.ts';
 
 /** FAULT_SEEDS are the seeds run here; the stress suite sets five. */
 const seeds = (process.env.FAULT_SEEDS ?? '1').split(',').map(Number);

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   DescribeAddressesCommand,
@@ -16,10 +15,9 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
 } from '@aws-sdk/client-ec2';
-import { type AwsClients, createClients } from '../../reconciler/aws/clients.ts';
+import type { AwsClients } from '../../reconciler/aws/clients.ts';
 import { CLI, type CliResult, runCli } from './cli.ts';
 import { countByAddress, taggedResources, totals } from './count-by-tag.ts';
-import { type MotoServer, startMoto } from './moto.ts';
 
 /** REFERENCE_SPEC is the reference stack's spec file. */
 export const REFERENCE_SPEC = fileURLToPath(
@@ -27,23 +25,6 @@ export const REFERENCE_SPEC = fileURLToPath(
 );
 /** REFERENCE_STACK is its name. */
 export const REFERENCE_STACK = 'scalable-logging';
-
-/**
- * localCloudForFile starts the local cloud before the file's tests and stops it after them;
- * the clients read it directly, not through a proxy.
- */
-export function localCloudForFile(): { readonly moto: MotoServer; readonly clients: AwsClients } {
-  const cloud = {} as { moto: MotoServer; clients: AwsClients };
-  before(async () => {
-    cloud.moto = await startMoto();
-    cloud.clients = createClients({ region: 'us-west-2', endpoint: cloud.moto.endpoint });
-  });
-  after(async () => {
-    cloud.clients?.destroy();
-    await cloud.moto?.stop();
-  });
-  return cloud;
-}
 
 /** cliOutput is a run's exit code and output, for assertion messages. */
 export function cliOutput(result: CliResult): string {

@@ -1,3 +1,5 @@
+import { after, before } from 'node:test';
+import { type AwsClients, createClients } from '../../reconciler/aws/clients.ts';
 import { startLocalCloud } from '../../scripts/local/local-cloud.ts';
 
 export { freePort } from '../../scripts/local/ports.ts';
@@ -28,4 +30,21 @@ export async function startMoto(
   process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
   process.env.AWS_REGION ??= 'us-west-2';
   return { endpoint: cloud.endpoint, port: cloud.port, reset: cloud.reset, stop: cloud.stop };
+}
+
+/**
+ * localCloudForFile starts the local cloud before the file's tests and stops it after them;
+ * the clients read it directly, not through a proxy.
+ */
+export function localCloudForFile(): { readonly moto: MotoServer; readonly clients: AwsClients } {
+  const cloud = {} as { moto: MotoServer; clients: AwsClients };
+  before(async () => {
+    cloud.moto = await startMoto();
+    cloud.clients = createClients({ region: 'us-west-2', endpoint: cloud.moto.endpoint });
+  });
+  after(async () => {
+    cloud.clients?.destroy();
+    await cloud.moto?.stop();
+  });
+  return cloud;
 }
