@@ -2,7 +2,7 @@
  * `reconciler output [paths...]`: observe AWS (read only) and print what each stack exposes, as
  * `apply` prints it at its end.
  */
-import { stackOutputs } from '../daemon/stack-view.ts';
+import { allOutputs, stackOutputs } from '../daemon/stack-view.ts';
 import { renderOutputs, resourceOutputs, type StackOutputView } from '../engine/outputs.ts';
 import { type ObservedEntry, prepareReconcile } from '../engine/reconcile.ts';
 import type { Stack } from '../spec/types.generated.ts';
@@ -34,14 +34,13 @@ export async function run(positionals: string[], values: OutputOptions = {}): Pr
     if (!stacks) return 1;
     const prepared = await prepareReconcile({ stacks, mode: 'plan' });
     prepared.close();
-    const views = outputViews(stacks, prepared.observed);
     if (values.output === 'json') {
       const byStack = Object.fromEntries(
-        views.map((view) => [view.stack, { ...view.entryPoints, resources: view.resources }]),
+        stacks.map((stack) => [stack.name, allOutputs(stack, prepared.observed)]),
       );
       process.stdout.write(`${JSON.stringify(byStack, null, 2)}\n`);
     } else {
-      process.stdout.write(renderOutputs(views));
+      process.stdout.write(renderOutputs(outputViews(stacks, prepared.observed)));
     }
     return 0;
   } catch (err) {

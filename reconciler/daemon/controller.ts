@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import type { AwsClients, CallStats, RequestLimiter } from '../aws/clients.ts';
-import { type ResourceOutputs, resourceOutputs } from '../engine/outputs.ts';
+import type { ResourceOutputs } from '../engine/outputs.ts';
 import type { ReconcileOptions, ReconcileResult } from '../engine/reconcile.ts';
 import type { PlanSummary } from '../plan/types.ts';
 import type { Logger } from '../resources/types.ts';
@@ -40,6 +40,7 @@ import {
 } from './report.ts';
 import type { SpecSnapshot } from './sources.ts';
 import {
+  allOutputs,
   type CurrentPlan,
   currentPlan,
   type DriftItem,
@@ -49,7 +50,6 @@ import {
   resourceViews,
   type StackOutputs,
   stackDependencies,
-  stackOutputs,
 } from './stack-view.ts';
 
 /** ReconcileFn is the engine entry point; tests inject a fake. */
@@ -597,11 +597,7 @@ export class Controller {
     });
     entry.status.observedAt = at;
     if (entry.spec) {
-      const observed = result.observed ?? [];
-      entry.status.outputs = {
-        ...stackOutputs(entry.spec, observed),
-        resources: resourceOutputs(entry.spec, observed),
-      };
+      entry.status.outputs = allOutputs(entry.spec, result.observed ?? []);
     }
     entry.status.drift = drift;
     entry.status.plan = inSync ? undefined : currentPlan(result, entry.key);

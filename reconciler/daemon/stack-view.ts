@@ -4,6 +4,7 @@
  * out. Pure functions of a reconcile's result; every field value goes through the plan's
  * redaction (fieldLines), so nothing here can hold a secret.
  */
+import { type ResourceOutputs, resourceOutputs } from '../engine/outputs.ts';
 import type { ObservedEntry, ReconcileResult } from '../engine/reconcile.ts';
 import { expandStack } from '../graph/expand.ts';
 import { dependenciesOf } from '../graph/order.ts';
@@ -187,6 +188,17 @@ export function stackOutputs(spec: Stack, observed: readonly ObservedEntry[]): S
       : database.endpoint;
   }
   return outputs;
+}
+
+/**
+ * allOutputs are a stack's entry points and each resource's outputs by address: /status serves
+ * them under `outputs`, and `reconciler output --output json` prints the same.
+ */
+export function allOutputs(
+  spec: Stack,
+  observed: readonly ObservedEntry[],
+): StackOutputs & { resources: ResourceOutputs } {
+  return { ...stackOutputs(spec, observed), resources: resourceOutputs(spec, observed) };
 }
 
 /** currentPlan renders the stack's part of the plan, as `reconciler plan` prints it (no colour). */
