@@ -361,7 +361,10 @@ test('--target aws runs only the reconciler, with the caller credentials and end
   assert.equal(result.status, 1, output);
   assert.match(output, /Target: the real AWS account/);
   // nothing local was started (the CLI's hint may still name `npm run cloud`)
-  assert.doesNotMatch(output, /local cloud \(moto with fixes|service at |converged on the local cloud/);
+  assert.doesNotMatch(
+    output,
+    /local cloud \(moto with fixes|service at |converged on the local cloud/,
+  );
   assert.ok(
     output.includes(`127.0.0.1:${closedPort}`),
     `the plan did not use the caller endpoint:\n${output}`,
