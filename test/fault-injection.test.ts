@@ -69,8 +69,9 @@ describe('the reference stack under injected faults', { timeout: 30 * 60_000 }, 
     });
   }
 
-  test('the first answer of every create, add and attach lost: the same apply converges, with one internet gateway', async (t) => {
-    const writes = /^(Create|Allocate|Register|Attach|Associate|Authorize|Add|Put|Subscribe)/;
+  test('the first answer of every create, add, attach and revoke lost: the same apply converges, with one internet gateway', async (t) => {
+    const writes =
+      /^(Create|Allocate|Register|Attach|Associate|Authorize|Revoke|Add|Put|Subscribe)/;
     const run = await applyWithFaults(
       { firstOfEach: (operation) => (writes.test(operation) ? 'drop-response' : undefined) },
       'every first write lost',

@@ -15,7 +15,7 @@ import {
 import { tagListToMap } from '../aws/tags.ts';
 import { isUnknown } from '../plan/types.ts';
 import { defineKind, type Live, type Updater } from './kit/define-kind.ts';
-import { unlessPresent } from './kit/errors.ts';
+import { unlessGone, unlessPresent } from './kit/errors.ts';
 import { canonicalJson } from './kit/json.ts';
 import { collect } from './kit/paginate.ts';
 import { ec2Tagging, stackFilters, tagSpecifications } from './kit/tagging/ec2.ts';
@@ -190,8 +190,13 @@ async function applyRulePlan(
       GroupId: groupId,
       IpPermissions: plan.revoke.map((r) => toPermission(r, false)),
     };
-    if (ingress) await ctx.clients.ec2.send(new RevokeSecurityGroupIngressCommand(input));
-    else await ctx.clients.ec2.send(new RevokeSecurityGroupEgressCommand(input));
+    // one call removes them all, so a rule not found is a retry of this call whose answer was
+    // lost; a rule left over is what the next diff finds and revokes
+    await unlessGone(['InvalidPermission.NotFound'], () =>
+      ingress
+        ? ctx.clients.ec2.send(new RevokeSecurityGroupIngressCommand(input))
+        : ctx.clients.ec2.send(new RevokeSecurityGroupEgressCommand(input)),
+    );
   }
   if (plan.authorize.length > 0) {
     const input = { GroupId: groupId, IpPermissions: plan.authorize.map((r) => toPermission(r)) };
