@@ -203,7 +203,8 @@ test('the loader returns the generated Stack type with schema defaults applied',
       amiParameter: reference.capacity?.amiParameter,
       circuitBreaker: api?.deployment?.circuitBreaker,
       manageMasterPassword: reference.database?.manageMasterPassword,
-      iamAuthentication: reference.database?.iamAuthentication,
+      // the spec turns IAM auth on and leaves the user to the schema's default
+      serviceUser: reference.database?.serviceUser,
     },
     {
       sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
@@ -213,7 +214,7 @@ test('the loader returns the generated Stack type with schema defaults applied',
       amiParameter: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
       circuitBreaker: { enable: true, rollback: true },
       manageMasterPassword: true,
-      iamAuthentication: false,
+      serviceUser: 'logs_service',
     },
   );
 });
