@@ -140,7 +140,7 @@ async function main(): Promise<void> {
       const plan = await medianOf(['bin/reconciler.js', 'plan', specDir, '--detailed-exitcode']);
       tables.push({ stacks: count, calls });
 
-      // a resync round of the daemon is one plan of the stacks due (test/daemon-resync-calls.test.ts);
+      // a resync round of the daemon is one plan of the stacks due (test/daemon-resync-calls.stress.ts);
       // before, each stack was observed on its own
       proxy.reset();
       await reconcile({ stacks, mode: 'plan' });
