@@ -88,7 +88,9 @@ describe('the reference stack under injected faults', { timeout: 30 * 60_000 }, 
       }),
     );
     assert.equal(gateways.InternetGateways?.length, 1, JSON.stringify(gateways.InternetGateways));
-    // where a create takes a client token, its retry carries the first one
+    // where a create takes a client token, the retry of the lost first request carries its
+    // token; other requests of the same operation (two route tables made side by side) may come
+    // between the two
     const tokens = new Map<string, string[]>();
     for (const { operation, body } of run.requests) {
       const token = /ClientToken=([^&]+)|"clientToken":"([^"]+)"/.exec(body);
@@ -101,9 +103,12 @@ describe('the reference stack under injected faults', { timeout: 30 * 60_000 }, 
       'CreateLaunchTemplate',
       'CreateService',
     ]) {
-      const [first, retry] = tokens.get(operation) ?? [];
-      assert.ok(first, `${operation} sends a client token`);
-      assert.equal(retry, first, `${operation}: the retry carries the first token`);
+      const [lost, ...later] = tokens.get(operation) ?? [];
+      assert.ok(lost, `${operation} sends a client token`);
+      assert.ok(
+        later.includes(lost),
+        `${operation}: the retry carries the lost request's token ${lost}: ${later.join(', ')}`,
+      );
     }
     t.diagnostic(JSON.stringify(run.figures));
   });
