@@ -75,6 +75,15 @@ describe('CLI errors', { timeout: 180_000 }, () => {
     );
   });
 
+  it('the daemon without credentials stops at start with the same line, before serving', async () => {
+    const result = await runCli(['run', spec, '--listen', '127.0.0.1:0'], noAws);
+    oneLineError(
+      result,
+      /^reconciler run: no AWS credentials found \(.+\): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY /,
+      'daemon without credentials',
+    );
+  });
+
   it('an unreachable endpoint is named, after a bounded number of tries', async () => {
     const port = await freePort();
     const result = await runCli(['plan', spec], {

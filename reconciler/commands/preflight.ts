@@ -76,6 +76,15 @@ export async function checkAwsAccess(env: NodeJS.ProcessEnv = process.env): Prom
       );
     }
   }
+  await checkCredentials();
+}
+
+/**
+ * checkCredentials throws a CommandError naming what to set when the SDK's default chain finds
+ * no credentials. The daemon runs only this check: an endpoint that is down at start is retried
+ * as any failed pass is, but no credentials never heal by waiting.
+ */
+export async function checkCredentials(): Promise<void> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
   try {
     // one short try of the instance metadata service instead of the SDK's slower default

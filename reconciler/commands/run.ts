@@ -9,6 +9,7 @@ import { parseRunArgs, RUN_USAGE } from '../daemon/options.ts';
 import { formatSpecError } from '../spec/errors.ts';
 import { loadStacks } from '../spec/load-stacks.ts';
 import { messageOf, useColor } from './plan.ts';
+import { checkCredentials } from './preflight.ts';
 
 /**
  * missingSpecs says why the local spec paths cannot feed a daemon (a path that does not exist,
@@ -55,6 +56,12 @@ export async function run(argv: string[]): Promise<number> {
   const noSpecs = await missingSpecs(options.specPaths);
   if (noSpecs) {
     console.error(`reconciler run: ${noSpecs}`);
+    return 1;
+  }
+  try {
+    await checkCredentials();
+  } catch (err) {
+    console.error(`reconciler run: ${messageOf(err)}`);
     return 1;
   }
   // loaded only now, so `run --help` and flag errors do not load the AWS SDK
