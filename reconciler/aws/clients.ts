@@ -14,6 +14,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { processServiceLimits, type ServiceLimits } from './concurrency.ts';
 import { errorCode, isThrottling } from './errors.ts';
 
@@ -189,12 +190,16 @@ function instrument(
 
 /**
  * createClients is the one factory for SDK v3 clients: endpoint from AWS_ENDPOINT_URL,
- * credentials from the default provider chain, adaptive retries, every call counted.
+ * credentials from the default provider chain, adaptive retries, every call counted. The clients
+ * share one memoized credential provider: left to themselves, each of the sixteen would look up
+ * credentials on its own (an SSO cache read, a container or instance metadata call) and refresh
+ * them on its own.
  */
 export function createClients(options: ClientOptions): AwsClients {
   const stats = options.stats ?? new CallStats();
   const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
   const created = new Map<ClientName, { destroy(): void }>();
+  let credentials: ReturnType<typeof defaultProvider> | undefined;
   const clients = {
     stats,
     region: options.region,
@@ -210,9 +215,11 @@ export function createClients(options: ClientOptions): AwsClients {
         let client = created.get(name);
         if (!client) {
           const ClientClass = CLIENT_CLASSES[name];
+          credentials ??= defaultProvider();
           const instance = new ClientClass({
             region: options.region,
             ...(endpoint ? { endpoint } : {}),
+            credentials,
             retryMode: 'adaptive',
             maxAttempts: options.maxAttempts ?? 5,
           });
