@@ -88,6 +88,12 @@ describe('the reference stack under injected faults', { timeout: 30 * 60_000 }, 
       }),
     );
     assert.equal(gateways.InternetGateways?.length, 1, JSON.stringify(gateways.InternetGateways));
+    // the retried CreateCapacityProvider finds its name taken (ECS's ClientException): the
+    // provider is looked up, found tagged as ours and converged
+    const providerCreates = run.requests.filter(
+      ({ operation }) => operation === 'CreateCapacityProvider',
+    );
+    assert.equal(providerCreates.length, 2);
     // where a create takes a client token, the retry of the lost first request carries its
     // token; other requests of the same operation (two route tables made side by side) may come
     // between the two

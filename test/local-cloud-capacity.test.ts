@@ -170,6 +170,48 @@ describe('ECS DescribeCapacityProviders without names lists the capacity provide
   });
 });
 
+describe('ECS CreateCapacityProvider refuses a name that is taken', () => {
+  async function createTwice(cloud: Cloud) {
+    const create = (group: string, owner: string) =>
+      cloud.ecs.send(
+        new CreateCapacityProviderCommand({
+          name: 'taken',
+          autoScalingGroupProvider: {
+            autoScalingGroupArn: `arn:aws:autoscaling:us-west-2:123456789012:autoScalingGroup:1:autoScalingGroupName/${group}`,
+          },
+          tags: [{ key: 'owner', value: owner }],
+        }),
+      );
+    await create('first', 'a person');
+    const second = await errorCode(create('second', 'a tool'));
+    const { capacityProviders } = await cloud.ecs.send(
+      new DescribeCapacityProvidersCommand({ capacityProviders: ['taken'], include: ['TAGS'] }),
+    );
+    const [kept] = capacityProviders ?? [];
+    return {
+      second,
+      group: kept?.autoScalingGroupProvider?.autoScalingGroupArn?.split('/')[1],
+      owner: kept?.tags?.[0]?.value,
+    };
+  }
+
+  test('plain moto replaces the first provider', async () => {
+    assert.deepStrictEqual(await createTwice(plain), {
+      second: 'no error',
+      group: 'second',
+      owner: 'a tool',
+    });
+  });
+
+  test('the local cloud refuses the second and keeps the first', async () => {
+    assert.deepStrictEqual(await createTwice(fixed), {
+      second: 'ClientException',
+      group: 'first',
+      owner: 'a person',
+    });
+  });
+});
+
 describe('an Auto Scaling group over two zones spreads its instances over both', () => {
   async function zones(cloud: Cloud) {
     const { name } = await group(cloud, 4);

@@ -12,6 +12,7 @@ import {
 import { tagListToMap } from '../aws/tags.ts';
 import { defineKind, type Live } from './kit/define-kind.ts';
 import { readClusters } from './kit/ecs-clusters.ts';
+import { foundByName } from './kit/names.ts';
 import { resolved } from './kit/refs.ts';
 import { ecsTagging, ecsTagList } from './kit/tagging/ecs.ts';
 import type { FieldRule, Ref, ResourceContext } from './types.ts';
@@ -148,6 +149,8 @@ export const capacityProviderHandler = defineKind<CapacityProviderProperties, Pr
   tagging: ecsTagging,
   tagTarget: (resource) => resource.attributes.arn ?? resource.id,
   notFound: ['ClusterNotFoundException'],
+  // ECS has no code of its own for a taken name
+  alreadyExists: [{ code: 'ClientException', message: /capacity provider already exists/i }],
   iamActions: {
     read: ['ecs:DescribeCapacityProviders', 'ecs:DescribeClusters'],
     write: [
@@ -220,6 +223,21 @@ export const capacityProviderHandler = defineKind<CapacityProviderProperties, Pr
       if (from && from !== to) await setAttachment(ctx, from, observed.id);
       if (to) await setAttachment(ctx, to, observed.id, want.defaultStrategy);
     }
+  },
+
+  // names are unique per region: a create whose answer was lost, or a provider made by hand
+  findByName: async (ctx, desired) => {
+    const [providers, clusters] = await Promise.all([describeProviders(ctx), readClusters(ctx)]);
+    return foundByName({
+      desired,
+      listed: providers.filter((provider) => provider.status !== 'INACTIVE'),
+      nameOf: (provider) => provider.name,
+      read: async (provider) => ({
+        provider,
+        cluster: clusters.find((c) => c.capacityProviders?.includes(provider.name ?? '')),
+      }),
+      toObserved: liveProvider,
+    });
   },
 
   /** Detached from every cluster that lists it first: ECS refuses to delete a provider in use. */

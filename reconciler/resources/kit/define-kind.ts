@@ -20,7 +20,14 @@ import type {
   ResourceStatus,
   StabilityVerdict,
 } from '../types.ts';
-import { asResourceError, failure, type Operation, unlessGone } from './errors.ts';
+import {
+  asResourceError,
+  type ErrorMatch,
+  failure,
+  matchesError,
+  type Operation,
+  unlessGone,
+} from './errors.ts';
 import { assertOwned } from './owned.ts';
 import { releaseDelta, type TaggingFamily, tagDelta, tagsAfter } from './tagging/delta.ts';
 
@@ -124,12 +131,13 @@ export interface KindDescriptor<P, L> {
   /** Looks up resources by the names of desired ones (for kinds with unique names), owned or not. */
   findByName?(ctx: ResourceContext, desired: readonly DesiredResource<P>[]): Promise<Found<P>[]>;
   /**
-   * AWS codes a create answers when the name is taken (`EntityAlreadyExists`). With findByName
+   * AWS codes a create answers when the name is taken (`EntityAlreadyExists`, or a generic code
+   * with its message where AWS has no code of its own). With findByName
    * the kit then looks the name up: a holder tagged with our stack and address is ours (a try
    * whose response was lost, or a crash between create and record) and is brought to the desired
    * state; any other is a terminal "not owned" failure.
    */
-  alreadyExists?: string[];
+  alreadyExists?: readonly ErrorMatch[];
   /**
    * Reads the desired values a spec names by where AWS keeps them rather than by value (an AMI
    * id by its public SSM parameter), once per pass before the plan: returns the same resources
@@ -290,8 +298,7 @@ export function defineKind<P extends object, L>(
     desired: DesiredResource<P>,
     err: unknown,
   ): Promise<ObservedResource<P>> => {
-    const code = errorCode(err);
-    if (!descriptor.findByName || !code || !descriptor.alreadyExists?.includes(code)) throw err;
+    if (!descriptor.findByName || !matchesError(err, descriptor.alreadyExists ?? [])) throw err;
     const { memo: _memo, ...now } = ctx;
     const found = await descriptor.findByName(now, [desired]);
     const holder = found.find((candidate) => candidate.address === desired.address);

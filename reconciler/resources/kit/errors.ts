@@ -126,6 +126,22 @@ export async function unlessPresent(codes: readonly string[], call: () => Promis
   }
 }
 
+/**
+ * ErrorMatch is an AWS error code, or a code with the message that narrows it where AWS answers
+ * a generic code (ECS's `ClientException` for "The specified capacity provider already exists").
+ */
+export type ErrorMatch = string | { code: string; message: RegExp };
+
+/** matchesError tells whether an SDK error is one of `matches`. */
+export function matchesError(err: unknown, matches: readonly ErrorMatch[]): boolean {
+  const code = errorCode(err);
+  if (code === undefined) return false;
+  const message = err instanceof Error ? err.message : '';
+  return matches.some((match) =>
+    typeof match === 'string' ? match === code : match.code === code && match.message.test(message),
+  );
+}
+
 /** required returns what an AWS answer must hold, or throws saying it is missing (`CreateVpc returned no VpcId`). */
 export function required<T>(value: T | null | undefined, missing: string): T {
   if (value === undefined || value === null || value === '') throw new Error(missing);
