@@ -1,4 +1,3 @@
-import { errorCode } from '../../aws/errors.ts';
 import {
   kindOf,
   managementTags,
