@@ -6,6 +6,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from './db.ts';
 import { errorHandler, methodNotAllowed, notFoundHandler } from './errors.ts';
+import type { IngestWindow } from './ingest-window.ts';
 import { Limiter } from './limiter.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -24,6 +25,8 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   bodyLimitBytes?: number;
+  /** ingestWindow bounds the event times stored; without one any time of years 1 to 9999 is. */
+  ingestWindow?: IngestWindow;
   /** queueLimit is how many requests may wait for a database slot before 429. */
   queueLimit?: number;
   /** limiter overrides the default cap of db.poolSize in-flight requests. */
@@ -60,13 +63,15 @@ export function createApp(deps: AppDeps): ServiceApp {
   // identity map they never use
 
   // the hot routes first: the router tries each registered route in order
-  const nativeIngest = ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes });
+  const window = deps.ingestWindow ? { ingestWindow: deps.ingestWindow } : {};
+  const nativeIngest = ingestLogs({ db: deps.db, limiter, metrics, bodyLimitBytes, ...window });
   const otlpIngest = ingestOtlpLogs({
     db: deps.db,
     limiter,
     metrics,
     logger: deps.logger,
     bodyLimitBytes,
+    ...window,
   });
   // OTLP's standard path takes protobuf, which the native format never is; JSON stays native
   // here (OTLP/JSON shares its content type) and goes to /v1/otlp/logs

@@ -49,6 +49,8 @@ export interface ServiceConfig {
   logStream?: string;
   retentionDays: number;
   retentionIntervalSeconds: number;
+  /** ingestMaxFutureSeconds is how far ahead of the clock an event's time may be. */
+  ingestMaxFutureSeconds: number;
   migrateOnStart: boolean;
   /** queueLimit is how many requests may wait for a database slot before 429 is answered. */
   queueLimit: number;
@@ -236,6 +238,14 @@ export function loadConfig(env: Env = process.env): ServiceConfig {
     logDestination: logDestination === 'cloudwatch' ? 'cloudwatch' : 'stdout',
     retentionDays: integer(env, 'RETENTION_DAYS', 30, 1, 36500, problems),
     retentionIntervalSeconds: integer(env, 'RETENTION_INTERVAL_SECONDS', 600, 1, 86400, problems),
+    ingestMaxFutureSeconds: integer(
+      env,
+      'INGEST_MAX_FUTURE_SECONDS',
+      7200,
+      60,
+      31_536_000,
+      problems,
+    ),
     migrateOnStart: boolean(env, 'MIGRATE_ON_START', true, problems),
     queueLimit: integer(env, 'QUEUE_LIMIT', 200, 0, 100000, problems),
     bodyLimitBytes: integer(

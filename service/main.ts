@@ -43,6 +43,10 @@ async function main(): Promise<void> {
     db,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    ingestWindow: {
+      maxAgeMs: config.retentionDays * 86_400_000,
+      maxFutureMs: config.ingestMaxFutureSeconds * 1000,
+    },
     queueLimit: config.queueLimit,
     isShuttingDown: () => shuttingDown,
   });

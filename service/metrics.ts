@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics of one app instance, on its own registry so several apps (tests) can live
  * in one process: requests and latency by route and status, events ingested, load shed,
- * OTLP records rejected, database pool and limiter gauges, and the default process metrics.
+ * OTLP records rejected, events outside the ingest window, database pool and limiter gauges, and the default process metrics.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from './db.ts';
@@ -13,6 +13,8 @@ export interface Metrics {
   eventsIngested: Counter;
   /** otlpRecordsRejected counts OTLP log records answered as rejected in a partial success. */
   otlpRecordsRejected: Counter;
+  /** eventsRejected counts events of either format refused for falling outside the ingest window. */
+  eventsRejected: Counter<'reason'>;
   /** observeRequest counts one finished request and records its latency. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
 }
@@ -48,6 +50,12 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
   const otlpRecordsRejected = new Counter({
     name: 'otlp_log_records_rejected_total',
     help: 'OTLP log records not stored because they broke a limit (reported as partial success)',
+    registers: [registry],
+  });
+  const eventsRejected = new Counter({
+    name: 'log_events_rejected_total',
+    help: 'Events not stored because their time is outside the ingest window (reason too_old or too_new)',
+    labelNames: ['reason'],
     registers: [registry],
   });
   new Gauge({
@@ -99,5 +107,5 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
     child.count.inc();
     child.latency.observe(seconds);
   };
-  return { registry, eventsIngested, otlpRecordsRejected, observeRequest };
+  return { registry, eventsIngested, otlpRecordsRejected, eventsRejected, observeRequest };
 }

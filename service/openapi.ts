@@ -99,7 +99,7 @@ export const openApiDocument = {
       post: {
         summary: 'Ingest one event or a batch of up to 1000 (or, in protobuf, an OTLP export)',
         description:
-          'All events are validated first; a batch with any invalid event is rejected whole. 202 is returned once the events are committed. Events carrying an id that was already stored are skipped, so retries are safe. A body sent as application/x-protobuf is an OTLP/HTTP logs export and is handled and answered exactly as POST /v1/otlp/logs (200 with an ExportLogsServiceResponse); OTLP/JSON must be sent to /v1/otlp/logs, since application/json here is the native format.',
+          'All events are validated first; a batch with any invalid event is rejected whole. 202 is returned once the events are committed. Events carrying an id that was already stored are skipped, so retries are safe. An event whose time is older than the retention (RETENTION_DAYS) or more than INGEST_MAX_FUTURE_SECONDS ahead of the clock is refused alone and listed in rejectedEvents; the rest of the batch is stored. A body sent as application/x-protobuf is an OTLP/HTTP logs export and is handled and answered exactly as POST /v1/otlp/logs (200 with an ExportLogsServiceResponse); OTLP/JSON must be sent to /v1/otlp/logs, since application/json here is the native format.',
         requestBody: {
           required: true,
           content: {
@@ -137,6 +137,23 @@ export const openApiDocument = {
                     received: { type: 'integer' },
                     stored: { type: 'integer' },
                     duplicates: { type: 'integer' },
+                    rejected: {
+                      type: 'integer',
+                      description: 'events outside the ingest window (absent when none)',
+                    },
+                    rejectedEvents: {
+                      type: 'array',
+                      maxItems: 1000,
+                      items: {
+                        type: 'object',
+                        required: ['index', 'field', 'reason'],
+                        properties: {
+                          index: { type: 'integer' },
+                          field: { type: 'string', enum: ['timestamp'] },
+                          reason: { type: 'string' },
+                        },
+                      },
+                    },
                   },
                 },
               },
@@ -200,7 +217,7 @@ export const openApiDocument = {
       post: {
         summary: 'Ingest an OpenTelemetry (OTLP/HTTP) logs export, protobuf or JSON',
         description:
-          'service.name of the resource names the service (unknown_service without one); severityNumber maps to the level by bands of four (1-4 trace ... 21-24 fatal; without one, severityText); a string body is the message, any other body its JSON text; attributes, resource attributes and the scope are kept, trace and span ids stored as lowercase hex. Every storable record is stored in one statement and 200 is sent only after commit. A record beyond a limit (body over 16384 characters, attributes over 8 KiB or 128 keys or 8 levels, NUL characters, malformed ids) is rejected alone and counted in partialSuccess.',
+          'service.name of the resource names the service (unknown_service without one); severityNumber maps to the level by bands of four (1-4 trace ... 21-24 fatal; without one, severityText); a string body is the message, any other body its JSON text; attributes, resource attributes and the scope are kept, trace and span ids stored as lowercase hex. Every storable record is stored in one statement and 200 is sent only after commit. A record beyond a limit (body over 16384 characters, attributes over 8 KiB or 128 keys or 8 levels, NUL characters, malformed ids, a time outside the ingest window) is rejected alone and counted in partialSuccess.',
         requestBody: {
           required: true,
           content: {

@@ -243,6 +243,7 @@ test('otlpToEvents refuses a body that is not an export request, and one too lar
     sources: [],
     rejected: 0,
     problems: [],
+    outsideWindow: { too_old: 0, too_new: 0 },
   });
 });
 

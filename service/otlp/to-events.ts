@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { levels } from '../entities/log-event.ts';
 import { HttpError } from '../errors.ts';
+import { type IngestWindow, type OutsideWindow, outsideWindow } from '../ingest-window.ts';
 import {
   type EventSource,
   hasForbiddenEscape,
@@ -36,6 +37,8 @@ export interface OtlpEvents {
   rejected: number;
   /** problems are the first reasons for rejections, each naming the record. */
   problems: string[];
+  /** outsideWindow counts the rejected records whose time is outside the ingest window. */
+  outsideWindow: Record<OutsideWindow['bound'], number>;
 }
 
 type Fields = Record<string, unknown>;
@@ -323,18 +326,34 @@ export function sourceIdOf(resource: string | null, scope: string | null): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** Received is when the export arrived and the window its records' times must fall in. */
+export interface Received {
+  at: string;
+  window?: IngestWindow;
+}
+
 function toEvent(
   record: Fields,
   context: ResourceContext,
   sourceId: string | null,
-  receivedAt: string,
+  received: Received,
+  outside: (bound: OutsideWindow['bound']) => void,
 ): NewEvent {
   const micros =
     unixNanosToMicros(record.timeUnixNano, 'timeUnixNano') ||
     unixNanosToMicros(record.observedTimeUnixNano, 'observedTimeUnixNano');
+  const timestamp = micros > 0 ? microsToIso(micros) : received.at;
+  const outsideOf =
+    micros > 0 && received.window
+      ? outsideWindow(timestamp, Date.parse(received.at), received.window)
+      : undefined;
+  if (outsideOf) {
+    outside(outsideOf.bound);
+    throw new RecordProblem(`time ${timestamp} ${outsideOf.reason}`);
+  }
   return {
     clientId: null,
-    timestamp: micros > 0 ? microsToIso(micros) : receivedAt,
+    timestamp,
     service: context.service,
     level: levelOf(record.severityNumber, record.severityText),
     message: messageOf(record),
@@ -346,14 +365,25 @@ function toEvent(
 }
 
 /**
- * otlpToEvents maps an export request (decoded protobuf or parsed JSON) to events; receivedAt
- * stands in for a record without either timestamp.
+ * otlpToEvents maps an export request (decoded protobuf or parsed JSON) to events; the time it
+ * was received stands in for a record without either timestamp, and a record whose time is
+ * outside the received window is rejected alone (counted in `outsideWindow` too).
  */
-export function otlpToEvents(request: unknown, receivedAt: string): OtlpEvents {
+export function otlpToEvents(request: unknown, received: string | Received): OtlpEvents {
+  const receipt = typeof received === 'string' ? { at: received } : received;
   if (!isFields(request)) {
     throw new HttpError(400, 'invalid_otlp', 'the body is not an ExportLogsServiceRequest');
   }
-  const outcome: OtlpEvents = { events: [], sources: [], rejected: 0, problems: [] };
+  const outcome: OtlpEvents = {
+    events: [],
+    sources: [],
+    rejected: 0,
+    problems: [],
+    outsideWindow: { too_old: 0, too_new: 0 },
+  };
+  const outside = (bound: OutsideWindow['bound']) => {
+    outcome.outsideWindow[bound] += 1;
+  };
   const sourceIds = new Map<string, string | null>();
   const sourceOf = (resource: string | null, scope: string | null): string | null => {
     const key = `${resource}\n${scope}`;
@@ -413,7 +443,7 @@ export function otlpToEvents(request: unknown, receivedAt: string): OtlpEvents {
       for (const [l, record] of logRecords.entries()) {
         try {
           if (!isFields(record)) throw new RecordProblem('is not an object');
-          outcome.events.push(toEvent(record, context, sourceId, receivedAt));
+          outcome.events.push(toEvent(record, context, sourceId, receipt, outside));
         } catch (err) {
           reject(`${where}.logRecords[${l}]`, 1, err);
         }

@@ -12,6 +12,7 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Database } from '../db.ts';
 import { HttpError, toHttpError } from '../errors.ts';
+import type { IngestWindow } from '../ingest-window.ts';
 import type { Limiter } from '../limiter.ts';
 import type { Metrics } from '../metrics.ts';
 import { decodeExportRequest, ExportLogsServiceResponse, Status } from '../otlp/schema.ts';
@@ -126,6 +127,7 @@ export function ingestOtlpLogs(deps: {
   metrics: Metrics;
   logger: Logger;
   bodyLimitBytes: number;
+  ingestWindow?: IngestWindow;
 }): RequestHandler {
   const storedSources = new Set<string>();
   const rememberSources = (sources: EventSource[]) => {
@@ -145,9 +147,9 @@ export function ingestOtlpLogs(deps: {
       }
       const receivedAt = new Date().toISOString();
       const body = await readBody(req, deps.bodyLimitBytes);
-      const { events, sources, rejected, problems } = otlpToEvents(
+      const { events, sources, rejected, problems, outsideWindow } = otlpToEvents(
         decode(body, encoding),
-        receivedAt,
+        deps.ingestWindow ? { at: receivedAt, window: deps.ingestWindow } : { at: receivedAt },
       );
       const fresh = sources.filter((source) => !storedSources.has(source.id));
       const stored =
@@ -155,6 +157,9 @@ export function ingestOtlpLogs(deps: {
       if (events.length > 0) rememberSources(fresh);
       deps.metrics.eventsIngested.inc(stored);
       if (rejected > 0) deps.metrics.otlpRecordsRejected.inc(rejected);
+      for (const [reason, count] of Object.entries(outsideWindow)) {
+        if (count > 0) deps.metrics.eventsRejected.inc({ reason }, count);
+      }
       send(res, 200, encoding, successBody(encoding, rejected, problems));
     } catch (err) {
       sendStatus(res, encoding ?? 'json', toHttpError(err, req, deps.logger));
