@@ -36,6 +36,16 @@ const scenarios: Scenario[] = [
     args: ['bin/reconciler.js', 'validate', 'test/fixtures/invalid/'],
     expectedStatus: 1,
   },
+  {
+    name: 'reconciler run --help',
+    args: ['bin/reconciler.js', 'run', '--help'],
+    expectedStatus: 0,
+  },
+  {
+    name: 'reconciler iam-policy --help',
+    args: ['bin/reconciler.js', 'iam-policy', '--help'],
+    expectedStatus: 0,
+  },
 ];
 
 function percentile(sorted: number[], fraction: number): number {

@@ -285,7 +285,7 @@ export function buildProgram(exit: (code: number) => void): Command {
     [
       'iam-policy',
       'print the IAM policy the reconciler needs',
-      () => import('./commands/iam-policy.ts'),
+      () => import('./commands/iam-policy-command.ts'),
     ],
   ] as const) {
     add(name, summary, load)

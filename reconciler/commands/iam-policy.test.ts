@@ -10,10 +10,10 @@ import {
   type PolicyDocument,
   policyActions,
   policySize,
-  run,
   splitPolicy,
   summarize,
 } from './iam-policy.ts';
+import { run } from './iam-policy-command.ts';
 
 const reconcilerDir = new URL('..', import.meta.url).pathname;
 

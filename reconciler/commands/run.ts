@@ -7,8 +7,8 @@
 import type { Daemon } from '../daemon/daemon.ts';
 import { parseRunArgs, RUN_USAGE } from '../daemon/options.ts';
 import { formatSpecError } from '../spec/errors.ts';
-import { loadStacks } from '../spec/load-stacks.ts';
-import { messageOf, useColor } from './plan.ts';
+import { useColor } from './color.ts';
+import { messageOf } from './command-error.ts';
 import { checkCredentials } from './preflight.ts';
 
 /**
@@ -17,6 +17,8 @@ import { checkCredentials } from './preflight.ts';
  */
 export async function missingSpecs(paths: readonly string[]): Promise<string | undefined> {
   if (paths.length === 0) return undefined;
+  // loaded only here: `run --help` does not compile the spec schema
+  const { loadStacks } = await import('../spec/load-stacks.ts');
   const { stacks, errors } = await loadStacks([...paths]);
   const unreadable = errors.filter((error) => error.line === 0);
   if (unreadable.length > 0) return unreadable.map(formatSpecError).join('; ');
