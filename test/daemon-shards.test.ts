@@ -25,8 +25,11 @@ const MINIMAL = new URL('../specs/examples/minimal.yaml', import.meta.url);
 const STACKS = 10;
 const CHROMIUM = '/usr/bin/chromium';
 
-/** pageOwners reads, in a real browser, who the status page says holds each stack. */
-async function pageOwners(url: string): Promise<Map<string, string>> {
+/**
+ * pageOwners reads, in a real browser, who the status page says holds each stack, and which
+ * stacks it marks as this replica's last view rather than current.
+ */
+async function pageOwners(url: string): Promise<{ owners: Map<string, string>; stale: string[] }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -42,9 +45,14 @@ async function pageOwners(url: string): Promise<Map<string, string>> {
         links.map((link) => [
           link.getAttribute('data-stack') ?? '',
           link.querySelector('[data-owner]')?.getAttribute('data-owner') ?? '',
+          link.querySelector('[data-not-current]') ? 'stale' : '',
         ]),
       );
-    return new Map(rows as Array<[string, string]>);
+    const typed = rows as Array<[string, string, string]>;
+    return {
+      owners: new Map(typed.map(([name, owner]) => [name, owner])),
+      stale: typed.filter(([, , stale]) => stale).map(([name]) => name),
+    };
   } finally {
     await browser.close();
   }
@@ -52,7 +60,7 @@ async function pageOwners(url: string): Promise<Map<string, string>> {
 
 interface SharedStatus {
   replica: { id: string; shared: { replicas: string[]; holds: string[] } | null };
-  stacks: Array<{ name: string; owner: { holder: string } | null }>;
+  stacks: Array<{ name: string; owner: { holder: string } | null; current: boolean }>;
 }
 
 async function shared(daemon: DaemonProcess): Promise<SharedStatus | undefined> {
@@ -201,10 +209,19 @@ test('two replicas share ten stacks, each applied by one; SIGTERM hands the stac
       for (const name of body?.replica.shared?.holds ?? []) {
         assert.equal(owners.get(name), `replica-${'ab'[i]}`, `/status owner of ${name}`);
       }
+      // each replica calls current exactly the entries of the stacks it holds
+      const current = (body?.stacks ?? []).filter((stack) => stack.current).map((s) => s.name);
+      assert.deepEqual(current.sort(), [...(body?.replica.shared?.holds ?? [])].sort());
     }
     if (existsSync(CHROMIUM)) {
       const shown = await pageOwners(replicas[0]?.url ?? '');
-      for (const name of names) assert.equal(shown.get(name), owners.get(name), `page: ${name}`);
+      for (const name of names) {
+        assert.equal(shown.owners.get(name), owners.get(name), `page: ${name}`);
+      }
+      const heldElsewhere = [...owners]
+        .filter(([, holder]) => holder !== 'replica-a')
+        .map(([name]) => name);
+      assert.deepEqual(shown.stale.sort(), heldElsewhere.sort(), 'page: the stacks held elsewhere');
     }
 
     const [leaving, staying] = replicas as [DaemonProcess, DaemonProcess];

@@ -257,8 +257,13 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
           },
           source: { description: source.description, ...source.health() },
           ready: controller.readiness(),
+          // with shared stacks only the holder's entry is current: another replica's is what
+          // it saw while it last held the stack (or NotObserved)
           stacks: shared
-            ? stacks.map((stack) => ({ ...stack, owner: shared?.ownerOf(stack.name) ?? null }))
+            ? stacks.map((stack) => {
+                const owner = shared?.ownerOf(stack.name) ?? null;
+                return { ...stack, owner, current: owner?.holder === options.replicaId };
+              })
             : stacks,
         };
       },

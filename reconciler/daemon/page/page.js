@@ -154,7 +154,7 @@ function renderStackList(status) {
       el(
         'a',
         {
-          class: 'stack-link',
+          class: stack.current === false ? 'stack-link stale' : 'stack-link',
           href: `#stack=${encodeURIComponent(stack.name)}`,
           'data-stack': stack.name,
           'data-key': `stack:${stack.name}`,
@@ -175,6 +175,15 @@ function renderStackList(status) {
                 { 'data-owner': stack.owner?.holder ?? '' },
                 ` · ${stack.owner ? `held by ${stack.owner.holder}` : 'not held'}`,
               ),
+          stack.current === false
+            ? el(
+                'span',
+                { class: 'not-current', 'data-not-current': '' },
+                stack.owner
+                  ? ` · this replica's last view; current on ${stack.owner.holder}`
+                  : " · this replica's last view",
+              )
+            : null,
         ),
         error,
       ),
