@@ -29,6 +29,9 @@ test('older than the retention or beyond the future bound is refused with its re
   // an offset is honoured: 10:00 at -05:00 is 15:00 UTC
   assert.equal(outsideWindow('2026-12-02T10:00:00-05:00', now, window)?.bound, 'too_new');
   assert.equal(outsideWindow('9999-12-31T23:59:59Z', now, window)?.bound, 'too_new');
+  // leap seconds, which Date.parse cannot read, are placed too
+  assert.equal(outsideWindow('2999-12-31T23:59:60Z', now, window)?.bound, 'too_new');
+  assert.equal(outsideWindow('2016-12-31T23:59:60Z', now, window)?.bound, 'too_old');
   assert.match(
     outsideWindow('2026-12-02T12:01:31Z', now, { maxAgeMs: 86_400_000, maxFutureMs: 90_000 })
       ?.reason ?? '',

@@ -1,10 +1,13 @@
 /**
- * The ingest window: the span of event times the service stores, as CloudWatch Logs' PutLogEvents
- * bounds it. An event older than the retention would be dropped by the next retention pass, and
- * one far ahead of the clock would sit on top of every newest-first page until its day comes;
- * both would also make partitions on demand, one per distinct day (or hour) they fall in. Events
- * outside the window are refused one by one, and the rest of their batch is stored.
+ * The ingest window: the span of event times the service stores, 2 hours ahead of the clock and
+ * the retention behind it (CloudWatch Logs' PutLogEvents: 2 hours, and 14 days or the log group's
+ * retention). An event older
+ * than the retention would be dropped by the next retention pass, and one far ahead of the clock
+ * would sit on top of every newest-first page until its day comes; both would also make
+ * partitions on demand, one per distinct day (or hour) they fall in. Events outside the window
+ * are refused one by one, and the rest of their batch is stored.
  */
+import { checkTimestamp } from './timestamp.ts';
 
 /** IngestWindow is how far behind and ahead of the server's clock an event may be. */
 export interface IngestWindow {
@@ -38,7 +41,10 @@ export function outsideWindow(
   receivedAtMs: number,
   window: IngestWindow,
 ): OutsideWindow | undefined {
-  const at = Date.parse(timestamp);
+  // not Date.parse: it reads no leap second (23:59:60), which RFC 3339 and checkTimestamp allow
+  const checked = checkTimestamp(timestamp);
+  if ('reason' in checked) return { bound: 'too_old', reason: checked.reason };
+  const at = checked.millis;
   if (at < receivedAtMs - window.maxAgeMs) {
     return {
       bound: 'too_old',

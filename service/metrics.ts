@@ -54,7 +54,7 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
   });
   const eventsRejected = new Counter({
     name: 'log_events_rejected_total',
-    help: 'Events not stored because their time is outside the ingest window (reason too_old or too_new)',
+    help: 'Events not stored because their time is outside the ingest window (reason too_old or too_new); OTLP records refused so are in otlp_log_records_rejected_total too',
     labelNames: ['reason'],
     registers: [registry],
   });
