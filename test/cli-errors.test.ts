@@ -75,11 +75,11 @@ describe('CLI errors', { timeout: 180_000 }, () => {
     );
   });
 
-  it('the daemon without credentials stops at start with the same line, before serving', async () => {
+  it('the daemon without credentials stops at start, after three tries, before serving', async () => {
     const result = await runCli(['run', spec, '--listen', '127.0.0.1:0'], noAws);
     oneLineError(
       result,
-      /^reconciler run: no AWS credentials found \(.+\): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY /,
+      /^reconciler run: no AWS credentials found \(.+, 3 tries\): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY /,
       'daemon without credentials',
     );
   });

@@ -1,7 +1,7 @@
 /**
  * The clients of one createClients share one credential provider: credentials served by a
  * container credentials endpoint (what ECS gives a task role) are fetched once for calls to four
- * services, not once per client.
+ * services, not once per client; and once for two regions given one provider, as the daemon's.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -11,7 +11,7 @@ import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { createClients } from '../reconciler/aws/clients.ts';
+import { createClients, sharedCredentials } from '../reconciler/aws/clients.ts';
 import { type MotoServer, startMoto } from './helpers/moto.ts';
 
 let moto: MotoServer;
@@ -52,6 +52,7 @@ after(async () => {
 });
 
 test('four services, one fetch of container credentials', async () => {
+  served = 0;
   const clients = createClients({ region: 'us-west-2', endpoint: moto.endpoint });
   try {
     await Promise.all([
@@ -66,5 +67,23 @@ test('four services, one fetch of container credentials', async () => {
     assert.equal(resolved.accessKeyId, 'AKIACONTAINER');
   } finally {
     clients.destroy();
+  }
+});
+
+test('two regions given one provider (the daemon), one fetch', async () => {
+  served = 0;
+  const credentials = sharedCredentials();
+  const west = createClients({ region: 'us-west-2', endpoint: moto.endpoint, credentials });
+  const east = createClients({ region: 'us-east-1', endpoint: moto.endpoint, credentials });
+  try {
+    await Promise.all([
+      west.ec2.send(new DescribeVpcsCommand({})),
+      east.ec2.send(new DescribeVpcsCommand({})),
+      east.sts.send(new GetCallerIdentityCommand({})),
+    ]);
+    assert.equal(served, 1, 'one fetch for both regions');
+  } finally {
+    west.destroy();
+    east.destroy();
   }
 });

@@ -85,6 +85,16 @@ export interface ClientOptions {
   /** The per-service bound on requests in flight; by default the one the whole process shares. */
   concurrency?: ServiceLimits;
   maxAttempts?: number;
+  /** One credential provider for several createClients (the daemon's regions); by default each call makes its own. */
+  credentials?: CredentialProvider;
+}
+
+/** CredentialProvider is the SDK's memoized default chain, shareable between clients. */
+export type CredentialProvider = ReturnType<typeof defaultProvider>;
+
+/** sharedCredentials is a fresh default-chain provider to hand to several createClients calls. */
+export function sharedCredentials(): CredentialProvider {
+  return defaultProvider();
 }
 
 interface ConfigurableClient {
@@ -199,7 +209,7 @@ export function createClients(options: ClientOptions): AwsClients {
   const stats = options.stats ?? new CallStats();
   const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL || undefined);
   const created = new Map<ClientName, { destroy(): void }>();
-  let credentials: ReturnType<typeof defaultProvider> | undefined;
+  let credentials = options.credentials;
   const clients = {
     stats,
     region: options.region,

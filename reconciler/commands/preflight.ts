@@ -81,16 +81,26 @@ export async function checkAwsAccess(env: NodeJS.ProcessEnv = process.env): Prom
 
 /**
  * checkCredentials throws a CommandError naming what to set when the SDK's default chain finds
- * no credentials. The daemon runs only this check: an endpoint that is down at start is retried
- * as any failed pass is, but no credentials never heal by waiting.
+ * no credentials in `tries` attempts (a second apart, then two). The daemon runs only this check,
+ * with three tries, so that a metadata service slow at boot does not stop it: an endpoint that
+ * is down is retried as any failed pass is, but credentials missing for seconds are a setting to
+ * fix, and the orchestrator's restarts cover a longer outage.
  */
-export async function checkCredentials(): Promise<void> {
+export async function checkCredentials(tries = 1): Promise<void> {
   const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
-  try {
-    // one short try of the instance metadata service instead of the SDK's slower default
-    await defaultProvider({ timeout: 1_000, maxRetries: 0 })();
-  } catch (err) {
-    const detail = messageOf(err).split('\n')[0];
-    throw new CommandError(`no AWS credentials found (${detail}): ${CREDENTIALS_HINT}`);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      // one short try of the instance metadata service instead of the SDK's slower default
+      await defaultProvider({ timeout: 1_000, maxRetries: 0 })();
+      return;
+    } catch (err) {
+      if (attempt < tries) {
+        await delay(1_000 * attempt);
+        continue;
+      }
+      const detail = messageOf(err).split('\n')[0];
+      const after = tries > 1 ? `, ${tries} tries` : '';
+      throw new CommandError(`no AWS credentials found (${detail}${after}): ${CREDENTIALS_HINT}`);
+    }
   }
 }

@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    await checkCredentials();
+    await checkCredentials(3);
   } catch (err) {
     console.error(`reconciler run: ${messageOf(err)}`);
     return 1;

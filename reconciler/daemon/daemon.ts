@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { type AwsClients, CallStats, createClients } from '../aws/clients.ts';
+import { type AwsClients, CallStats, createClients, sharedCredentials } from '../aws/clients.ts';
 import { errorCode } from '../aws/errors.ts';
 import type { Logger } from '../resources/types.ts';
 import type { Clock, TimerHandle } from './clock.ts';
@@ -54,16 +54,18 @@ export async function startDaemon(options: DaemonOptions, deps: DaemonDeps): Pro
     burst: options.awsBurst,
     clock,
   });
+  // one credential lookup and refresh for every region's clients and the lease's
+  const credentials = sharedCredentials();
   const clientsByRegion = new Map<string, AwsClients>();
   const clientsFor = (region: string): AwsClients => {
     let clients = clientsByRegion.get(region);
     if (!clients) {
-      clients = createClients({ region, stats, limiter });
+      clients = createClients({ region, stats, limiter, credentials });
       clientsByRegion.set(region, clients);
     }
     return clients;
   };
-  const controlClients = createClients({ region: options.region, stats });
+  const controlClients = createClients({ region: options.region, stats, credentials });
 
   let leader = true;
   const leaseOptions = options.lease && {
