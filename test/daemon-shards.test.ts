@@ -29,7 +29,9 @@ const CHROMIUM = '/usr/bin/chromium';
  * pageOwners reads, in a real browser, who the status page says holds each stack, and which
  * stacks it marks as this replica's last view rather than current.
  */
-async function pageOwners(url: string): Promise<{ owners: Map<string, string>; stale: string[] }> {
+async function pageOwners(
+  url: string,
+): Promise<{ owners: Map<string, string>; stale: string[]; detail: string }> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -49,10 +51,15 @@ async function pageOwners(url: string): Promise<{ owners: Map<string, string>; s
         ]),
       );
     const typed = rows as Array<[string, string, string]>;
-    return {
-      owners: new Map(typed.map(([name, owner]) => [name, owner])),
-      stale: typed.filter(([, , stale]) => stale).map(([name]) => name),
-    };
+    const stale = typed.filter(([, , mark]) => mark).map(([name]) => name);
+    // a stale stack's own view names its holder and says what it shows
+    let detail = '';
+    const heldElsewhere = typed.find(([, owner, mark]) => mark && owner);
+    if (heldElsewhere) {
+      await page.goto(`${url}/#stack=${encodeURIComponent(heldElsewhere[0])}`);
+      detail = (await page.locator('[data-held-by]').first().textContent()) ?? '';
+    }
+    return { owners: new Map(typed.map(([name, owner]) => [name, owner])), stale, detail };
   } finally {
     await browser.close();
   }
@@ -222,6 +229,10 @@ test('two replicas share ten stacks, each applied by one; SIGTERM hands the stac
         .filter(([, holder]) => holder !== 'replica-a')
         .map(([name]) => name);
       assert.deepEqual(shown.stale.sort(), heldElsewhere.sort(), 'page: the stacks held elsewhere');
+      assert.match(
+        shown.detail,
+        /^replica-b \(what this page shows is this replica's last view\)$/,
+      );
     }
 
     const [leaving, staying] = replicas as [DaemonProcess, DaemonProcess];

@@ -230,6 +230,17 @@ function renderFacts(stack) {
     ),
     fact('Next run', time(stack.nextRunAt)),
     fact('Spec', el('code', {}, stack.file), stack.region ? ` in ${stack.region}` : null),
+    stack.owner === undefined
+      ? null
+      : fact(
+          'Held by',
+          el(
+            'span',
+            { 'data-held-by': stack.owner?.holder ?? '' },
+            stack.owner ? stack.owner.holder : 'nobody',
+            stack.current === false ? " (what this page shows is this replica's last view)" : '',
+          ),
+        ),
   );
 }
 
