@@ -88,8 +88,9 @@ describe('the reference stack under injected faults', { timeout: 30 * 60_000 }, 
       }),
     );
     assert.equal(gateways.InternetGateways?.length, 1, JSON.stringify(gateways.InternetGateways));
-    // the retried CreateCapacityProvider finds its name taken (ECS's ClientException): the
-    // provider is looked up, found tagged as ours and converged
+    // the retried CreateCapacityProvider finds its name taken (ECS's ClientException, on the
+    // local cloud as in AWS); that the same apply converged above is the provider found by
+    // name, tagged as ours, and taken on
     const providerCreates = run.requests.filter(
       ({ operation }) => operation === 'CreateCapacityProvider',
     );

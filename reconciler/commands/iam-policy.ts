@@ -1,13 +1,9 @@
 /**
- * `reconciler iam-policy [paths] [--stack NAME]`: the least-privilege IAM policy the reconciler
- * needs to manage exactly those stacks. Every write that AWS lets a policy condition on tags is
- * allowed only on the stacks' own resources (their `reconciler:stack` tag), creates only with the
- * stacks' tags, IAM only under the stacks' role paths; what AWS cannot narrow is listed apart.
- *   --stack NAME        a stack by name instead of (or besides) spec files (repeatable)
- *   --lease-table NAME  add the DynamoDB statement for the daemon's lease table
- *   --read-only         only the reads `reconciler plan` needs (the pull-request plan role)
- *   --account ID        scope ARNs to one account instead of any (`*`)
- *   --output text|json  numbered documents (default), or a JSON array of documents
+ * The least-privilege IAM policy the reconciler needs to manage exactly the given stacks (the
+ * command's flags are in iam-policy-command.ts). Every write that AWS lets a policy condition on
+ * tags is allowed only on the stacks' own resources (their `reconciler:stack` tag), creates only
+ * with the stacks' tags, IAM only under the stacks' role paths; what AWS cannot narrow is listed
+ * apart.
  */
 import { TAG_STACK } from '../aws/tags.ts';
 import { expandStack } from '../graph/expand.ts';
