@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CallStats } from '../aws/clients.ts';
 import { type PreparedReconcile, prepareReconcile } from '../engine/reconcile.ts';
+import { alignColumns } from '../lib/columns.ts';
 import { renderHuman } from '../plan/render-human.ts';
 import { renderJson } from '../plan/render-json.ts';
 import { renderMarkdown } from '../plan/render-markdown.ts';
@@ -77,16 +78,8 @@ export function formatCallStats(stats: CallStats): string {
     .map((entry) => [entry.service, entry.operation, entry.outcome, String(entry.count)]);
   const header = ['service', 'operation', 'outcome', 'calls'];
   const total = ['total', '', '', String(stats.total())];
-  const all = [header, ...rows, total];
-  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]?.length ?? 0)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, column) =>
-        column === 3 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
-      )
-      .join('  ')
-      .trimEnd();
-  return ['AWS calls:', line(header), ...rows.map(line), line(total)].join('\n');
+  const [head = '', ...lines] = alignColumns([header, ...rows, total], new Set([3]));
+  return ['AWS calls:', head, ...lines].join('\n');
 }
 
 /** PlanOptions are the flags of `reconciler plan` (see reconciler/cli.ts). */

@@ -4,6 +4,7 @@
  */
 import pc from 'picocolors';
 // not from plan.ts: status talks to a daemon and loads no AWS SDK
+import { alignColumns } from '../lib/columns.ts';
 import { useColor } from './color.ts';
 import { CommandError, messageOf } from './command-error.ts';
 
@@ -109,19 +110,13 @@ export function renderStatus(status: DaemonStatus, color = false): string {
         ? oneLine(stack.specErrors[0] ?? '', 100)
         : '-',
   ]);
-  const widths = header.map((_, column) =>
-    Math.max(...[header, ...rows].map((row) => row[column]?.length ?? 0)),
-  );
-  const paint = (row: string[], index: number) => {
-    const text = row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-    if (!color || index < 0) return text;
+  const [head = '', ...lines] = alignColumns([header, ...rows]);
+  const paint = (text: string, index: number) => {
+    if (!color) return text;
     const stack = stacks[index];
     return stack && isReady(stack) ? text : pc.yellow(text);
   };
-  return `${[paint(header, -1), ...rows.map(paint)].join('\n')}\n`;
+  return `${[head, ...lines.map(paint)].join('\n')}\n`;
 }
 
 /** run is the `reconciler status` command: 0 when every stack is ready, 2 when one is not. */
