@@ -49,7 +49,7 @@ export function createMetrics(sources: { poolStats: () => PoolStats; limiter: Li
   });
   const otlpRecordsRejected = new Counter({
     name: 'otlp_log_records_rejected_total',
-    help: 'OTLP log records not stored because they broke a limit (reported as partial success)',
+    help: 'OTLP log records not stored because they broke a limit or fell outside the ingest window (reported as partial success)',
     registers: [registry],
   });
   const eventsRejected = new Counter({
