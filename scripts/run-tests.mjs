@@ -41,12 +41,7 @@ const files = roots
     }
   })
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
-  // the suites in test/ (local cloud, PostgreSQL, a browser) take up to two minutes each and
-  // the unit tests beside the code a second or two: started first, the long ones run side by
-  // side and the short ones fill the gaps at the end, instead of one long suite running alone
-  .sort(
-    (a, b) => Number(!a.startsWith('test/')) - Number(!b.startsWith('test/')) || a.localeCompare(b),
-  );
+  .sort();
 
 if (files.length === 0) {
   console.error(`no test files found${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
