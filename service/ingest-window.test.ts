@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { outsideWindow } from './ingest-window.ts';
+import { outsideWindow as outsideAt } from './ingest-window.ts';
+import { checkTimestamp } from './timestamp.ts';
+
+/** outsideWindow places a timestamp by the instant validation reads from it (leap seconds too). */
+function outsideWindow(timestamp: string, receivedAtMs: number, bounds: typeof window) {
+  const checked = checkTimestamp(timestamp);
+  assert.ok('millis' in checked, timestamp);
+  return outsideAt(checked.millis, receivedAtMs, bounds);
+}
 
 const now = Date.parse('2026-12-02T12:00:00Z');
 const window = { maxAgeMs: 30 * 86_400_000, maxFutureMs: 2 * 3_600_000 };
@@ -29,7 +37,7 @@ test('older than the retention or beyond the future bound is refused with its re
   // an offset is honoured: 10:00 at -05:00 is 15:00 UTC
   assert.equal(outsideWindow('2026-12-02T10:00:00-05:00', now, window)?.bound, 'too_new');
   assert.equal(outsideWindow('9999-12-31T23:59:59Z', now, window)?.bound, 'too_new');
-  // leap seconds, which Date.parse cannot read, are placed too
+  // leap seconds, which Date.parse cannot read, are placed by their instant
   assert.equal(outsideWindow('2999-12-31T23:59:60Z', now, window)?.bound, 'too_new');
   assert.equal(outsideWindow('2016-12-31T23:59:60Z', now, window)?.bound, 'too_old');
   assert.match(

@@ -7,8 +7,6 @@
  * partitions on demand, one per distinct day (or hour) they fall in. Events outside the window
  * are refused one by one, and the rest of their batch is stored.
  */
-import { checkTimestamp } from './timestamp.ts';
-
 /** IngestWindow is how far behind and ahead of the server's clock an event may be. */
 export interface IngestWindow {
   maxAgeMs: number;
@@ -33,18 +31,14 @@ function spanText(ms: number): string {
 }
 
 /**
- * outsideWindow tells whether an event time (RFC 3339, already checked) falls outside the window
- * around receivedAtMs; undefined when it is inside.
+ * outsideWindow tells whether an event's instant (milliseconds, as checkTimestamp reads it, leap
+ * seconds included) falls outside the window around receivedAtMs; undefined when it is inside.
  */
 export function outsideWindow(
-  timestamp: string,
+  at: number,
   receivedAtMs: number,
   window: IngestWindow,
 ): OutsideWindow | undefined {
-  // not Date.parse: it reads no leap second (23:59:60), which RFC 3339 and checkTimestamp allow
-  const checked = checkTimestamp(timestamp);
-  if ('reason' in checked) return { bound: 'too_old', reason: checked.reason };
-  const at = checked.millis;
   if (at < receivedAtMs - window.maxAgeMs) {
     return {
       bound: 'too_old',

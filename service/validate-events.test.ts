@@ -106,6 +106,6 @@ test('validateEvents reports each problem with index, field and reason', () => {
   ];
   for (const { reason, value, expected } of cases) {
     const result = validateEvents([value], receivedAt);
-    assert.deepStrictEqual(result, { events: [], problems: expected }, reason);
+    assert.deepStrictEqual(result, { events: [], problems: expected, outside: [] }, reason);
   }
 });

@@ -8,7 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { type Level, levelNumber } from './entities/log-event.ts';
+import { type IngestWindow, type OutsideWindow, outsideWindow } from './ingest-window.ts';
 import { checkTimestamp } from './timestamp.ts';
+
+/** RefusedEvent is a valid event refused for its time: its index in the batch, and why. */
+export type RefusedEvent = OutsideWindow & { index: number };
 
 /** EventProblem says what is wrong with one event of a request. */
 export interface EventProblem {
@@ -165,9 +169,9 @@ function serializeAttributes(attributes: Record<string, unknown>): {
 function checkEvent(
   event: Record<string, unknown>,
   index: number,
-  receivedAt: string,
+  receivedAt: { iso: string; ms: number },
   problems: EventProblem[],
-): NewEvent | undefined {
+): { event: NewEvent; instant: number } | undefined {
   const before = problems.length;
   for (const field of ['service', 'message', 'id'] as const) {
     const value = event[field];
@@ -175,11 +179,12 @@ function checkEvent(
       problems.push({ index, field, reason: 'must not contain unpaired UTF-16 surrogates' });
     }
   }
-  let timestamp = receivedAt;
+  let timestamp = receivedAt.iso;
+  let instant = receivedAt.ms;
   if (typeof event.timestamp === 'string') {
     const checked = checkTimestamp(event.timestamp);
     if ('reason' in checked) problems.push({ index, field: 'timestamp', reason: checked.reason });
-    else timestamp = event.timestamp;
+    else [timestamp, instant] = [event.timestamp, checked.millis];
   }
   let attributes: string | null = null;
   if (event.attributes !== undefined) {
@@ -188,7 +193,7 @@ function checkEvent(
     else attributes = json ?? null;
   }
   if (problems.length > before) return undefined;
-  return {
+  const normalized: NewEvent = {
     clientId: typeof event.id === 'string' ? event.id : null,
     timestamp,
     service: event.service as string,
@@ -199,18 +204,24 @@ function checkEvent(
     spanId: typeof event.spanId === 'string' ? event.spanId.toLowerCase() : null,
     sourceId: null,
   };
+  return { event: normalized, instant };
 }
 
 /**
  * validateEvents checks every event and returns either all of them normalized or every problem
- * found (a batch is accepted or rejected whole). receivedAt fills missing timestamps.
+ * found (a batch is accepted or rejected whole). receivedAt fills missing timestamps. With a
+ * window, a valid event whose time falls outside it is refused alone: listed in `outside`, not
+ * in `events`.
  */
 export function validateEvents(
   values: unknown[],
   receivedAt: string,
-): { events: NewEvent[]; problems: EventProblem[] } {
+  window?: IngestWindow,
+): { events: NewEvent[]; problems: EventProblem[]; outside: RefusedEvent[] } {
+  const received = { iso: receivedAt, ms: Date.parse(receivedAt) };
   const problems: EventProblem[] = [];
   const events: NewEvent[] = [];
+  const outside: RefusedEvent[] = [];
   values.forEach((value, index) => {
     if (!validateSchema(value)) {
       for (const error of validateSchema.errors ?? []) {
@@ -218,8 +229,13 @@ export function validateEvents(
       }
       return;
     }
-    const event = checkEvent(value as Record<string, unknown>, index, receivedAt, problems);
-    if (event) events.push(event);
+    const checked = checkEvent(value as Record<string, unknown>, index, received, problems);
+    if (!checked) return;
+    const refused = window && outsideWindow(checked.instant, received.ms, window);
+    if (refused) outside.push({ index, ...refused });
+    else events.push(checked.event);
   });
-  return { events: problems.length > 0 ? [] : events, problems };
+  return problems.length > 0
+    ? { events: [], problems, outside: [] }
+    : { events, problems, outside };
 }

@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Database } from '../service/db.ts';
 import {
   countRows,
+  partitionNames,
   postLogs,
   type RunningApp,
   startTestService,
@@ -30,21 +31,13 @@ after(async () => {
   await service?.close();
 });
 
-async function partitions(): Promise<string[]> {
-  const rows = await db.query<{ name: string }>(
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'log_event'::regclass order by 1`,
-  );
-  return rows.map((row) => row.name);
-}
-
 /** dayPartition is the name of the daily partition that holds an instant. */
 const dayPartition = (iso: string) => `log_event_p${iso.slice(0, 10).replaceAll('-', '')}`;
 
 const at = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
 test('JSON: the events outside the window are refused by index, the rest stored', async () => {
-  const partitionsBefore = await partitions();
+  const partitionsBefore = await partitionNames(db);
   const rowsBefore = await countRows(db);
   const { status, body } = await postLogs(running.baseUrl, [
     { service: 'window', level: 'info', message: 'now', timestamp: at(0) },
@@ -87,7 +80,7 @@ test('JSON: the events outside the window are refused by index, the rest stored'
     ['an hour ahead', 'now', 'without a time'],
   );
   // only the days of the stored events got a partition, none of the refused ones did
-  const after = await partitions();
+  const after = await partitionNames(db);
   const made = after.filter((name) => !partitionsBefore.includes(name));
   const storedDays = new Set([dayPartition(at(0)), dayPartition(at(3_600_000))]);
   assert.ok(

@@ -60,7 +60,15 @@ const isWellFormed: (text: string) => boolean =
 const hexId = /^[0-9a-fA-F]*$/;
 const allZeros = /^0+$/;
 
-class RecordProblem extends Error {}
+class RecordProblem extends Error {
+  /** bound is set when the record's time is what is wrong: outside the ingest window. */
+  constructor(
+    message: string,
+    readonly bound?: OutsideWindow['bound'],
+  ) {
+    super(message);
+  }
+}
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -336,21 +344,17 @@ function toEvent(
   record: Fields,
   context: ResourceContext,
   sourceId: string | null,
-  received: Received,
-  outside: (bound: OutsideWindow['bound']) => void,
+  received: Received & { atMs: number },
 ): NewEvent {
   const micros =
     unixNanosToMicros(record.timeUnixNano, 'timeUnixNano') ||
     unixNanosToMicros(record.observedTimeUnixNano, 'observedTimeUnixNano');
   const timestamp = micros > 0 ? microsToIso(micros) : received.at;
-  const outsideOf =
+  const refused =
     micros > 0 && received.window
-      ? outsideWindow(timestamp, Date.parse(received.at), received.window)
+      ? outsideWindow(Math.floor(micros / 1000), received.atMs, received.window)
       : undefined;
-  if (outsideOf) {
-    outside(outsideOf.bound);
-    throw new RecordProblem(`time ${timestamp} ${outsideOf.reason}`);
-  }
+  if (refused) throw new RecordProblem(`time ${timestamp} ${refused.reason}`, refused.bound);
   return {
     clientId: null,
     timestamp,
@@ -370,7 +374,8 @@ function toEvent(
  * outside the received window is rejected alone (counted in `outsideWindow` too).
  */
 export function otlpToEvents(request: unknown, received: string | Received): OtlpEvents {
-  const receipt = typeof received === 'string' ? { at: received } : received;
+  const given = typeof received === 'string' ? { at: received } : received;
+  const receipt = { ...given, atMs: Date.parse(given.at) };
   if (!isFields(request)) {
     throw new HttpError(400, 'invalid_otlp', 'the body is not an ExportLogsServiceRequest');
   }
@@ -380,9 +385,6 @@ export function otlpToEvents(request: unknown, received: string | Received): Otl
     rejected: 0,
     problems: [],
     outsideWindow: { too_old: 0, too_new: 0 },
-  };
-  const outside = (bound: OutsideWindow['bound']) => {
-    outcome.outsideWindow[bound] += 1;
   };
   const sourceIds = new Map<string, string | null>();
   const sourceOf = (resource: string | null, scope: string | null): string | null => {
@@ -398,6 +400,7 @@ export function otlpToEvents(request: unknown, received: string | Received): Otl
   const reject = (where: string, count: number, err: unknown) => {
     if (!(err instanceof RecordProblem)) throw err;
     outcome.rejected += count;
+    if (err.bound) outcome.outsideWindow[err.bound] += count;
     if (outcome.problems.length < maxProblems) outcome.problems.push(`${where}: ${err.message}`);
   };
   let records = 0;
@@ -443,7 +446,7 @@ export function otlpToEvents(request: unknown, received: string | Received): Otl
       for (const [l, record] of logRecords.entries()) {
         try {
           if (!isFields(record)) throw new RecordProblem('is not an object');
-          outcome.events.push(toEvent(record, context, sourceId, receipt, outside));
+          outcome.events.push(toEvent(record, context, sourceId, receipt));
         } catch (err) {
           reject(`${where}.logRecords[${l}]`, 1, err);
         }

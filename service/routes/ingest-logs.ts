@@ -7,13 +7,13 @@
 import type { RequestHandler } from 'express';
 import type { Database } from '../db.ts';
 import { HttpError } from '../errors.ts';
-import { type IngestWindow, outsideWindow } from '../ingest-window.ts';
+import type { IngestWindow } from '../ingest-window.ts';
 import type { Limiter } from '../limiter.ts';
 import type { Metrics } from '../metrics.ts';
 import { readEvents } from '../read-body.ts';
 import { sendJson } from '../respond.ts';
 import { insertEvents } from '../store/insert-events.ts';
-import { type NewEvent, validateEvents } from '../validate-events.ts';
+import { validateEvents } from '../validate-events.ts';
 
 /** ingestLogs builds the handler. */
 export function ingestLogs(deps: {
@@ -24,10 +24,9 @@ export function ingestLogs(deps: {
   ingestWindow?: IngestWindow;
 }): RequestHandler {
   return async (req, res) => {
-    const receivedAtMs = Date.now();
-    const receivedAt = new Date(receivedAtMs).toISOString();
+    const receivedAt = new Date().toISOString();
     const values = await readEvents(req, deps.bodyLimitBytes);
-    const { events, problems } = validateEvents(values, receivedAt);
+    const { events, problems, outside } = validateEvents(values, receivedAt, deps.ingestWindow);
     if (problems.length > 0) {
       throw new HttpError(
         400,
@@ -38,36 +37,21 @@ export function ingestLogs(deps: {
         },
       );
     }
-    const { kept, rejected } = deps.ingestWindow
-      ? splitByWindow(events, receivedAtMs, deps.ingestWindow)
-      : { kept: events, rejected: [] };
-    const stored = kept.length > 0 ? await deps.limiter.run(() => insertEvents(deps.db, kept)) : 0;
+    const stored =
+      events.length > 0 ? await deps.limiter.run(() => insertEvents(deps.db, events)) : 0;
     deps.metrics.eventsIngested.inc(stored);
-    for (const { bound } of rejected) deps.metrics.eventsRejected.inc({ reason: bound });
-    const duplicates = kept.length - stored;
-    const answer = `"received":${events.length},"stored":${stored},"duplicates":${duplicates}`;
+    for (const { bound } of outside) deps.metrics.eventsRejected.inc({ reason: bound });
+    const answer = `"received":${values.length},"stored":${stored},"duplicates":${events.length - stored}`;
     sendJson(
       res,
       202,
-      rejected.length === 0
+      outside.length === 0
         ? `{${answer}}`
-        : `{${answer},"rejected":${rejected.length},"rejectedEvents":${JSON.stringify(
-            rejected
+        : `{${answer},"rejected":${outside.length},"rejectedEvents":${JSON.stringify(
+            outside
               .slice(0, 1000)
               .map(({ index, reason }) => ({ index, field: 'timestamp', reason })),
           )}}`,
     );
   };
-}
-
-/** splitByWindow keeps the events inside the window and lists the others by their batch index. */
-function splitByWindow(events: NewEvent[], receivedAtMs: number, window: IngestWindow) {
-  const kept: NewEvent[] = [];
-  const rejected: Array<{ index: number; bound: string; reason: string }> = [];
-  events.forEach((event, index) => {
-    const outside = outsideWindow(event.timestamp, receivedAtMs, window);
-    if (outside) rejected.push({ index, ...outside });
-    else kept.push(event);
-  });
-  return { kept, rejected };
 }
