@@ -105,6 +105,17 @@ async function describeProviders(ctx: ResourceContext): Promise<CapacityProvider
   return providers;
 }
 
+/** listProviders is the region's live capacity providers, each with the cluster that lists it. */
+async function listProviders(ctx: ResourceContext): Promise<ProviderLive[]> {
+  const [providers, clusters] = await Promise.all([describeProviders(ctx), readClusters(ctx)]);
+  return providers
+    .filter((provider) => provider.status !== 'INACTIVE')
+    .map((provider) => ({
+      provider,
+      cluster: clusters.find((c) => c.capacityProviders?.includes(provider.name ?? '')),
+    }));
+}
+
 /**
  * setAttachment puts the provider in a cluster's list and default strategy (`strategy`), or
  * takes it out of both (no strategy), keeping the cluster's other providers as they are.
@@ -165,15 +176,7 @@ export const capacityProviderHandler = defineKind<CapacityProviderProperties, Pr
     },
   },
 
-  async list(ctx) {
-    const [providers, clusters] = await Promise.all([describeProviders(ctx), readClusters(ctx)]);
-    return providers
-      .filter((provider) => provider.status !== 'INACTIVE')
-      .map((provider) => ({
-        provider,
-        cluster: clusters.find((c) => c.capacityProviders?.includes(provider.name ?? '')),
-      }));
-  },
+  list: listProviders,
 
   toObserved: liveProvider,
 
@@ -226,19 +229,13 @@ export const capacityProviderHandler = defineKind<CapacityProviderProperties, Pr
   },
 
   // names are unique per region: a create whose answer was lost, or a provider made by hand
-  findByName: async (ctx, desired) => {
-    const [providers, clusters] = await Promise.all([describeProviders(ctx), readClusters(ctx)]);
-    return foundByName({
+  findByName: async (ctx, desired) =>
+    foundByName({
       desired,
-      listed: providers.filter((provider) => provider.status !== 'INACTIVE'),
-      nameOf: (provider) => provider.name,
-      read: async (provider) => ({
-        provider,
-        cluster: clusters.find((c) => c.capacityProviders?.includes(provider.name ?? '')),
-      }),
+      listed: await listProviders(ctx),
+      nameOf: ({ provider }) => provider.name,
       toObserved: liveProvider,
-    });
-  },
+    }),
 
   /** Detached from every cluster that lists it first: ECS refuses to delete a provider in use. */
   async destroy(ctx, observed) {
