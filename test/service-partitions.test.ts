@@ -16,20 +16,13 @@ import {
   countRows,
   createTestDatabase,
   openTestDatabase,
+  partitionNames,
   postLogs,
   serveApp,
   type TestDatabase,
 } from './fixtures/service/harness.ts';
 
 const dayMs = 86_400_000;
-
-async function partitions(db: Database): Promise<string[]> {
-  const rows = await db.query<{ name: string }>(
-    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
-     where i.inhparent = 'log_event'::regclass order by 1`,
-  );
-  return rows.map((row) => row.name);
-}
 
 async function countsByDay(db: Database): Promise<Record<string, number>> {
   const rows = await db.query<{ day: string; count: number }>(
@@ -86,7 +79,7 @@ describe('migration from the unpartitioned table', () => {
       `select md5(string_agg(id || client_id || ts || service || level || message || attributes::text, ',' order by id)) as digest from log_event where client_id is not null`,
     );
     assert.deepStrictEqual(afterDigest, beforeRows);
-    assert.equal((await partitions(db)).length, before[0]!.days);
+    assert.equal((await partitionNames(db)).length, before[0]!.days);
     const [traced] = await db.query<{ trace: string; source: string }>(
       `select encode(trace_id, 'hex') as trace, source_id::text as source from log_event where message = 'message 7'`,
     );
@@ -149,7 +142,7 @@ describe('partitions and retention', () => {
     } finally {
       await running.close();
     }
-    const names = await partitions(db);
+    const names = await partitionNames(db);
     for (const day of ['20240210', '20240211', '20240212']) {
       assert.ok(names.includes(`log_event_p${day}`), `partition of ${day} in ${names.join(', ')}`);
     }
@@ -206,7 +199,7 @@ describe('partitions and retention', () => {
       await countRows(db),
       total - expired.reduce((sum, day) => sum + (before[day] ?? 0), 0),
     );
-    const names = await partitions(db);
+    const names = await partitionNames(db);
     assert.ok(!names.some((name) => expired.some((day) => name.endsWith(day.replaceAll('-', '')))));
     const [bookkept] = await db.query<{ count: number }>(
       'select count(*)::int as count from log_partition',
@@ -252,7 +245,7 @@ describe('partitions and retention', () => {
       } finally {
         await running.close();
       }
-      assert.ok((await partitions(hourly)).includes('log_event_p2025030405'));
+      assert.ok((await partitionNames(hourly)).includes('log_event_p2025030405'));
     } finally {
       await hourly.close();
     }
